@@ -1,0 +1,34 @@
+/*
+** lock.h: the runtime's own lock.
+**
+** The runtime lives inside programs whose pthread functions it intercepts, so it
+** can never use a pthread mutex for its own state. ud_lock_t is a small
+** owner-recursive spinlock on C11 atomics that yields to the scheduler through a
+** raw system call when it has to wait. It is owner-recursive for one reason:
+** fork. The prepare handler takes every runtime lock so that the child inherits
+** consistent data; a later prepare handler of an allocator then locks its arenas
+** through our interceptors, on the same thread, and must get in again.
+*/
+#ifndef UD_BASE_LOCK_H
+#define UD_BASE_LOCK_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+typedef struct ud_lock {
+	_Atomic int owner;	/* tid of the holder, 0 when free */
+	unsigned depth;		/* re-entries by the holder */
+} ud_lock_t;
+
+#define UD_LOCK_INIT { 0, 0 }
+
+void ud_lock_acquire(ud_lock_t *l);
+void ud_lock_release(ud_lock_t *l);
+/* Forget any holder: used in a fork child, where only one thread survives. */
+void ud_lock_reset(ud_lock_t *l);
+/* The calling thread's kernel tid, cached per thread. */
+int ud_gettid(void);
+/* Forget the cached tid: the fork child calls this first. */
+void ud_gettid_reset(void);
+
+#endif

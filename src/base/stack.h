@@ -1,0 +1,31 @@
+/*
+** stack.h: capture call stacks and keep each distinct one once (the depot).
+**
+** The engine captures a stack only on a slow path (a new dependency, a report).
+** A stack is stored once, de-duplicated by hash, and named by a small id that
+** the engine keeps in edges and reports; id 0 means "no stack". Frames inside
+** the runtime itself (libulockdep) are dropped at capture, so frame 0 is the
+** program's call into the intercepted function.
+*/
+#ifndef UD_BASE_STACK_H
+#define UD_BASE_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t ud_stack_id_t;
+
+#define UD_STACK_MAX_FRAMES 64
+
+/* Capture the caller's stack, without runtime frames; returns its id (0 on failure). */
+ud_stack_id_t ud_stack_capture(void);
+/* Store an explicit list of return addresses; returns its id. */
+ud_stack_id_t ud_stack_put(const uintptr_t *pcs, unsigned n);
+/* The frames of a stored stack: *n gets the count; NULL for id 0 or unknown. */
+const uintptr_t *ud_stack_get(ud_stack_id_t id, unsigned *n);
+/* Mark [lo, hi) as runtime code whose frames are dropped from captured stacks. */
+void ud_stack_set_runtime_range(uintptr_t lo, uintptr_t hi);
+/* Stacks stored and bytes used, for statistics. */
+size_t ud_stack_count(void);
+
+#endif

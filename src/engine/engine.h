@@ -1,0 +1,163 @@
+/*
+** engine.h: the boundary of the lock validator.
+**
+** The engine knows locks only as addresses with a kind and a class key, and
+** threads only as an id and a name. It knows nothing of pthreads, of the
+** command line or of output formats: the runtime (src/rt) turns intercepted
+** calls into the calls below, and problems leave the engine as ud_report_t data
+** (src/report/report.h) handed to the report sink.
+**
+** The protocol for one acquisition (the interceptor shape):
+**   inst = ud_instance_lookup(addr)  or ud_instance_create(...) on first sight
+**   ud_acquire(t, inst, mode, flags, pc)     before a blocking call: validate, push
+**   ...real lock call...
+**   ud_acquire_undo(t, inst) if it failed (timeout, EDEADLK, EINVAL)
+** A trylock calls ud_acquire(..., UD_ACQ_TRY, ...) only after it succeeded.
+** A release calls ud_release() before the real unlock.
+*/
+#ifndef UD_ENGINE_H
+#define UD_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/stack.h"
+
+typedef struct ud_class ud_class_t;
+typedef struct ud_instance ud_instance_t;
+typedef struct ud_thread ud_thread_t;
+
+/* How a lock is taken (lockdep's `read` argument). */
+typedef enum ud_mode {
+	UD_MODE_WRITE = 0,		/* exclusive */
+	UD_MODE_READ = 1,		/* shared, blocks behind a waiting writer */
+	UD_MODE_READ_RECURSIVE = 2,	/* shared, blocked only by a writer holding it */
+} ud_mode_t;
+
+/* What a lock is; decides re-lock rules, reader mode and the printed wait type. */
+typedef enum ud_lock_kind {
+	UD_KIND_MUTEX,			/* re-lock by the holder is a self-deadlock */
+	UD_KIND_MUTEX_RECURSIVE,	/* re-lock by the holder nests */
+	UD_KIND_MUTEX_ERRORCHECK,	/* re-lock by the holder fails with EDEADLK */
+	UD_KIND_RWLOCK,			/* readers are recursive (reader-preferring) */
+	UD_KIND_RWLOCK_NONRECURSIVE,	/* readers queue behind waiting writers */
+	UD_KIND_SPIN,			/* spinlock */
+	UD_KIND_PSEUDO,			/* a wait modelled as a lock (annotation) */
+} ud_lock_kind_t;
+
+/* Where a class key comes from (see docs/design.md, "Lock classes"). */
+typedef enum ud_key_kind {
+	UD_KEY_STATIC,		/* key = address of a lock in static storage */
+	UD_KEY_INIT_SITE,	/* key = hash of the init call stack (1..N frames) */
+	UD_KEY_ACQUIRE_SITE,	/* key = site of the first acquisition */
+	UD_KEY_USER,		/* key = address given through ulockdep.h */
+} ud_key_kind_t;
+
+typedef struct ud_class_key {
+	ud_key_kind_t kind;
+	uintptr_t key;		/* identity within `kind` */
+	uintptr_t addr;		/* UD_KEY_STATIC: the lock's address, for naming */
+	ud_stack_id_t site;	/* init or acquire stack, for naming; 0 if none */
+	const char *name;	/* explicit name (copied), or NULL */
+	unsigned subclass;	/* 0..7: nested-acquisition subclass */
+} ud_class_key_t;
+
+/* ud_acquire() flags. */
+enum {
+	UD_ACQ_TRY = 1u << 0,	/* a trylock that succeeded: cannot have waited */
+	UD_ACQ_TIMED = 1u << 1,	/* a timed lock: may wait, so validated */
+	UD_ACQ_REACQUIRE = 1u << 2, /* re-taken after a condition wait */
+};
+
+/* Engine-wide settings, filled by the runtime from its options. */
+typedef struct ud_engine_config {
+	bool strict_same_class;	/* kernel rule: nesting one class is recursive locking */
+	bool halt_on_error;	/* stop validating after the first report */
+	unsigned report_max;	/* stop reporting after this many (0: no limit) */
+	bool check_exit;	/* report locks still held when a thread exits */
+} ud_engine_config_t;
+
+void ud_engine_init(const ud_engine_config_t *config);
+const ud_engine_config_t *ud_engine_config(void);
+/* True while the engine still validates (false after halt_on_error fired). */
+bool ud_engine_active(void);
+
+/* ---- threads ---------------------------------------------------------- */
+
+ud_thread_t *ud_thread_new(int tid, const char *name);
+void ud_thread_free(ud_thread_t *t);
+void ud_thread_set_name(ud_thread_t *t, const char *name);
+/* Where the thread was created (the pthread_create stack), for reports. */
+void ud_thread_set_origin(ud_thread_t *t, int parent_tid, ud_stack_id_t stack);
+int ud_thread_tid(const ud_thread_t *t);
+unsigned ud_thread_depth(const ud_thread_t *t);
+/* The thread ends: reports locks still held (if configured), then forgets them. */
+void ud_thread_exit(ud_thread_t *t);
+/* In a fork child: the thread survived fork with these held locks; re-init of any
+** of them ends the held entry quietly, as allocators do in their child handlers. */
+void ud_thread_forked(ud_thread_t *t, int new_tid);
+
+/* ---- lock instances --------------------------------------------------- */
+
+/* The live instance at addr, or NULL. Lock-free; safe to call on the fast path. */
+ud_instance_t *ud_instance_lookup(const void *addr);
+/* Start a new identity at addr (replacing any old one quietly). */
+ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
+				  const ud_class_key_t *key);
+/*
+** End the identity of the instance at addr (destroy, re-init, memory freed).
+** If thread t holds it, reports "held lock freed!" unless the entry was
+** inherited across fork. `pc` is the destroy call site.
+*/
+void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc);
+/* End every instance in [lo, hi): a memory range returned to the system. */
+void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			       uintptr_t pc);
+ud_class_t *ud_instance_class(const ud_instance_t *inst);
+ud_lock_kind_t ud_instance_kind(const ud_instance_t *inst);
+/* Re-class a live instance (ulockdep.h naming call). */
+void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key);
+
+/* ---- classes ---------------------------------------------------------- */
+
+/* The class for key, created on first use. Never freed. */
+ud_class_t *ud_class_get(const ud_class_key_t *key);
+unsigned ud_class_id(const ud_class_t *c);
+const ud_class_key_t *ud_class_key(const ud_class_t *c);
+size_t ud_class_count(void);
+
+/* ---- acquire and release ---------------------------------------------- */
+
+/* See the protocol above. `pc` is the acquisition site (caller's return address). */
+void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		unsigned flags, uintptr_t pc);
+/* The real call did not take the lock after ud_acquire(): forget the push. */
+void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
+/*
+** Release the lock at addr. Returns false (after reporting bad unlock balance)
+** when this thread does not hold it. Out-of-order release is legal.
+*/
+bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc);
+/* Is inst held by t (any mode)? */
+bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
+
+/* ---- statistics ------------------------------------------------------- */
+
+typedef struct ud_engine_stats {
+	size_t classes, instances, edges, chains, stacks;
+	size_t chain_hits, chain_misses;	/* only counted when asked (slow) */
+	size_t reports;
+	unsigned max_depth;
+} ud_engine_stats_t;
+
+void ud_engine_get_stats(ud_engine_stats_t *s);
+
+/* ---- fork --------------------------------------------------------------- */
+
+/* Take/release every engine lock around fork() so the child sees whole data. */
+void ud_engine_fork_prepare(void);
+void ud_engine_fork_parent(void);
+void ud_engine_fork_child(void);
+
+#endif
