@@ -116,6 +116,8 @@ void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 			       uintptr_t pc);
 ud_class_t *ud_instance_class(const ud_instance_t *inst);
 ud_lock_kind_t ud_instance_kind(const ud_instance_t *inst);
+/* Correct the kind once the primitive is known (e.g. named before first use). */
+void ud_instance_set_kind(ud_instance_t *inst, ud_lock_kind_t kind);
 /* Re-class a live instance (ulockdep.h naming call). */
 void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key);
 

@@ -1,0 +1,83 @@
+/*
+** chain.c: the chain cache.
+**
+** A chain is the sequence of (class, mode, trylock) a thread holds, ending
+** with the lock it is acquiring; its 64-bit key is built incrementally on the
+** held stack. Once a chain has been validated, every dependency it implies is
+** in the graph, so the same chain again needs no search: the steady-state cost
+** of an acquisition is one lock-free probe here.
+**
+** Open addressing with linear probing over 64-bit keys (0 = empty). Readers
+** take no lock; inserts are serialised by the graph lock. Growing publishes a
+** new table with a release store; old tables are kept (never freed) so a
+** reader that still holds one only misses, and misses are merely slower.
+*/
+#include "internal.h"
+
+#include "../base/alloc.h"
+
+typedef struct chain_table {
+	size_t mask;
+	size_t count;
+	_Atomic uint64_t keys[];
+} chain_table_t;
+
+static chain_table_t *_Atomic current;
+
+static chain_table_t *table_new(size_t size)
+{
+	chain_table_t *t = ud_alloc(sizeof *t + size * sizeof(uint64_t));
+	t->mask = size - 1;
+	return t;
+}
+
+bool ud_chain_lookup(uint64_t key)
+{
+	chain_table_t *t = atomic_load_explicit(&current, memory_order_acquire);
+	if (UD_unlikely(!t))
+		return false;
+	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
+		if (k == key)
+			return true;
+		if (k == 0)
+			return false;
+	}
+}
+
+static void put(chain_table_t *t, uint64_t key)
+{
+	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
+		if (k == key)
+			return;
+		if (k == 0) {
+			atomic_store_explicit(&t->keys[i], key, memory_order_release);
+			t->count++;
+			return;
+		}
+	}
+}
+
+void ud_chain_insert(uint64_t key)
+{
+	chain_table_t *t = atomic_load_explicit(&current, memory_order_relaxed);
+	if (!t || (t->count + 1) * 2 > t->mask + 1) {
+		chain_table_t *n = table_new(t ? (t->mask + 1) * 2 : 4096);
+		if (t)
+			for (size_t i = 0; i <= t->mask; i++) {
+				uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
+				if (k)
+					put(n, k);
+			}
+		atomic_store_explicit(&current, n, memory_order_release);
+		t = n;
+	}
+	put(t, key);
+}
+
+size_t ud_chain_count(void)
+{
+	chain_table_t *t = atomic_load_explicit(&current, memory_order_acquire);
+	return t ? t->count : 0;
+}

@@ -1,0 +1,301 @@
+/*
+** check.c: the rules, applied at each acquisition and release.
+**
+** The fast path (ud_acquire) extends the thread's chain key and probes the
+** chain cache; a hit means this exact sequence of held classes was validated
+** before, and nothing else is done. On a miss, ud_validate() applies the rules
+** under the graph lock:
+**
+**  1. Same class already held (scanning down the held stack):
+**     - a recursive read under any read of that class never blocks: fine;
+**     - the very same instance: a self-deadlock ("recursive locking");
+**     - another instance of the class: with `strict`, recursive locking, as
+**       the kernel says; otherwise, when it is directly nested, the order of
+**       the two instances is recorded and checked (instance ordering), so
+**       that parent-before-child or address-order nesting is accepted and an
+**       inversion between two instances is a circular dependency.
+**  2. Dependencies from the held locks to the new one: from each lock on top
+**     of the stack down to and including the first that was not a trylock
+**     (earlier ones already lead to it). A dependency that is new, or new in
+**     kind, is searched for a strong path back (bfs.c); finding one is a
+**     circular dependency, and the edge closing it is not added.
+**  3. The chain is cached.
+**
+** Reports are built as data under the lock and submitted after it is dropped,
+** because formatting symbolizes, which allocates and may lock.
+*/
+#include "internal.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+
+typedef struct pending {
+	ud_report_t *r;
+	unsigned n, cap;
+} pending_t;
+
+static ud_report_t *pending_new(pending_t *p)
+{
+	if (p->n == p->cap) {
+		unsigned cap = p->cap ? p->cap * 2 : 2;
+		p->r = ud_realloc(p->r, p->cap * sizeof *p->r, cap * sizeof *p->r);
+		p->cap = cap;
+	}
+	return &p->r[p->n++];
+}
+
+static void pending_submit(pending_t *p)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		ud_engine_note_report();
+		ud_report_submit(&p->r[i]);
+		ud_report_release(&p->r[i]);
+	}
+	ud_free(p->r, p->cap * sizeof *p->r);
+}
+
+/* The lock being acquired, as a report shows it. */
+static void fill_new_lock(ud_report_lock_t *l, ud_instance_t *inst,
+			  ud_class_t *c, ud_mode_t mode, uintptr_t pc)
+{
+	l->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	ud_report_fill_class(&l->cls, c);
+	l->mode = mode;
+	l->references = 1;
+	l->pc = pc;
+}
+
+static uint64_t sig_mix(uint64_t sig, uint64_t v)
+{
+	uint64_t x = sig ^ (v * 0x9e3779b97f4a7c15ull);
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ull;
+	return x ^ (x >> 32);
+}
+
+static void report_recursive(pending_t *p, ud_thread_t *t, ud_held_t *h,
+			     ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+			     uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+{
+	ud_report_t *r = pending_new(p);
+	memset(r, 0, sizeof *r);
+	r->kind = UD_REPORT_RECURSIVE;
+	ud_report_fill_thread(r, t);
+	fill_new_lock(&r->target, inst, c, mode, pc);
+	ud_report_fill_lock(&r->held, h);
+	r->same_instance = h->inst == inst;
+	r->stack = stack;
+	unsigned depth = t->depth;
+	t->depth = ctx;		/* show what is held before this acquisition */
+	ud_report_fill_held(r, t);
+	t->depth = depth;
+	r->signature = sig_mix(sig_mix(UD_REPORT_RECURSIVE, c->id), r->same_instance);
+}
+
+/* Sort a few ids (insertion sort) so a cycle's signature ignores rotation. */
+static void sort_ids(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t x = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+}
+
+static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
+			    ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+			    uintptr_t pc, ud_stack_id_t stack, unsigned ctx,
+			    const ud_path_t *path, bool instances)
+{
+	ud_report_t *r = pending_new(p);
+	memset(r, 0, sizeof *r);
+	r->kind = UD_REPORT_CIRCULAR;
+	ud_report_fill_thread(r, t);
+	fill_new_lock(&r->target, inst, c, mode, pc);
+	ud_report_fill_lock(&r->held, h);
+	r->stack = stack;
+	unsigned depth = t->depth;
+	t->depth = ctx;
+	ud_report_fill_held(r, t);
+	t->depth = depth;
+
+	unsigned n = path->n + 1;
+	ud_report_alloc(r, n, 0);
+	fill_new_lock(&r->links[0].lock, inst, c, mode, pc);
+	r->links[0].stack = stack;
+	r->links[0].tid = t->tid;
+	memcpy(r->links[0].thread_name, t->name, sizeof t->name);
+	uint64_t ids[n];
+	ids[0] = instances ? stack : c->id;
+	for (unsigned i = 1; i < n; i++) {
+		const ud_edge_t *e = path->edges[i - 1];
+		ud_report_link_t *l = &r->links[i];
+		l->lock.addr = e->to_addr;
+		ud_report_fill_class(&l->lock.cls, e->to->cls);
+		l->lock.mode = (ud_mode_t)e->to_mode;
+		l->lock.references = 1;
+		l->lock.pc = e->to_pc;
+		l->stack = e->stack;
+		l->tid = e->tid;
+		memcpy(l->thread_name, e->thread_name, sizeof l->thread_name);
+		ids[i] = instances ? e->stack : e->to->cls->id;
+	}
+	sort_ids(ids, n);
+	uint64_t sig = sig_mix(UD_REPORT_CIRCULAR, instances ? c->id : 0);
+	for (unsigned i = 0; i < n; i++)
+		sig = sig_mix(sig, ids[i]);
+	r->signature = sig;
+}
+
+/* Record the first creation of an edge. */
+static void edge_origin(ud_edge_t *e, ud_thread_t *t, ud_instance_t *inst,
+			ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack)
+{
+	e->to_mode = (uint8_t)mode;
+	e->stack = stack;
+	e->to_addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	e->to_pc = pc;
+	e->tid = t->tid;
+	memcpy(e->thread_name, t->name, sizeof e->thread_name);
+}
+
+/*
+** Add from -> to (with the kind given by the two modes) unless it closes a
+** strong cycle; returns false and fills a report when it does.
+*/
+static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
+			   ud_node_t *from, ud_node_t *to, ud_instance_t *inst,
+			   ud_class_t *c, ud_mode_t mode, uintptr_t pc,
+			   ud_stack_id_t stack, unsigned ctx, bool instances)
+{
+	unsigned dep = ud_dep_bit((ud_mode_t)h->mode, mode);
+	ud_edge_t *e = ud_graph_find_edge(from, to);
+	if (e && (e->dep & dep))
+		return true;
+	ud_path_t path;
+	if (ud_bfs_find(to, mode, from, (ud_mode_t)h->mode, &path)) {
+		report_circular(p, t, h, inst, c, mode, pc, stack, ctx, &path,
+				instances);
+		return false;
+	}
+	if (e) {
+		e->dep |= (uint8_t)dep;
+	} else {
+		e = ud_graph_add_edge(from, to, dep);
+		edge_origin(e, t, inst, mode, pc, stack);
+	}
+	return true;
+}
+
+void ud_validate(ud_thread_t *t, unsigned ctx, ud_instance_t *inst,
+		 ud_mode_t mode, uintptr_t pc, uint64_t key)
+{
+	ud_class_t *c = ud_instance_class(inst);
+	/* Captured before taking the graph lock: unwinding may take the
+	** loader's lock, which must never be waited for under ours. */
+	ud_stack_id_t stack = ud_stack_capture();
+	pending_t p = {0};
+
+	ud_lock_acquire(&ud_graph_lock);
+	for (unsigned i = ctx; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (h->cls != c)
+			continue;
+		if (mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE)
+			break;
+		if (h->inst == inst || ud_config.strict_same_class)
+			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
+		else if (i == ctx - 1)
+			add_dependency(&p, t, h, ud_instance_node(h->inst),
+				       ud_instance_node(inst), inst, c, mode, pc,
+				       stack, ctx, true);
+		break;
+	}
+	for (unsigned i = ctx; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (h->cls != c)
+			add_dependency(&p, t, h, &h->cls->node, &c->node, inst, c,
+				       mode, pc, stack, ctx, false);
+		if (!h->trylock)
+			break;
+	}
+	ud_chain_insert(key);
+	ud_lock_release(&ud_graph_lock);
+	pending_submit(&p);
+}
+
+void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		unsigned flags, uintptr_t pc)
+{
+	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE)) {
+		ud_held_t *h = ud_held_find(t, inst, 0);
+		if (h) {
+			h->refs++;	/* re-lock by the owner: no new dependency */
+			return;
+		}
+	}
+	bool trylock = flags & UD_ACQ_TRY;
+	ud_class_t *c = ud_instance_class(inst);
+	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
+	if (!trylock && UD_likely(ud_engine_active())) {
+		/* Direct same-class nesting is checked per instance, every time. */
+		bool nested = t->depth && t->held[t->depth - 1].cls == c;
+		if (UD_unlikely(nested || !ud_chain_lookup(key)))
+			ud_validate(t, t->depth, inst, mode, pc, key);
+	}
+	ud_held_push(t, inst, c, mode, trylock, pc, key);
+}
+
+void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst)
+{
+	ud_held_t *h = ud_held_find(t, inst, 0);
+	if (!h)
+		return;
+	if (h->refs > 1)
+		h->refs--;
+	else
+		ud_held_remove(t, h);
+}
+
+static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc)
+{
+	ud_report_t r = {0};
+	r.kind = UD_REPORT_UNLOCK_BALANCE;
+	ud_report_fill_thread(&r, t);
+	r.target.addr = (uintptr_t)addr;
+	r.target.pc = pc;
+	r.target.references = 1;
+	ud_instance_t *inst = ud_instance_lookup(addr);
+	if (inst) {
+		ud_report_fill_class(&r.target.cls, ud_instance_class(inst));
+	} else {
+		r.target.cls.key.kind = UD_KEY_STATIC;
+		r.target.cls.key.key = r.target.cls.key.addr = (uintptr_t)addr;
+	}
+	ud_report_fill_held(&r, t);
+	r.stack = ud_stack_capture();
+	r.signature = sig_mix(sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
+	ud_engine_note_report();
+	ud_report_submit(&r);
+	ud_report_release(&r);
+}
+
+bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
+{
+	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
+	if (UD_unlikely(!h)) {
+		if (ud_engine_active())
+			report_unlock_balance(t, addr, pc);
+		return false;
+	}
+	if (h->refs > 1)
+		h->refs--;
+	else if (h == &t->held[t->depth - 1]) {
+		t->chain_key = h->prev_key;	/* the common case: release the top */
+		t->depth--;
+	} else
+		ud_held_remove(t, h);
+	return true;
+}

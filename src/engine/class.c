@@ -1,0 +1,107 @@
+/*
+** class.c: the lock-class registry.
+**
+** A class is found by its key (kind, key value, subclass). Classes are never
+** freed: edges and cached chains refer to them for the life of the process,
+** exactly as the kernel keeps a class until its key's memory goes away. The
+** table is a chained hash that doubles when its load passes 1; all access is
+** under the graph lock (lookups happen only when an instance is first seen).
+*/
+#include "internal.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+
+static ud_class_t **table;
+static size_t nbuckets, nclasses;
+
+static size_t key_hash(const ud_class_key_t *k)
+{
+	uint64_t x = (uint64_t)k->key * 0x9e3779b97f4a7c15ull;
+	x ^= ((uint64_t)k->kind << 8 | k->subclass) * 0xc2b2ae3d27d4eb4full;
+	x ^= x >> 29;
+	return (size_t)x;
+}
+
+static bool key_equal(const ud_class_key_t *a, const ud_class_key_t *b)
+{
+	return a->kind == b->kind && a->key == b->key && a->subclass == b->subclass;
+}
+
+static void grow(void)
+{
+	size_t n = nbuckets ? nbuckets * 2 : 1024;
+	ud_class_t **t = ud_alloc(n * sizeof *t);
+	for (size_t i = 0; i < nbuckets; i++) {
+		ud_class_t *c = table[i];
+		while (c) {
+			ud_class_t *next = c->hnext;
+			size_t h = key_hash(&c->key) & (n - 1);
+			c->hnext = t[h];
+			t[h] = c;
+			c = next;
+		}
+	}
+	ud_free(table, nbuckets * sizeof *table);
+	table = t;
+	nbuckets = n;
+}
+
+static const char *copy_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	size_t n = strlen(name) + 1;
+	char *s = ud_alloc(n);
+	memcpy(s, name, n);
+	return s;
+}
+
+ud_class_t *ud_class_get(const ud_class_key_t *key)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	if (nclasses >= nbuckets)
+		grow();
+	size_t h = key_hash(key) & (nbuckets - 1);
+	ud_class_t *c;
+	for (c = table[h]; c; c = c->hnext)
+		if (key_equal(&c->key, key))
+			break;
+	if (!c) {
+		c = ud_alloc(sizeof *c);
+		c->key = *key;
+		c->key.name = copy_name(key->name);
+		c->id = (unsigned)++nclasses;
+		c->node.cls = c;
+		c->hnext = table[h];
+		table[h] = c;
+	} else if (key->name && !c->key.name) {
+		c->key.name = copy_name(key->name);
+	}
+	ud_lock_release(&ud_graph_lock);
+	return c;
+}
+
+unsigned ud_class_id(const ud_class_t *c)
+{
+	return c->id;
+}
+
+const ud_class_key_t *ud_class_key(const ud_class_t *c)
+{
+	return &c->key;
+}
+
+size_t ud_class_count_locked(void)
+{
+	return nclasses;
+}
+
+size_t ud_class_count(void)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	size_t n = nclasses;
+	ud_lock_release(&ud_graph_lock);
+	return n;
+}

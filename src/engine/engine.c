@@ -1,0 +1,67 @@
+/*
+** engine.c: engine-wide state: configuration, the graph lock, the
+** "still validating" switch, statistics and fork handling.
+*/
+#include "internal.h"
+
+ud_lock_t ud_graph_lock = UD_LOCK_INIT;
+ud_engine_config_t ud_config;
+_Atomic bool ud_active = true;
+_Atomic size_t ud_stat_edges;
+static _Atomic unsigned stat_max_depth;
+
+void ud_engine_init(const ud_engine_config_t *config)
+{
+	if (config)
+		ud_config = *config;
+	atomic_store(&ud_active, true);
+}
+
+const ud_engine_config_t *ud_engine_config(void)
+{
+	return &ud_config;
+}
+
+bool ud_engine_active(void)
+{
+	return atomic_load_explicit(&ud_active, memory_order_relaxed);
+}
+
+/* Called after each report is built: halt_on_error turns validation off. */
+void ud_engine_note_report(void)
+{
+	if (ud_config.halt_on_error)
+		atomic_store(&ud_active, false);
+}
+
+void ud_engine_get_stats(ud_engine_stats_t *s)
+{
+	*s = (ud_engine_stats_t){0};
+	ud_lock_acquire(&ud_graph_lock);
+	s->classes = ud_class_count_locked();
+	ud_lock_release(&ud_graph_lock);
+	s->instances = ud_instance_count();
+	s->edges = atomic_load(&ud_stat_edges);
+	s->chains = ud_chain_count();
+	s->stacks = ud_stack_count();
+	s->reports = ud_report_count_distinct();
+	s->max_depth = atomic_load(&stat_max_depth);
+}
+
+void ud_engine_fork_prepare(void)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	ud_instance_fork_prepare();
+}
+
+void ud_engine_fork_parent(void)
+{
+	ud_instance_fork_parent();
+	ud_lock_release(&ud_graph_lock);
+}
+
+void ud_engine_fork_child(void)
+{
+	ud_instance_fork_child();
+	ud_lock_reset(&ud_graph_lock);
+}

@@ -1,0 +1,358 @@
+/*
+** instance.c: lock instances, from address to identity.
+**
+** An instance is one life of one lock object: it starts at init or at first
+** sight and ends at destroy, re-init or when its memory is freed. A later lock
+** at the same address is a new instance, possibly of another class; this is
+** what keeps programs that create and destroy many mutexes at recycled
+** addresses from merging unrelated locks.
+**
+** Records are kept in 64 shards of chained hash tables, each with its own lock.
+** Records are recycled through a free list but never unmapped, and every end
+** of identity bumps the record's generation. That makes a per-thread
+** direct-mapped cache (address -> record, generation) safe without locks: a
+** cached entry is used only if the record still has the same address and
+** generation.
+*/
+#include "internal.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+
+#define NSHARDS 64
+#define CACHE_SIZE 256
+
+typedef struct shard {
+	ud_lock_t lock;
+	ud_instance_t **buckets;
+	size_t nbuckets, count;
+} shard_t;
+
+static shard_t shards[NSHARDS];
+static ud_lock_t free_lock = UD_LOCK_INIT;
+static ud_instance_t *free_list;
+static ud_node_t *free_nodes;	/* graph lock */
+
+typedef struct cache_entry {
+	uintptr_t addr;
+	ud_instance_t *inst;
+	uint32_t gen;
+} cache_entry_t;
+
+static _Thread_local cache_entry_t cache[CACHE_SIZE];
+
+static inline size_t addr_hash(uintptr_t a)
+{
+	uint64_t x = (uint64_t)a * 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32);
+}
+
+static inline shard_t *shard_of(uintptr_t a)
+{
+	return &shards[addr_hash(a) & (NSHARDS - 1)];
+}
+
+static inline cache_entry_t *cache_slot(uintptr_t a)
+{
+	return &cache[(addr_hash(a) >> 8) & (CACHE_SIZE - 1)];
+}
+
+static void shard_grow(shard_t *s)
+{
+	size_t n = s->nbuckets ? s->nbuckets * 2 : 256;
+	ud_instance_t **b = ud_alloc(n * sizeof *b);
+	for (size_t i = 0; i < s->nbuckets; i++) {
+		ud_instance_t *in = s->buckets[i];
+		while (in) {
+			ud_instance_t *next = in->hnext;
+			size_t h = (addr_hash(atomic_load_explicit(&in->addr, memory_order_relaxed)) >> 6) & (n - 1);
+			in->hnext = b[h];
+			b[h] = in;
+			in = next;
+		}
+	}
+	ud_free(s->buckets, s->nbuckets * sizeof *s->buckets);
+	s->buckets = b;
+	s->nbuckets = n;
+}
+
+static ud_instance_t **bucket_of(shard_t *s, uintptr_t a)
+{
+	return &s->buckets[(addr_hash(a) >> 6) & (s->nbuckets - 1)];
+}
+
+/* Shard lock held. */
+static ud_instance_t *shard_find(shard_t *s, uintptr_t a)
+{
+	if (!s->nbuckets)
+		return NULL;
+	for (ud_instance_t *in = *bucket_of(s, a); in; in = in->hnext)
+		if (atomic_load_explicit(&in->addr, memory_order_relaxed) == a)
+			return in;
+	return NULL;
+}
+
+/* Shard lock held: unlink and return the record at a, or NULL. */
+static ud_instance_t *shard_unlink(shard_t *s, uintptr_t a)
+{
+	if (!s->nbuckets)
+		return NULL;
+	for (ud_instance_t **pp = bucket_of(s, a); *pp; pp = &(*pp)->hnext) {
+		ud_instance_t *in = *pp;
+		if (atomic_load_explicit(&in->addr, memory_order_relaxed) == a) {
+			*pp = in->hnext;
+			s->count--;
+			return in;
+		}
+	}
+	return NULL;
+}
+
+ud_instance_t *ud_instance_lookup(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	cache_entry_t *ce = cache_slot(a);
+	ud_instance_t *in = ce->inst;
+	if (UD_likely(ce->addr == a && in &&
+		      atomic_load_explicit(&in->addr, memory_order_relaxed) == a &&
+		      atomic_load_explicit(&in->gen, memory_order_relaxed) == ce->gen))
+		return in;
+
+	shard_t *s = shard_of(a);
+	ud_lock_acquire(&s->lock);
+	in = shard_find(s, a);
+	uint32_t gen = in ? atomic_load_explicit(&in->gen, memory_order_relaxed) : 0;
+	ud_lock_release(&s->lock);
+	if (in) {
+		ce->addr = a;
+		ce->inst = in;
+		ce->gen = gen;
+	}
+	return in;
+}
+
+/* Graph lock held: end the instance-order node of a dying instance. */
+static void release_node(ud_instance_t *in)
+{
+	ud_node_t *n = in->node;
+	if (!n)
+		return;
+	in->node = NULL;
+	ud_graph_node_clear(n);
+	n->gen++;		/* edges into it from other instances go stale */
+	n->inst = NULL;
+	n->cls = NULL;
+	n->next_free = free_nodes;
+	free_nodes = n;
+}
+
+ud_node_t *ud_instance_node(ud_instance_t *inst)
+{
+	if (!inst->node) {
+		ud_node_t *n = free_nodes;
+		if (n) {
+			free_nodes = n->next_free;
+			n->next_free = NULL;
+		} else {
+			n = ud_alloc(sizeof *n);
+		}
+		n->inst = inst;
+		n->cls = atomic_load_explicit(&inst->cls, memory_order_relaxed);
+		inst->node = n;
+	}
+	return inst->node;
+}
+
+static void retire(ud_instance_t *in)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	release_node(in);
+	ud_lock_release(&ud_graph_lock);
+	atomic_store_explicit(&in->addr, 0, memory_order_relaxed);
+	atomic_fetch_add_explicit(&in->gen, 1, memory_order_release);
+	ud_lock_acquire(&free_lock);
+	in->hnext = free_list;
+	free_list = in;
+	ud_lock_release(&free_lock);
+}
+
+ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
+				  const ud_class_key_t *key)
+{
+	uintptr_t a = (uintptr_t)addr;
+	ud_class_t *c = ud_class_get(key);
+	if (!c->kind_set) {
+		c->kind = kind;
+		c->kind_set = true;
+	}
+
+	ud_lock_acquire(&free_lock);
+	ud_instance_t *in = free_list;
+	if (in)
+		free_list = in->hnext;
+	ud_lock_release(&free_lock);
+	if (!in)
+		in = ud_alloc(sizeof *in);
+	in->kind = kind;
+	in->node = NULL;
+	atomic_store_explicit(&in->cls, c, memory_order_relaxed);
+	atomic_store_explicit(&in->addr, a, memory_order_release);
+
+	shard_t *s = shard_of(a);
+	ud_lock_acquire(&s->lock);
+	ud_instance_t *old = shard_unlink(s, a);
+	if (s->count + 1 > s->nbuckets)
+		shard_grow(s);
+	ud_instance_t **b = bucket_of(s, a);
+	in->hnext = *b;
+	*b = in;
+	s->count++;
+	ud_lock_release(&s->lock);
+	if (old)
+		retire(old);
+	return in;
+}
+
+/* Forget the identity at a (no checks). */
+static void forget(uintptr_t a)
+{
+	shard_t *s = shard_of(a);
+	ud_lock_acquire(&s->lock);
+	ud_instance_t *old = shard_unlink(s, a);
+	ud_lock_release(&s->lock);
+	if (old)
+		retire(old);
+}
+
+/*
+** End of identity with the checks of a destroy: a lock this thread holds is
+** reported (the kernel's "held lock freed!"), and its identity is kept, since
+** the destroy fails (EBUSY) or leaves the program holding something it will
+** unlock. An entry inherited across fork() is ended quietly: allocators
+** re-initialise their held locks in the child.
+*/
+static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			     uintptr_t pc)
+{
+	bool kept = false;
+	for (unsigned i = t ? t->depth : 0; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (h->addr < lo || h->addr >= hi)
+			continue;
+		if (h->forked) {
+			ud_held_remove(t, h);
+			continue;
+		}
+		kept = true;
+		if (!ud_engine_active())
+			continue;
+		ud_report_t r = {0};
+		r.kind = UD_REPORT_HELD_FREED;
+		ud_report_fill_thread(&r, t);
+		ud_report_fill_lock(&r.target, h);
+		r.freed_lo = lo;
+		r.freed_hi = hi;
+		r.stack = ud_stack_capture();
+		ud_report_fill_held(&r, t);
+		r.signature = ((uint64_t)UD_REPORT_HELD_FREED << 56) ^
+			      ((uint64_t)h->cls->id << 24) ^ (uint64_t)pc;
+		ud_engine_note_report();
+		ud_report_submit(&r);
+		ud_report_release(&r);
+	}
+	return kept;
+}
+
+void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc)
+{
+	uintptr_t a = (uintptr_t)addr;
+	if (check_held_freed(t, a, a + 1, pc))
+		return;
+	forget(a);
+}
+
+void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			       uintptr_t pc)
+{
+	check_held_freed(t, lo, hi, pc);
+	/* Walk the shards: ranges are rare (free/munmap of lock memory). */
+	for (unsigned i = 0; i < NSHARDS; i++) {
+		shard_t *s = &shards[i];
+		for (;;) {
+			ud_instance_t *victim = NULL;
+			ud_lock_acquire(&s->lock);
+			for (size_t b = 0; b < s->nbuckets && !victim; b++)
+				for (ud_instance_t *in = s->buckets[b]; in; in = in->hnext) {
+					uintptr_t a = atomic_load_explicit(&in->addr, memory_order_relaxed);
+					if (a >= lo && a < hi && !(t && ud_held_find(t, NULL, a))) {
+						victim = in;
+						break;
+					}
+				}
+			if (victim)
+				shard_unlink(s, atomic_load_explicit(&victim->addr, memory_order_relaxed));
+			ud_lock_release(&s->lock);
+			if (!victim)
+				break;
+			retire(victim);
+		}
+	}
+}
+
+ud_class_t *ud_instance_class(const ud_instance_t *inst)
+{
+	return atomic_load_explicit(&((ud_instance_t *)inst)->cls, memory_order_relaxed);
+}
+
+ud_lock_kind_t ud_instance_kind(const ud_instance_t *inst)
+{
+	return inst->kind;
+}
+
+void ud_instance_set_kind(ud_instance_t *inst, ud_lock_kind_t kind)
+{
+	inst->kind = kind;
+}
+
+void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key)
+{
+	ud_class_t *c = ud_class_get(key);
+	if (!c->kind_set) {
+		c->kind = inst->kind;
+		c->kind_set = true;
+	}
+	ud_lock_acquire(&ud_graph_lock);
+	release_node(inst);	/* its instance order belonged to the old class */
+	atomic_store_explicit(&inst->cls, c, memory_order_relaxed);
+	ud_lock_release(&ud_graph_lock);
+}
+
+size_t ud_instance_count(void)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < NSHARDS; i++)
+		n += shards[i].count;
+	return n;
+}
+
+void ud_instance_fork_prepare(void)
+{
+	for (unsigned i = 0; i < NSHARDS; i++)
+		ud_lock_acquire(&shards[i].lock);
+	ud_lock_acquire(&free_lock);
+}
+
+void ud_instance_fork_parent(void)
+{
+	ud_lock_release(&free_lock);
+	for (unsigned i = NSHARDS; i-- > 0;)
+		ud_lock_release(&shards[i].lock);
+}
+
+void ud_instance_fork_child(void)
+{
+	ud_lock_reset(&free_lock);
+	for (unsigned i = 0; i < NSHARDS; i++)
+		ud_lock_reset(&shards[i].lock);
+}

@@ -1,0 +1,183 @@
+/*
+** internal.h: the engine's data structures, shared by the files of src/engine.
+**
+** Main types:
+**   ud_class_t     one lock class: a node of the dependency graph
+**   ud_instance_t  one live lock object: address, class, kind, generation
+**   ud_node_t      a graph node; classes embed one, instances that take part
+**                  in same-class nesting get one lazily (instance ordering)
+**   ud_edge_t      "held `from`, then waited for `to`": dependency kinds and the
+**                  stack that first created it
+**   ud_held_t      one entry of a thread's held-lock stack
+**   ud_thread_t    a thread: held stack and chain key
+**
+** Locking: graph_lock (engine.c) guards classes, nodes, edges and chain-cache
+** inserts. Instance shards have their own locks. A thread's held stack is
+** touched only by that thread. Chain-cache lookups take no lock.
+*/
+#ifndef UD_ENGINE_INTERNAL_H
+#define UD_ENGINE_INTERNAL_H
+
+#include <stdatomic.h>
+
+#include "../base/lock.h"
+#include "../report/report.h"
+#include "engine.h"
+
+#define UD_likely(x) __builtin_expect(!!(x), 1)
+#define UD_unlikely(x) __builtin_expect(!!(x), 0)
+
+/*
+** Dependency kinds (lockdep-design, "Recursive read locks"). For an edge
+** L1 -> L2 only what L1 blocks (writer E, or any reader S) and what blocks L2
+** (recursive reader R, or non-recursive N) matter. Bit numbers:
+*/
+enum {
+	UD_DEP_SR = 1u << 0,	/* L1 reader, L2 recursive reader */
+	UD_DEP_ER = 1u << 1,	/* L1 writer, L2 recursive reader */
+	UD_DEP_SN = 1u << 2,	/* L1 reader, L2 writer or non-recursive reader */
+	UD_DEP_EN = 1u << 3,	/* L1 writer, L2 writer or non-recursive reader */
+	UD_DEP_E_ANY = UD_DEP_ER | UD_DEP_EN,
+	UD_DEP_N_ANY = UD_DEP_SN | UD_DEP_EN,
+};
+
+static inline unsigned ud_dep_bit(ud_mode_t from, ud_mode_t to)
+{
+	return 1u << ((from == UD_MODE_WRITE) + 2 * (to != UD_MODE_READ_RECURSIVE));
+}
+
+typedef struct ud_node ud_node_t;
+
+typedef struct ud_edge {
+	ud_node_t *from;
+	ud_node_t *to;
+	uint32_t to_gen;	/* to->gen when created: stale when it differs */
+	uint8_t dep;		/* UD_DEP_* kinds seen */
+	uint8_t to_mode;	/* how `to` was taken when the edge was made */
+	ud_stack_id_t stack;	/* the acquisition that first created it */
+	uintptr_t to_addr;	/* instance address of `to` then */
+	uintptr_t to_pc;	/* acquisition site of `to` then */
+	int tid;		/* thread that created it */
+	char thread_name[16];
+} ud_edge_t;
+
+struct ud_node {
+	ud_edge_t **out;	/* edges leaving this node, each allocated alone */
+	uint32_t nout, cap;
+	uint32_t gen;		/* bumped when an instance node is recycled */
+	uint64_t visit[2];	/* BFS stamps, per "entered as recursive reader" */
+	ud_class_t *cls;	/* the class (of the instance, for instance nodes) */
+	ud_instance_t *inst;	/* instance nodes only */
+	ud_node_t *next_free;	/* recycled instance nodes */
+};
+
+struct ud_class {
+	ud_node_t node;		/* first: a class is a node */
+	ud_class_key_t key;	/* name copied into runtime memory */
+	unsigned id;
+	ud_lock_kind_t kind;	/* kind of the first instance seen */
+	bool kind_set;
+	struct ud_class *hnext;	/* class hash chain */
+};
+
+struct ud_instance {
+	_Atomic uintptr_t addr;	/* 0 while free */
+	_Atomic uint32_t gen;	/* bumped at every end of identity */
+	ud_lock_kind_t kind;
+	ud_class_t *_Atomic cls;
+	ud_node_t *node;	/* instance-order node, NULL until needed */
+	struct ud_instance *hnext;
+};
+
+typedef struct ud_held {
+	ud_instance_t *inst;
+	ud_class_t *cls;
+	uintptr_t addr;
+	uint64_t prev_key;	/* chain key before this entry */
+	uintptr_t pc;
+	uint32_t refs;		/* recursive mutex depth */
+	uint8_t mode;
+	uint8_t trylock;
+	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
+} ud_held_t;
+
+struct ud_thread {
+	int tid;
+	char name[16];
+	int parent_tid;
+	ud_stack_id_t origin;
+	uint64_t chain_key;
+	ud_held_t *held;
+	unsigned depth, cap;
+};
+
+#define UD_CHAIN_KEY_INITIAL 0x6a09e667f3bcc909ull
+
+static inline uint64_t ud_chain_mix(uint64_t key, const ud_class_t *c,
+				    ud_mode_t mode, bool trylock)
+{
+	uint64_t x = key ^ (((uint64_t)c->id << 3 | (uint64_t)mode << 1 | trylock) *
+			    0x9e3779b97f4a7c15ull);
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	return x ? x : 1;
+}
+
+/* engine.c */
+extern ud_lock_t ud_graph_lock;
+extern ud_engine_config_t ud_config;
+extern _Atomic bool ud_active;
+extern _Atomic size_t ud_stat_edges;
+void ud_engine_note_report(void);
+
+/* class.c */
+void ud_class_fork_child(void);
+size_t ud_class_count_locked(void);
+
+/* instance.c */
+ud_node_t *ud_instance_node(ud_instance_t *inst);	/* graph lock held */
+void ud_instance_fork_prepare(void);
+void ud_instance_fork_parent(void);
+void ud_instance_fork_child(void);
+size_t ud_instance_count(void);
+
+/* graph.c (graph lock held) */
+ud_edge_t *ud_graph_find_edge(ud_node_t *from, ud_node_t *to);
+ud_edge_t *ud_graph_add_edge(ud_node_t *from, ud_node_t *to, unsigned dep);
+void ud_graph_node_clear(ud_node_t *n);
+
+/* bfs.c (graph lock held) */
+typedef struct ud_path {
+	ud_edge_t **edges;	/* edges[0] leaves the start node */
+	unsigned n;
+} ud_path_t;
+/*
+** Is there a strong path from `start` (entered as `start_mode`) to `target`
+** that conflicts with `target` being held in `held_mode`? Fills *path with the
+** shortest such path and returns true. The path is valid until the next call.
+*/
+bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
+		 ud_mode_t held_mode, ud_path_t *path);
+
+/* chain.c */
+bool ud_chain_lookup(uint64_t key);
+void ud_chain_insert(uint64_t key);	/* graph lock held */
+size_t ud_chain_count(void);
+
+/* thread.c */
+/* Push inst (of class c); key is the chain key with it on top. */
+void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+		  ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key);
+ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
+void ud_held_remove(ud_thread_t *t, ud_held_t *h);
+void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
+void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
+void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);
+void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c);
+
+/* check.c */
+void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
+		 ud_mode_t mode, uintptr_t pc, uint64_t key);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+** thread.c: threads and their held-lock stacks.
+**
+** Each thread owns its stack of held locks, outermost first, and the chain key
+** of that stack. Only the owning thread touches them, so no lock is needed.
+** The stack grows without limit. Releasing a lock that is not on top is legal:
+** the entries above it are re-keyed and their new chains validated, since
+** "A, C held" is a combination the program now really has.
+*/
+#include "internal.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+
+ud_thread_t *ud_thread_new(int tid, const char *name)
+{
+	ud_thread_t *t = ud_alloc(sizeof *t);
+	t->tid = tid;
+	t->chain_key = UD_CHAIN_KEY_INITIAL;
+	ud_thread_set_name(t, name);
+	return t;
+}
+
+void ud_thread_free(ud_thread_t *t)
+{
+	if (!t)
+		return;
+	ud_free(t->held, t->cap * sizeof *t->held);
+	ud_free(t, sizeof *t);
+}
+
+void ud_thread_set_name(ud_thread_t *t, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n >= sizeof t->name)
+		n = sizeof t->name - 1;
+	memcpy(t->name, name ? name : "", n);
+	t->name[n] = 0;
+}
+
+void ud_thread_set_origin(ud_thread_t *t, int parent_tid, ud_stack_id_t stack)
+{
+	t->parent_tid = parent_tid;
+	t->origin = stack;
+}
+
+int ud_thread_tid(const ud_thread_t *t)
+{
+	return t->tid;
+}
+
+unsigned ud_thread_depth(const ud_thread_t *t)
+{
+	return t->depth;
+}
+
+void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+		  ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key)
+{
+	if (UD_unlikely(t->depth == t->cap)) {
+		unsigned cap = t->cap ? t->cap * 2 : 16;
+		t->held = ud_realloc(t->held, t->cap * sizeof *t->held,
+				     cap * sizeof *t->held);
+		t->cap = cap;
+	}
+	ud_held_t *h = &t->held[t->depth++];
+	h->inst = inst;
+	h->cls = c;
+	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	h->prev_key = t->chain_key;
+	h->pc = pc;
+	h->refs = 1;
+	h->mode = (uint8_t)mode;
+	h->trylock = trylock;
+	h->forked = 0;
+	t->chain_key = key;
+}
+
+/* Topmost entry for inst (or, with inst NULL, for address addr). */
+ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr)
+{
+	for (unsigned i = t->depth; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (inst ? h->inst == inst : h->addr == addr)
+			return h;
+	}
+	return NULL;
+}
+
+/*
+** Remove one entry. Entries above it move down and get new chain keys; each
+** blocking one whose new chain was never seen is validated as if acquired now
+** (the kernel's re-acquire after an out-of-order release).
+*/
+void ud_held_remove(ud_thread_t *t, ud_held_t *h)
+{
+	unsigned i = (unsigned)(h - t->held);
+	uint64_t key = h->prev_key;
+	memmove(h, h + 1, (t->depth - i - 1) * sizeof *h);
+	t->depth--;
+	for (unsigned j = i; j < t->depth; j++) {
+		ud_held_t *e = &t->held[j];
+		e->prev_key = key;
+		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
+		if (!e->trylock && !ud_chain_lookup(key) && ud_engine_active())
+			ud_validate(t, j, e->inst, (ud_mode_t)e->mode, e->pc, key);
+	}
+	t->chain_key = key;
+}
+
+bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst)
+{
+	for (unsigned i = t->depth; i-- > 0;)
+		if (t->held[i].inst == inst)
+			return true;
+	return false;
+}
+
+/* ---- report helpers ----------------------------------------------------- */
+
+void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c)
+{
+	rc->id = c->id;
+	rc->key = c->key;
+	rc->kind = c->kind;
+}
+
+void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)
+{
+	l->addr = h->addr;
+	ud_report_fill_class(&l->cls, h->cls);
+	l->mode = (ud_mode_t)h->mode;
+	l->trylock = h->trylock;
+	l->references = h->refs;
+	l->pc = h->pc;
+}
+
+void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t)
+{
+	r->thread.tid = t->tid;
+	memcpy(r->thread.name, t->name, sizeof r->thread.name);
+	r->thread.parent_tid = t->parent_tid;
+	r->thread.origin = t->origin;
+}
+
+void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t)
+{
+	if (!t->depth)
+		return;
+	r->held_locks = ud_alloc(t->depth * sizeof *r->held_locks);
+	r->nheld = t->depth;
+	for (unsigned i = 0; i < t->depth; i++)
+		ud_report_fill_lock(&r->held_locks[i], &t->held[i]);
+}
+
+/* ---- thread end and fork ------------------------------------------------- */
+
+void ud_thread_exit(ud_thread_t *t)
+{
+	if (!t->depth)
+		return;
+	if (ud_config.check_exit && ud_engine_active()) {
+		ud_report_t r = {0};
+		r.kind = UD_REPORT_HELD_AT_EXIT;
+		ud_report_fill_thread(&r, t);
+		ud_report_fill_held(&r, t);
+		r.stack = ud_stack_capture();
+		uint64_t sig = (uint64_t)UD_REPORT_HELD_AT_EXIT << 56;
+		for (unsigned i = 0; i < t->depth; i++)
+			sig = ud_chain_mix(sig, t->held[i].cls, UD_MODE_WRITE, false);
+		r.signature = sig;
+		ud_engine_note_report();
+		ud_report_submit(&r);
+		ud_report_release(&r);
+	}
+	t->depth = 0;
+	t->chain_key = UD_CHAIN_KEY_INITIAL;
+}
+
+void ud_thread_forked(ud_thread_t *t, int new_tid)
+{
+	t->tid = new_tid;
+	for (unsigned i = 0; i < t->depth; i++)
+		t->held[i].forked = 1;
+}
