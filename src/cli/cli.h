@@ -1,0 +1,32 @@
+/*
+** cli.h: pieces of the `ulockdep` command shared between its source files.
+** The command is an ordinary program: it may use stdio and malloc freely.
+*/
+#ifndef UD_CLI_CLI_H
+#define UD_CLI_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses of the command itself (the program's own status otherwise). */
+#define UD_EXIT_USAGE 2		/* bad command line, options or setup */
+#define UD_EXIT_NOEXEC 126	/* program found but cannot be executed */
+#define UD_EXIT_NOTFOUND 127	/* program not found */
+
+/* `ulockdep run ...`: argv[0] is "run". Returns only on error. */
+int ud_cmd_run(int argc, char **argv);
+void ud_cli_run_usage(FILE *f);
+/* Print docs/options.md, generated from options.inc. */
+void ud_cli_options_markdown(FILE *f);
+/*
+** Absolute path of libulockdep.so: ULOCKDEP_LIB, or looked up next to the
+** command (build tree and install layouts). NULL after printing why not.
+*/
+char *ud_cli_find_runtime(void);
+
+/*
+** Bounds of an integer option; defined in options.c (belongs in options.h,
+** where the runtime's help could use it too).
+*/
+void ud_options_int_limits(const char *name, long *min, long *max);
+
+#endif

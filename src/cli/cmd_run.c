@@ -1,0 +1,408 @@
+/*
+** cmd_run.c: `ulockdep run [options] [--] PROGRAM [ARGS...]`.
+**
+** Everything that can be wrong is found before PROGRAM starts: options from
+** the environment and the command line are merged and validated with the
+** runtime's own parser, PROGRAM is looked up as execvp would, and the runtime
+** library must exist. Only then are ULOCKDEP_OPTIONS (canonical, merged) and
+** LD_PRELOAD set and PROGRAM executed in place of this process, so that its
+** exit status (possibly replaced by the runtime's exitcode) is ours.
+*/
+#include "cli.h"
+
+#include "base/options.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The option names and kinds as the command line sees them. */
+static const struct cli_opt {
+	const char *name;
+	char kind;		/* 'B'ool, 'I'nt, 'S'tring */
+} cli_opts[] = {
+#define UD_OPTION(type, name, def, desc) { #name, #type[0] },
+#include "base/options.inc"
+#undef UD_OPTION
+};
+
+void ud_cli_run_usage(FILE *f)
+{
+	ud_buf_t help = { 0 };
+	ud_options_help(&help);
+
+	fputs("Usage: ulockdep run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	      "\n"
+	      "Run PROGRAM (looked up in PATH like a shell does) with the ulockdep\n"
+	      "runtime preloaded. Lock problems are reported on stderr (or in\n"
+	      "log_path.<pid>) while the program keeps running.\n"
+	      "\n"
+	      "Options: each NAME below is given as --NAME=VALUE or --NAME VALUE,\n"
+	      "with dashes or underscores (--stack-frames=32, --stack_frames 32).\n"
+	      "A boolean alone means 1 (--strict); --no-NAME means 0; a boolean\n"
+	      "takes a value only after '=' (--summary=no). Later options win.\n"
+	      "\n"
+	      "  --options=STRING  options in the ULOCKDEP_OPTIONS syntax\n"
+	      "                    (\"name=value:name=value\")\n"
+	      "  -h, --help        show this help and exit\n"
+	      "\n", f);
+	fwrite(help.data, 1, help.len, f);
+	ud_buf_free(&help);
+	fputs("\n"
+	      "Environment:\n"
+	      "  ULOCKDEP_OPTIONS  options for the runtime, \"name=value\" items\n"
+	      "                    separated by ':' or spaces; read first, so the\n"
+	      "                    command line overrides it; a malformed one is an\n"
+	      "                    error. PROGRAM receives the merged options here.\n"
+	      "  ULOCKDEP_LIB      path of libulockdep.so to preload (default: next\n"
+	      "                    to this command, or in ../lib, ../lib/<multiarch>,\n"
+	      "                    ../lib64 relative to its directory)\n"
+	      "  LD_PRELOAD        kept, after the runtime library\n"
+	      "  PATH              where PROGRAM is looked up when it has no '/'\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  PROGRAM's own status, unless something was reported: then the\n"
+	      "  option exitcode (66 by default; exitcode=0 keeps the program's status)\n"
+	      "  2    bad usage: unknown option, bad value, malformed ULOCKDEP_OPTIONS,\n"
+	      "       runtime library not found (PROGRAM is not started)\n"
+	      "  126  PROGRAM exists but cannot be executed\n"
+	      "  127  PROGRAM not found\n"
+	      "\n"
+	      "Examples:\n"
+	      "  ulockdep run ./a.out\n"
+	      "  ulockdep run --strict --report-max=1 -- make -j8 check\n"
+	      "  ULOCKDEP_OPTIONS=log_path=/tmp/ld ulockdep run --halt-on-error ./server\n",
+	      f);
+}
+
+static const struct cli_opt *find_opt(const char *name)
+{
+	for (size_t i = 0; i < sizeof cli_opts / sizeof cli_opts[0]; i++)
+		if (!strcmp(cli_opts[i].name, name))
+			return &cli_opts[i];
+	return NULL;
+}
+
+static bool is_sep(char c)
+{
+	return c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	       c == '\v' || c == '\f';
+}
+
+/*
+** Append "name=value" to s, quoting value when it holds separators or quotes
+** so that the runtime's parser reads it back unchanged. Returns -1 (after a
+** message) for a value no quoting can express.
+*/
+static int append_item(ud_buf_t *s, const char *name, const char *value)
+{
+	bool plain = value[0] != 0;
+	for (const char *p = value; *p; p++)
+		if (is_sep(*p) || *p == '\'' || *p == '"')
+			plain = false;
+	if (s->len)
+		ud_buf_puts(s, ":");
+	if (plain) {
+		ud_buf_printf(s, "%s=%s", name, value);
+		return 0;
+	}
+	char q = strchr(value, '\'') ? '"' : '\'';
+	if (strchr(value, q)) {
+		fprintf(stderr, "ulockdep: option '%s': a value cannot contain "
+			"both ' and \" characters\n", name);
+		return -1;
+	}
+	ud_buf_printf(s, "%s=%c%s%c", name, q, value, q);
+	return 0;
+}
+
+/* One option from the command line into o; -1 after a message. */
+static int set_one(ud_options_t *o, const char *name, const char *value)
+{
+	ud_buf_t item = { 0 };
+	char err[512];
+	int rc = append_item(&item, name, value);
+	if (rc == 0 && ud_options_parse(o, item.data, err, sizeof err) < 0) {
+		fprintf(stderr, "ulockdep: %s\n", err);
+		rc = -1;
+	}
+	ud_buf_free(&item);
+	return rc;
+}
+
+/*
+** Parse the options of `run` (argv[1..]) into o. Returns the index of PROGRAM
+** in argv, or -1 after printing an error, or -2 for --help (already printed).
+*/
+static int parse_args(ud_options_t *o, int argc, char **argv)
+{
+	char err[512];
+	int i = 1;
+
+	while (i < argc) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return i + 1;
+		if (a[0] != '-' || a[1] == 0)
+			return i;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			ud_cli_run_usage(stdout);
+			return -2;
+		}
+		if (a[1] != '-') {
+			fprintf(stderr, "ulockdep: unknown option '%s' (options are "
+				"--NAME=VALUE; see 'ulockdep run --help')\n", a);
+			return -1;
+		}
+		i++;
+
+		/* Normalise the name: "report-max=3" -> name "report_max". */
+		const char *eq = strchr(a + 2, '=');
+		size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+		char name[64];
+		if (n == 0 || n >= sizeof name) {
+			fprintf(stderr, "ulockdep: unknown option '%s'\n", a);
+			return -1;
+		}
+		for (size_t j = 0; j < n; j++)
+			name[j] = a[2 + j] == '-' ? '_' : a[2 + j];
+		name[n] = 0;
+		const char *value = eq ? eq + 1 : NULL;
+
+		const struct cli_opt *d = find_opt(name);
+		bool negated = false;
+		if (!d && !strncmp(name, "no_", 3) && !value) {
+			d = find_opt(name + 3);
+			if (d && d->kind == 'B')
+				negated = true;
+			else
+				d = NULL;
+		}
+		if (!d && strcmp(name, "options") != 0) {
+			int shown = eq ? (int)(eq - a) : (int)strlen(a);
+			fprintf(stderr, "ulockdep: unknown option '%.*s' (see "
+				"'ulockdep run --help')\n", shown, a);
+			return -1;
+		}
+
+		if (d && d->kind == 'B' && !value) {
+			if (set_one(o, d->name, negated ? "0" : "1") < 0)
+				return -1;
+			continue;
+		}
+		if (!value) {
+			if (i >= argc) {
+				fprintf(stderr, "ulockdep: option '%s' needs a "
+					"value\n", a);
+				return -1;
+			}
+			value = argv[i++];
+		}
+		if (d) {
+			if (set_one(o, d->name, value) < 0)
+				return -1;
+		} else if (ud_options_parse(o, value, err, sizeof err) < 0) {
+			fprintf(stderr, "ulockdep: --options: %s\n", err);
+			return -1;
+		}
+	}
+	return i;
+}
+
+/*
+** The options that differ from the defaults, in ULOCKDEP_OPTIONS syntax.
+** Returns -1 (after a message) if a value cannot be written back.
+*/
+static int canonical(const ud_options_t *o, ud_buf_t *out)
+{
+	ud_options_t def;
+	ud_options_defaults(&def);
+	int rc = 0;
+	char num[32];
+
+#define UD_OPTION(type, name, d, desc) CANON_##type(name)
+#define CANON_BOOL(name) \
+	if (o->name != def.name) \
+		rc |= append_item(out, #name, o->name ? "1" : "0");
+#define CANON_INT(name) \
+	if (o->name != def.name) { \
+		snprintf(num, sizeof num, "%ld", o->name); \
+		rc |= append_item(out, #name, num); \
+	}
+#define CANON_STR(name) \
+	if (strcmp(o->name, def.name) != 0) \
+		rc |= append_item(out, #name, o->name);
+#include "base/options.inc"
+#undef UD_OPTION
+#undef CANON_BOOL
+#undef CANON_INT
+#undef CANON_STR
+	return rc ? -1 : 0;
+}
+
+/* 0 if path names a file this process may execute, else an errno. */
+static int check_exec(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (access(path, X_OK) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	return 0;
+}
+
+/*
+** Find prog the way execvp does: as given when it holds a '/', else along PATH
+** (an empty entry is the current directory; no PATH means /bin:/usr/bin). On
+** success *out is a malloc'd path; else returns the errno execvp would give,
+** preferring "found but not executable" to "not found".
+*/
+static int resolve_program(const char *prog, char **out)
+{
+	if (strchr(prog, '/')) {
+		int e = check_exec(prog);
+		if (!e)
+			*out = strdup(prog);
+		return e;
+	}
+	if (!prog[0])
+		return ENOENT;
+
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/bin:/usr/bin";
+	int found_err = 0;
+	for (const char *p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *cand = malloc(n + strlen(prog) + 3);
+		if (!cand)
+			return ENOMEM;
+		if (n)
+			sprintf(cand, "%.*s/%s", (int)n, p, prog);
+		else
+			sprintf(cand, "./%s", prog);
+		int e = check_exec(cand);
+		if (!e) {
+			*out = cand;
+			return 0;
+		}
+		free(cand);
+		if (e != ENOENT && e != ENOTDIR && !found_err)
+			found_err = e;
+		if (!end)
+			break;
+		p = end;
+	}
+	return found_err ? found_err : ENOENT;
+}
+
+static int exec_failure_status(int e)
+{
+	return e == ENOENT || e == ENOTDIR ? UD_EXIT_NOTFOUND : UD_EXIT_NOEXEC;
+}
+
+/*
+** LD_PRELOAD value: the runtime first, then what was there (without a second
+** copy of the runtime, as with a nested `ulockdep run`).
+*/
+static char *preload_value(const char *lib)
+{
+	const char *old = getenv("LD_PRELOAD");
+	ud_buf_t b = { 0 };
+	ud_buf_puts(&b, lib);
+	if (old) {
+		const char *p = old;
+		while (*p) {
+			size_t n = strcspn(p, ": \t");
+			if (n && !(n == strlen(lib) && !strncmp(p, lib, n)))
+				ud_buf_printf(&b, ":%.*s", (int)n, p);
+			p += n;
+			if (*p)
+				p++;
+		}
+	}
+	char *s = strdup(b.data);
+	ud_buf_free(&b);
+	return s;
+}
+
+int ud_cmd_run(int argc, char **argv)
+{
+	static ud_options_t opts;	/* big (string fields): not on the stack */
+	char err[512];
+
+	ud_options_defaults(&opts);
+	const char *env = getenv("ULOCKDEP_OPTIONS");
+	if (env && ud_options_parse(&opts, env, err, sizeof err) < 0) {
+		fprintf(stderr, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
+		return UD_EXIT_USAGE;
+	}
+
+	int first = parse_args(&opts, argc, argv);
+	if (first == -2)
+		return 0;
+	if (first < 0)
+		return UD_EXIT_USAGE;
+	if (first >= argc) {
+		fprintf(stderr, "ulockdep: run: no program given\n"
+			"Usage: ulockdep run [OPTIONS] [--] PROGRAM [ARGS...]\n");
+		return UD_EXIT_USAGE;
+	}
+
+	ud_buf_t canon = { 0 };
+	if (canonical(&opts, &canon) < 0)
+		return UD_EXIT_USAGE;
+
+	const char *prog = argv[first];
+	char *path = NULL;
+	int e = resolve_program(prog, &path);
+	if (e) {
+		fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog,
+			strerror(e));
+		return exec_failure_status(e);
+	}
+
+	char *lib = ud_cli_find_runtime();
+	if (!lib)
+		return UD_EXIT_USAGE;
+
+	if (canon.len) {
+		if (setenv("ULOCKDEP_OPTIONS", canon.data, 1) < 0)
+			goto env_fail;
+	} else {
+		unsetenv("ULOCKDEP_OPTIONS");
+	}
+	char *preload = preload_value(lib);
+	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
+		goto env_fail;
+
+	execv(path, argv + first);
+	e = errno;
+	if (e == ENOEXEC) {
+		/* No #! line: execvp hands such a file to the shell; so do we. */
+		char **sh_argv = calloc((size_t)(argc - first) + 2, sizeof *sh_argv);
+		if (sh_argv) {
+			sh_argv[0] = "sh";
+			sh_argv[1] = path;
+			for (int i = first + 1; i < argc; i++)
+				sh_argv[i - first + 1] = argv[i];
+			execv("/bin/sh", sh_argv);
+			e = errno;
+		}
+	}
+	fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog, strerror(e));
+	return exec_failure_status(e);
+
+env_fail:
+	fprintf(stderr, "ulockdep: cannot set the environment: %s\n",
+		strerror(errno));
+	return UD_EXIT_USAGE;
+}

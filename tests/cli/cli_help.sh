@@ -1,0 +1,59 @@
+#!/bin/sh
+# `ulockdep --help`, `ulockdep run --help` and `ulockdep --version`: the run
+# help names every option of src/base/options.inc (read from the file, not a
+# copy of the list) with its default, the environment and the exit statuses.
+# Usage: cli_help.sh BUILD_DIR
+set -u
+B=${1:?usage: $0 BUILD_DIR}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+U="$B/ulockdep"
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# Top-level help.
+"$U" --help >"$T/help" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] || fail "ulockdep --help exited $rc"
+grep -q 'ulockdep run' "$T/help" || fail "ulockdep --help does not mention 'ulockdep run'"
+[ -s "$T/err" ] && fail "ulockdep --help wrote to stderr: $(cat "$T/err")"
+"$U" -h >"$T/h" 2>&1 && cmp -s "$T/help" "$T/h" || fail "ulockdep -h differs from --help"
+
+# run --help: every option, from options.inc.
+"$U" run --help >"$T/run" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] || fail "ulockdep run --help exited $rc"
+names=$(sed -n 's/^UD_OPTION([A-Z]*, *\([A-Za-z0-9_]*\),.*/\1/p' "$SRC/src/base/options.inc")
+count=$(echo "$names" | wc -w)
+[ "$count" -ge 5 ] || fail "read only $count option names from options.inc"
+for n in $names; do
+	line=$(grep "^  $n " "$T/run")
+	[ -n "$line" ] || { fail "run --help does not list option '$n'"; continue; }
+	echo "$line" | grep -q 'default ' || fail "run --help gives no default for '$n': $line"
+done
+for word in ULOCKDEP_OPTIONS ULOCKDEP_LIB LD_PRELOAD --options ' 2 ' 126 127 66; do
+	grep -q -e "$word" "$T/run" || fail "run --help does not mention '$word'"
+done
+"$U" help run >"$T/run2" 2>&1 && cmp -s "$T/run" "$T/run2" || fail "'ulockdep help run' differs from 'ulockdep run --help'"
+# --help after options still shows the help and runs nothing.
+"$U" run --strict --help >"$T/run3" 2>&1 && cmp -s "$T/run" "$T/run3" || fail "'run --strict --help' differs from 'run --help'"
+
+# Version: the project version from CMakeLists.txt.
+want=$(sed -n 's/^project(ulockdep VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+[ -n "$want" ] || fail "cannot read the project version from CMakeLists.txt"
+got=$("$U" --version); rc=$?
+[ $rc -eq 0 ] || fail "ulockdep --version exited $rc"
+[ "$got" = "ulockdep $want" ] || fail "ulockdep --version printed '$got', expected 'ulockdep $want'"
+
+# Usage errors.
+"$U" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] || fail "ulockdep without arguments exited $rc, expected 2"
+grep -q 'Usage:' "$T/err" || fail "ulockdep without arguments printed no usage on stderr"
+"$U" frobnicate >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] || fail "unknown command exited $rc, expected 2"
+grep -q "unknown command 'frobnicate'" "$T/err" || fail "unknown command message: $(cat "$T/err")"
+"$U" --frobnicate >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] || fail "unknown top-level option exited $rc, expected 2"
+grep -q "unknown option '--frobnicate'" "$T/err" || fail "unknown top-level option message: $(cat "$T/err")"
+
+[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "ok: help and version"
