@@ -99,4 +99,10 @@ unsigned ud_report_count_total(void);
 
 const char *ud_report_kind_name(ud_report_kind_t k);
 
+/* Runtime settings: frames per printed stack (0: all), distinct reports shown (0: all). */
+void ud_report_set_stack_frames(unsigned n);
+void ud_report_set_max(unsigned max);
+/* At exit: "ulockdep: N distinct problems reported (M hits)" + one line each; nothing if none. */
+void ud_report_print_summary(void);
+
 #endif

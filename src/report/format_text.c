@@ -1,0 +1,351 @@
+/*
+** format_text.c: a report as kernel-format text.
+**
+** The layout follows the kernel's lockdep messages line for line (banner,
+** lock lines with usage and wait type, "-> #N" chain entries, the CPU0/CPU1
+** scenario, held-lock list, backtrace), so people and tools that read kernel
+** reports read these too. docs/reports.md decodes every line. Everything is
+** appended to one buffer: the caller writes it out in one piece.
+*/
+#define _GNU_SOURCE	/* program_invocation_short_name */
+#include "format.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/stack.h"
+#include "../symbolize/symbolize.h"
+
+#ifndef ULOCKDEP_VERSION
+#define ULOCKDEP_VERSION "unknown"
+#endif
+
+#define INDENT "       "	/* stack frames, as the kernel prints them */
+#define MAX_INLINE 16		/* frames asked for one address */
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* One frame: "fn+0xoff/0xsize file:line", "fn file:line [inline]", "mod+0xoff". */
+static void put_frame(ud_buf_t *b, const ud_frame_t *f)
+{
+	if (f->function) {
+		ud_buf_puts(b, f->function);
+		if (!f->inlined) {
+			ud_buf_printf(b, "+0x%lx", (unsigned long)f->offset);
+			if (f->size)
+				ud_buf_printf(b, "/0x%lx", (unsigned long)f->size);
+		}
+	} else if (f->module) {
+		ud_buf_printf(b, "%s+0x%lx", basename_of(f->module),
+			      (unsigned long)f->module_offset);
+	} else {
+		ud_buf_printf(b, "0x%lx", (unsigned long)f->pc);
+	}
+	if (f->file && f->line > 0)
+		ud_buf_printf(b, " %s:%d", f->file, f->line);
+	else if (f->file)
+		ud_buf_printf(b, " %s", f->file);
+	if (f->inlined)
+		ud_buf_puts(b, " [inline]");
+}
+
+/*
+** Symbolize pc and print one line per frame (inlined ones first), each line
+** starting with `prefix`. Every pc we get is a return address (a captured
+** frame or the caller of a lock function), so file:line describes pc-1.
+*/
+static void put_code_lines(ud_buf_t *b, const char *prefix, size_t prefix_len,
+			   uintptr_t pc)
+{
+	ud_frame_t fr[MAX_INLINE];
+	unsigned n = pc ? ud_symbolize_code(pc, true, fr, MAX_INLINE) : 0;
+	if (n == 0) {
+		ud_buf_printf(b, "%.*s0x%lx\n", (int)prefix_len, prefix,
+			      (unsigned long)pc);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		ud_buf_printf(b, "%.*s", (int)prefix_len, prefix);
+		put_frame(b, &fr[i]);
+		ud_buf_puts(b, "\n");
+	}
+}
+
+static void put_stack(ud_buf_t *b, ud_stack_id_t id)
+{
+	unsigned n = 0;
+	const uintptr_t *pcs = ud_stack_get(id, &n);
+	if (!pcs || n == 0) {
+		ud_buf_puts(b, INDENT "<no stack recorded>\n");
+		return;
+	}
+	unsigned max = ud_report_stack_frames();
+	if (n > max)
+		n = max;
+	for (unsigned i = 0; i < n; i++)
+		put_code_lines(b, INDENT, sizeof INDENT - 1, pcs[i]);
+}
+
+static void wait_type(ud_lock_kind_t kind, int *outer, int *inner)
+{
+	switch (kind) {
+	case UD_KIND_SPIN:
+		*outer = *inner = 2;
+		break;
+	case UD_KIND_PSEUDO:
+		*outer = *inner = 0;
+		break;
+	default:
+		*outer = *inner = 3;
+		break;
+	}
+}
+
+/* "(<class>){....}-{W:W}" */
+static void put_class(ud_buf_t *b, const ud_report_class_t *cls)
+{
+	int outer, inner;
+	wait_type(cls->kind, &outer, &inner);
+	/* Usage stays "{....}": there are no irq contexts to record yet. */
+	ud_buf_printf(b, "(%s){....}-{%d:%d}", ud_report_class_name(cls), outer,
+		      inner);
+}
+
+/* A lock line, once per symbolized frame of its pc; `lead` starts each one. */
+static void put_lock(ud_buf_t *b, const char *lead, const ud_report_lock_t *l)
+{
+	ud_buf_t prefix = { 0 };
+	ud_buf_printf(&prefix, "%s%016lx ", lead, (unsigned long)l->addr);
+	put_class(&prefix, &l->cls);
+	ud_buf_puts(&prefix, ", at: ");
+	put_code_lines(b, prefix.data, prefix.len, l->pc);
+	ud_buf_free(&prefix);
+}
+
+static const char *program_name(void)
+{
+	const char *p = program_invocation_short_name;
+	return p && p[0] ? p : "?";
+}
+
+static void put_thread(ud_buf_t *b, const char *name, int tid)
+{
+	ud_buf_printf(b, "%s/%d", name[0] ? name : program_name(), tid);
+}
+
+static void put_rthread(ud_buf_t *b, const ud_report_thread_t *t)
+{
+	char name[sizeof t->name + 1];
+	memcpy(name, t->name, sizeof t->name);
+	name[sizeof t->name] = 0;
+	put_thread(b, name, t->tid);
+}
+
+void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
+{
+	switch (r->kind) {
+	case UD_REPORT_CIRCULAR:
+		ud_buf_puts(b, "WARNING: possible circular locking dependency detected");
+		break;
+	case UD_REPORT_RECURSIVE:
+		ud_buf_puts(b, "WARNING: possible recursive locking detected");
+		break;
+	case UD_REPORT_UNLOCK_BALANCE:
+		ud_buf_puts(b, "WARNING: bad unlock balance detected!");
+		break;
+	case UD_REPORT_HELD_FREED:
+		ud_buf_puts(b, "WARNING: held lock freed!");
+		break;
+	case UD_REPORT_HELD_AT_EXIT:
+		ud_buf_puts(b, "WARNING: ");
+		put_rthread(b, &r->thread);
+		ud_buf_puts(b, " still has locks held!");
+		break;
+	default:
+		ud_buf_printf(b, "WARNING: unknown report kind %d", (int)r->kind);
+		break;
+	}
+}
+
+static void put_banner(ud_buf_t *b, const ud_report_t *r)
+{
+	ud_buf_t title = { 0 }, ident = { 0 };
+	ud_report_format_title(r, &title);
+	ud_buf_printf(&ident, "ulockdep %s %s/%d", ULOCKDEP_VERSION,
+		      program_name(), (int)getpid());
+	size_t width = title.len > ident.len ? title.len : ident.len;
+	ud_buf_puts(b, "\n");
+	ud_buf_fill(b, '=', width);
+	ud_buf_printf(b, "\n%s\n%s\n", title.data, ident.data);
+	ud_buf_fill(b, '-', width);
+	ud_buf_puts(b, "\n");
+	ud_buf_free(&title);
+	ud_buf_free(&ident);
+}
+
+static void put_held_list(ud_buf_t *b, const ud_report_t *r)
+{
+	if (r->nheld == 0) {
+		ud_buf_puts(b, "no locks held by ");
+		put_rthread(b, &r->thread);
+		ud_buf_puts(b, ".\n");
+		return;
+	}
+	ud_buf_printf(b, "%u lock%s held by ", r->nheld, r->nheld == 1 ? "" : "s");
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, ":\n");
+	for (unsigned i = 0; i < r->nheld; i++) {
+		char lead[24];
+		snprintf(lead, sizeof lead, " #%u: ", i);
+		put_lock(b, lead, &r->held_locks[i]);
+	}
+}
+
+/* The current stack, then where the thread was born (if it is not main). */
+static void put_backtrace(ud_buf_t *b, const ud_report_t *r)
+{
+	ud_buf_puts(b, "\nstack backtrace:\n");
+	put_stack(b, r->stack);
+	if (r->thread.parent_tid != 0 && r->thread.origin != 0) {
+		put_rthread(b, &r->thread);
+		ud_buf_puts(b, " was created at:\n");
+		put_stack(b, r->thread.origin);
+	}
+}
+
+static void put_lock_op(ud_buf_t *b, const char *indent, bool read,
+			const ud_report_class_t *cls)
+{
+	ud_buf_printf(b, "%s%s(%s);\n", indent, read ? "rlock" : "lock",
+		      ud_report_class_name(cls));
+}
+
+#define CPU0 "  "
+#define CPU1 "                               "
+
+static void format_circular(ud_buf_t *b, const ud_report_t *r)
+{
+	const ud_report_class_t *target = &r->target.cls;
+	const ud_report_class_t *held = &r->held.cls;
+
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, " is trying to acquire lock:\n");
+	put_lock(b, "", &r->target);
+	ud_buf_puts(b, "\nbut task is already holding lock:\n");
+	put_lock(b, "", &r->held);
+	ud_buf_puts(b, "\nwhich lock already depends on the new lock.\n\n");
+	ud_buf_puts(b, "\nthe existing dependency chain (in reverse order) is:\n");
+
+	for (unsigned i = r->nlinks; i-- > 0;) {
+		const ud_report_link_t *l = &r->links[i];
+		ud_buf_printf(b, "\n-> #%u ", i);
+		put_class(b, &l->lock.cls);
+		ud_buf_puts(b, ":\n");
+		if (l->tid != 0 && l->tid != r->thread.tid) {
+			char name[sizeof l->thread_name + 1];
+			memcpy(name, l->thread_name, sizeof l->thread_name);
+			name[sizeof l->thread_name] = 0;
+			ud_buf_puts(b, INDENT "[taken by ");
+			put_thread(b, name, l->tid);
+			ud_buf_puts(b, "]\n");
+		}
+		put_stack(b, l->stack);
+	}
+
+	ud_buf_puts(b, "\nother info that might help us debug this:\n\n");
+	/* The lock just before the held one on the chain: links[0] (the new
+	** lock) when only two classes take part. */
+	const ud_report_class_t *parent =
+		r->nlinks >= 2 ? &r->links[r->nlinks - 2].lock.cls : target;
+	if (r->nlinks > 2) {
+		/* The whole path the graph already has, new lock to held lock. */
+		ud_buf_puts(b, "Chain exists of:\n  ");
+		for (unsigned i = 0; i < r->nlinks; i++)
+			ud_buf_printf(b, "%s%s", i ? " --> " : "",
+				      ud_report_class_name(&r->links[i].lock.cls));
+		ud_buf_puts(b, "\n\n");
+	}
+	ud_buf_puts(b, " Possible unsafe locking scenario:\n\n");
+	ud_buf_puts(b, "       CPU0                    CPU1\n");
+	ud_buf_puts(b, "       ----                    ----\n");
+	put_lock_op(b, CPU0, r->held.mode != UD_MODE_WRITE, held);
+	put_lock_op(b, CPU1, false, parent);
+	put_lock_op(b, CPU1, false, held);
+	put_lock_op(b, CPU0, r->target.mode != UD_MODE_WRITE, target);
+	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
+static void format_recursive(ud_buf_t *b, const ud_report_t *r)
+{
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, " is trying to acquire lock:\n");
+	put_lock(b, "", &r->target);
+	ud_buf_puts(b, "\nbut task is already holding lock:\n");
+	put_lock(b, "", &r->held);
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	ud_buf_puts(b, " Possible unsafe locking scenario:\n\n");
+	ud_buf_puts(b, "       CPU0\n");
+	ud_buf_puts(b, "       ----\n");
+	put_lock_op(b, CPU0, false, &r->held.cls);
+	put_lock_op(b, CPU0, false, &r->target.cls);
+	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
+	/* Two instances of one class: usually nesting the class wants. */
+	if (!r->same_instance)
+		ud_buf_puts(b, " May be due to missing lock nesting notation\n\n");
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
+static void format_unlock_balance(ud_buf_t *b, const ud_report_t *r)
+{
+	put_rthread(b, &r->thread);
+	ud_buf_printf(b, " is trying to release lock (%s) at:\n",
+		      ud_report_class_name(&r->target.cls));
+	put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+	ud_buf_puts(b, "but there are no more locks to release!\n");
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
+static void format_held_freed(ud_buf_t *b, const ud_report_t *r)
+{
+	put_rthread(b, &r->thread);
+	ud_buf_printf(b, " is freeing memory %016lx-%016lx, with a lock still held there!\n",
+		      (unsigned long)r->freed_lo, (unsigned long)r->freed_hi);
+	put_lock(b, "", &r->target);
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
+void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
+{
+	put_banner(out, r);
+	switch (r->kind) {
+	case UD_REPORT_CIRCULAR:
+		format_circular(out, r);
+		break;
+	case UD_REPORT_RECURSIVE:
+		format_recursive(out, r);
+		break;
+	case UD_REPORT_UNLOCK_BALANCE:
+		format_unlock_balance(out, r);
+		break;
+	case UD_REPORT_HELD_FREED:
+		format_held_freed(out, r);
+		break;
+	case UD_REPORT_HELD_AT_EXIT:
+	default:
+		put_held_list(out, r);
+		put_backtrace(out, r);
+		break;
+	}
+}

@@ -1,0 +1,209 @@
+/*
+** names.c: the names classes carry in reports.
+**
+** A class is named from its key: an explicit name, else the static variable
+** the lock lives in, else the init (or first acquire) site "function@file:line".
+** Different keys may give the same base name (two locks initialised on one
+** line of a helper, say); as in the kernel they are told apart by a version
+** suffix, "name", "name#2", "name#3", handed out in the order the classes are
+** first printed. Names are computed once per class id and kept until exit in
+** runtime memory; names_lock guards the table.
+*/
+#include "format.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+#include "../base/lock.h"
+#include "../base/stack.h"
+#include "../symbolize/symbolize.h"
+
+typedef struct name_entry {
+	bool used;
+	unsigned id;			/* class id */
+	ud_key_kind_t kind;		/* identity of the key, without subclass */
+	uintptr_t key;
+	unsigned version;		/* 1 for the first key with this base name */
+	char *base;			/* name without version and subclass */
+	size_t base_size;
+	char *full;			/* what reports print */
+	size_t full_size;
+} name_entry_t;
+
+static ud_lock_t names_lock = UD_LOCK_INIT;
+static name_entry_t *table;	/* open addressing on class id */
+static size_t table_cap, table_used;
+
+static char *dup_str(const char *s, size_t *size)
+{
+	*size = strlen(s) + 1;
+	char *p = ud_alloc(*size);
+	memcpy(p, s, *size);
+	return p;
+}
+
+static size_t slot_of(unsigned id, size_t cap)
+{
+	uint32_t h = id * 2654435761u;
+	return h & (cap - 1);
+}
+
+static name_entry_t *find(unsigned id)
+{
+	if (!table_cap)
+		return NULL;
+	for (size_t i = slot_of(id, table_cap);; i = (i + 1) & (table_cap - 1)) {
+		if (!table[i].used)
+			return NULL;
+		if (table[i].id == id)
+			return &table[i];
+	}
+}
+
+static name_entry_t *insert_slot(unsigned id)
+{
+	if ((table_used + 1) * 2 > table_cap) {
+		size_t ncap = table_cap ? table_cap * 2 : 64;
+		name_entry_t *nt = ud_alloc(ncap * sizeof *nt);
+		for (size_t i = 0; i < table_cap; i++) {
+			if (!table[i].used)
+				continue;
+			size_t j = slot_of(table[i].id, ncap);
+			while (nt[j].used)
+				j = (j + 1) & (ncap - 1);
+			nt[j] = table[i];
+		}
+		ud_free(table, table_cap * sizeof *table);
+		table = nt;
+		table_cap = ncap;
+	}
+	size_t i = slot_of(id, table_cap);
+	while (table[i].used)
+		i = (i + 1) & (table_cap - 1);
+	table_used++;
+	return &table[i];
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* "function@file:line" for the code address pc, with fallbacks. */
+static void name_site(ud_buf_t *b, uintptr_t pc)
+{
+	ud_frame_t fr[8];
+	unsigned n = ud_symbolize_code(pc, true, fr, 8);
+	if (n == 0) {
+		ud_buf_printf(b, "0x%lx", (unsigned long)pc);
+		return;
+	}
+	/* Innermost frame: the source line that made the call. */
+	const ud_frame_t *f = &fr[0];
+	if (f->function && f->file && f->line > 0) {
+		ud_buf_printf(b, "%s@%s:%d", f->function, basename_of(f->file),
+			      f->line);
+		return;
+	}
+	const ud_frame_t *outer = &fr[n - 1];
+	if (outer->function)
+		ud_buf_printf(b, "%s+0x%lx", outer->function,
+			      (unsigned long)outer->offset);
+	else if (outer->module)
+		ud_buf_printf(b, "%s+0x%lx", basename_of(outer->module),
+			      (unsigned long)outer->module_offset);
+	else
+		ud_buf_printf(b, "0x%lx", (unsigned long)pc);
+}
+
+/* The name of a key before any version or subclass suffix. */
+static void base_name(ud_buf_t *b, const ud_class_key_t *key)
+{
+	if (key->name && key->name[0]) {
+		ud_buf_puts(b, key->name);
+		return;
+	}
+	char data[256];
+	switch (key->kind) {
+	case UD_KEY_STATIC:
+		if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
+			ud_buf_puts(b, data);
+		else
+			ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+		return;
+	case UD_KEY_USER:
+		/* A user key is normally a static object: its variable names it. */
+		if (ud_symbolize_data(key->key, data, sizeof data) && data[0])
+			ud_buf_puts(b, data);
+		else
+			ud_buf_printf(b, "key@0x%lx", (unsigned long)key->key);
+		return;
+	case UD_KEY_INIT_SITE:
+	case UD_KEY_ACQUIRE_SITE: {
+		if (key->kind == UD_KEY_ACQUIRE_SITE)
+			ud_buf_puts(b, "acq:");
+		unsigned n = 0;
+		const uintptr_t *pcs = ud_stack_get(key->site, &n);
+		/* The runtime stores exactly the frames that key the class: the
+		** last one is the outermost, the caller the user recognises. */
+		if (pcs && n > 0)
+			name_site(b, pcs[n - 1]);
+		else
+			ud_buf_printf(b, "0x%lx", (unsigned long)key->key);
+		return;
+	}
+	}
+	ud_buf_printf(b, "0x%lx", (unsigned long)key->key);
+}
+
+const char *ud_report_class_name(const ud_report_class_t *cls)
+{
+	ud_lock_acquire(&names_lock);
+	name_entry_t *e = find(cls->id);
+	if (e) {
+		ud_lock_release(&names_lock);
+		return e->full;
+	}
+
+	/* Symbolizing here is fine: it never comes back into report code. */
+	ud_buf_t b = { 0 };
+	base_name(&b, &cls->key);
+	const char *base = b.data ? b.data : "";
+
+	/* Same base name: same key (another subclass) shares the version,
+	** a different key takes the next one. */
+	unsigned version = 0, highest = 0;
+	for (size_t i = 0; i < table_cap; i++) {
+		name_entry_t *o = &table[i];
+		if (!o->used || strcmp(o->base, base) != 0)
+			continue;
+		if (o->kind == cls->key.kind && o->key == cls->key.key)
+			version = o->version;
+		if (o->version > highest)
+			highest = o->version;
+	}
+	if (!version)
+		version = highest + 1;
+
+	ud_buf_t full = { 0 };
+	ud_buf_puts(&full, base);
+	if (version > 1)
+		ud_buf_printf(&full, "#%u", version);
+	if (cls->key.subclass)
+		ud_buf_printf(&full, "/%u", cls->key.subclass);
+
+	e = insert_slot(cls->id);
+	e->used = true;
+	e->id = cls->id;
+	e->kind = cls->key.kind;
+	e->key = cls->key.key;
+	e->version = version;
+	e->base = dup_str(base, &e->base_size);
+	e->full = dup_str(full.data, &e->full_size);
+	ud_buf_free(&b);
+	ud_buf_free(&full);
+	const char *ret = e->full;
+	ud_lock_release(&names_lock);
+	return ret;
+}
