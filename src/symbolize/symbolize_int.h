@@ -1,0 +1,23 @@
+/*
+** symbolize_int.h: what symbolize.c (the libdwfl session, code addresses)
+** shares with data.c (data addresses). Everything here requires ud_sym_lock.
+*/
+#ifndef UD_SYMBOLIZE_INT_H
+#define UD_SYMBOLIZE_INT_H
+
+#include <stdint.h>
+#include <elfutils/libdwfl.h>
+
+#include "../base/lock.h"
+
+/* Serializes all libdw use and the symbolizer's caches. */
+extern ud_lock_t ud_sym_lock;
+
+/* The loaded module holding addr, re-reading the map once on a miss; or NULL. */
+Dwfl_Module *ud_sym_find_module(uintptr_t addr);
+/* A symbol table name, demangled or without "@VERSION"; interned. */
+const char *ud_sym_symbol_name(const char *raw);
+/* Free a module's variable index (kept in its Dwfl userdata slot). */
+void ud_sym_free_var_index(void *index);
+
+#endif
