@@ -1,0 +1,294 @@
+/*
+** hooks.c: every decision behind the interceptors.
+**
+** A hook first decides whether the call is tracked (runtime ready, thread not
+** already inside the runtime, thread not ended), then runs with the thread's
+** in_runtime guard raised, so that any lock call made meanwhile (by the engine's
+** symbolizer, an allocator, a signal handler) passes straight through.
+**
+** It finds the instance behind an address and creates one on first sight,
+** keyed as engine.h describes: the init site for locks initialised by a call,
+** the address for locks in static storage, else the first acquisition site.
+** The lock kind is read from the lock object itself on every acquisition (one
+** load), so a lock first met through the naming call, or re-used as another
+** type, gets its right kind without the engine knowing any pthread type.
+*/
+#include "rt.h"
+
+#include "../base/lock.h"
+
+/* First-sight creation is serialised so two threads cannot make two identities. */
+static ud_lock_t create_lock = UD_LOCK_INIT;
+
+/* Enter the runtime for a tracked call; false: pass the call through. */
+static bool enter(ud_call_t *c)
+{
+	if (!ud_rt_ready())
+		return false;
+	ud_rt_thread_t *ts = &ud_tls;
+	if (ts->in_runtime || ts->dead)
+		return false;
+	ts->in_runtime++;
+	if (!ud_rt_thread_get(ts)) {
+		ts->in_runtime--;
+		return false;
+	}
+	c->ts = ts;
+	return true;
+}
+
+static void leave(ud_call_t *c)
+{
+	c->ts->in_runtime--;
+}
+
+/* A later hook of a call whose first hook tracked it. */
+static bool reenter(ud_call_t *c)
+{
+	if (!c->ts)
+		return false;
+	c->ts->in_runtime++;
+	return true;
+}
+
+/* ---- lock kinds, from the objects (glibc layout) ------------------------------ */
+
+static ud_lock_kind_t mutex_kind(const pthread_mutex_t *m)
+{
+	/* __kind: low 2 bits the type; robust (16), PI, PP, pshared (128) above. */
+	switch (m->__data.__kind & 3) {
+	case PTHREAD_MUTEX_RECURSIVE_NP:
+		return UD_KIND_MUTEX_RECURSIVE;
+	case PTHREAD_MUTEX_ERRORCHECK_NP:
+		return UD_KIND_MUTEX_ERRORCHECK;
+	default:		/* normal, adaptive */
+		return UD_KIND_MUTEX;
+	}
+}
+
+/*
+** glibc 2.36, measured (thread A holds a read lock, thread B blocks in wrlock,
+** then A takes a second read lock):
+**   PTHREAD_RWLOCK_PREFER_READER_NP (default, __flags 0)      second read acquired
+**   PTHREAD_RWLOCK_PREFER_WRITER_NP (__flags 1)                second read acquired
+**   PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP (__flags 2)   second read blocks
+** Readers only queue behind a waiting writer in the last case.
+*/
+static ud_lock_kind_t rwlock_kind(const pthread_rwlock_t *l)
+{
+	return l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
+		       ? UD_KIND_RWLOCK_NONRECURSIVE : UD_KIND_RWLOCK;
+}
+
+static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
+{
+	switch (type) {
+	case UD_LT_MUTEX:
+		return mutex_kind(lock);
+	case UD_LT_RWLOCK:
+		return rwlock_kind(lock);
+	case UD_LT_SPIN:
+		break;
+	}
+	return UD_KIND_SPIN;
+}
+
+static ud_mode_t lock_mode(ud_lock_kind_t kind, int mode)
+{
+	if (mode != UD_HOOK_READ)
+		return UD_MODE_WRITE;
+	return kind == UD_KIND_RWLOCK ? UD_MODE_READ_RECURSIVE : UD_MODE_READ;
+}
+
+/* ---- class keys ---------------------------------------------------------------- */
+
+static ud_stack_id_t one_frame(uintptr_t pc)
+{
+	return ud_stack_put(&pc, 1);
+}
+
+/* The init site: the caller's pc, or the first init_frames frames of its stack. */
+static ud_stack_id_t init_site(uintptr_t pc)
+{
+	unsigned want = (unsigned)ud_rt_opts.init_frames;
+	if (want <= 1)
+		return one_frame(pc);
+	unsigned n = 0;
+	const uintptr_t *pcs = ud_stack_get(ud_stack_capture(), &n);
+	if (!pcs || n == 0)
+		return one_frame(pc);
+	return ud_stack_put(pcs, n < want ? n : want);
+}
+
+/* The key of a lock first seen being acquired (no init call seen). */
+static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
+{
+	if (ud_classify_static(lock)) {
+		k->kind = UD_KEY_STATIC;
+		k->key = (uintptr_t)lock;
+		k->addr = (uintptr_t)lock;
+	} else {
+		ud_stack_id_t site = one_frame(pc);
+		k->kind = UD_KEY_ACQUIRE_SITE;
+		k->key = site;
+		k->site = site;
+	}
+}
+
+/*
+** The instance at lock, created on first sight, with the kind the object has
+** now. An instance of another kind (made by the naming call, or an address
+** re-used without init/destroy) is replaced keeping its class key.
+*/
+static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
+				   uintptr_t pc)
+{
+	ud_lock_kind_t kind = object_kind(lock, type);
+	ud_instance_t *inst = ud_instance_lookup(lock);
+	if (ud_likely(inst != NULL)) {
+		ud_lock_kind_t have = ud_instance_kind(inst);
+		if (ud_likely(have == kind || have == UD_KIND_PSEUDO))
+			return inst;
+	}
+
+	ud_lock_acquire(&create_lock);
+	inst = ud_instance_lookup(lock);
+	if (inst && ud_instance_kind(inst) != kind) {
+		ud_class_key_t k = *ud_class_key(ud_instance_class(inst));
+		inst = ud_instance_create(lock, kind, &k);
+	} else if (!inst) {
+		ud_class_key_t k = { 0 };
+		first_sight_key(&k, lock, pc);
+		inst = ud_instance_create(lock, kind, &k);
+	}
+	ud_lock_release(&create_lock);
+	return inst;
+}
+
+/* ---- hooks --------------------------------------------------------------------- */
+
+void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode,
+		  unsigned flags)
+{
+	if (!enter(c))
+		return;
+	ud_instance_t *inst = instance_for(lock, type, c->pc);
+	if (inst) {
+		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
+			   flags, c->pc);
+		c->inst = inst;
+	}
+	leave(c);
+}
+
+void ud_hook_lock_done(ud_call_t *c, bool acquired)
+{
+	if (acquired || !c->inst || !reenter(c))
+		return;
+	ud_acquire_undo(c->ts->t, c->inst);
+	leave(c);
+}
+
+void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode)
+{
+	if (!enter(c))
+		return;
+	ud_instance_t *inst = instance_for(lock, type, c->pc);
+	if (inst)
+		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
+			   UD_ACQ_TRY, c->pc);
+	leave(c);
+}
+
+void ud_hook_unlock(ud_call_t *c, const void *lock)
+{
+	if (!enter(c))
+		return;
+	/*
+	** A lock never seen taken (taken before the runtime started, or while
+	** calls passed through) cannot be judged: only known locks are released.
+	*/
+	if (ud_instance_lookup(lock))
+		(void)ud_release(c->ts->t, lock, c->pc);
+	leave(c);
+}
+
+void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
+{
+	if (!enter(c))
+		return;
+	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
+	ud_instance_destroy(c->ts->t, lock, c->pc);
+	ud_stack_id_t site = init_site(c->pc);
+	ud_class_key_t k = { .kind = UD_KEY_INIT_SITE, .key = site, .site = site };
+	ud_lock_acquire(&create_lock);
+	ud_instance_create(lock, object_kind(lock, type), &k);
+	ud_lock_release(&create_lock);
+	leave(c);
+}
+
+void ud_hook_destroy(ud_call_t *c, const void *lock)
+{
+	if (!enter(c))
+		return;
+	ud_instance_destroy(c->ts->t, lock, c->pc);
+	leave(c);
+}
+
+void ud_hook_cond_wait(ud_call_t *c, const void *m)
+{
+	if (!enter(c))
+		return;
+	ud_thread_t *t = c->ts->t;
+	if (ud_instance_lookup(m))
+		(void)ud_release(t, m, c->pc);
+	/*
+	** The wait returns with m held again: validate that re-acquisition now,
+	** against what the thread still holds, before it blocks.
+	*/
+	ud_instance_t *inst = instance_for(m, UD_LT_MUTEX, c->pc);
+	if (inst)
+		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
+	leave(c);
+}
+
+void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
+		       const char *name, unsigned subclass)
+{
+	if (!enter(c))
+		return;
+	ud_class_key_t k = {
+		.kind = UD_KEY_USER,
+		.key = (uintptr_t)key,
+		.name = name,
+		.subclass = subclass,
+	};
+	ud_lock_acquire(&create_lock);
+	ud_instance_t *inst = ud_instance_lookup(lock);
+	if (inst)
+		ud_instance_set_class(inst, &k);
+	else	/* The kind is a guess: the first acquisition corrects it. */
+		ud_instance_create(lock, UD_KIND_MUTEX, &k);
+	ud_lock_release(&create_lock);
+	leave(c);
+}
+
+/* ---- fork ---------------------------------------------------------------------- */
+
+void ud_hooks_fork_prepare(void)
+{
+	ud_lock_acquire(&create_lock);
+	ud_rt_threads_fork_prepare();
+}
+
+void ud_hooks_fork_parent(void)
+{
+	ud_rt_threads_fork_parent();
+	ud_lock_release(&create_lock);
+}
+
+void ud_hooks_fork_child(void)
+{
+	ud_lock_reset(&create_lock);
+	ud_rt_threads_fork_child(&ud_tls);
+}

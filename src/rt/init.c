@@ -1,0 +1,196 @@
+/*
+** init.c: start-up and shut-down of the runtime.
+**
+** The runtime starts in its constructor or at the first intercepted call,
+** whichever comes first (a library constructor may lock before ours runs). One
+** thread initialises; calls on other threads pass through meanwhile. Start-up
+** reads ULOCKDEP_OPTIONS, opens the log, starts the engine, tells the stack
+** capture where our own code is, and registers the fork and exit handlers.
+** The exit handler reports the exiting thread's held locks, prints the summary
+** and turns a run with reports into the configured exit status.
+**
+** Also here: the annotation entry point of include/ulockdep.h.
+*/
+#include "rt.h"
+
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../base/alloc.h"
+#include "../base/lock.h"
+#include "../base/log.h"
+#include "../report/report.h"
+
+_Atomic int ud_rt_state = UD_RT_UNINIT;
+ud_options_t ud_rt_opts;
+
+/* Distinct reports inherited from the parent: a fork child counts its own. */
+static unsigned reports_before;
+
+/* ---- runtime code range ----------------------------------------------------- */
+
+static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	uintptr_t *range = arg;	/* in: an address of ours; out: [lo, hi) */
+	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		uintptr_t hi = lo + ph->p_memsz;
+		if (range[0] >= lo && range[0] < hi) {
+			range[0] = lo;
+			range[1] = hi;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void set_runtime_range(void)
+{
+	uintptr_t range[2] = { (uintptr_t)&find_text, 0 };
+	if (dl_iterate_phdr(find_text, range) == 1)
+		ud_stack_set_runtime_range(range[0], range[1]);
+}
+
+/* ---- fork ------------------------------------------------------------------ */
+
+/*
+** glibc runs prepare handlers in reverse order of registration, so ours,
+** registered early, runs after those of allocators that lock their arenas
+** through our interceptors. Then the engine's locks are taken; they are
+** owner-recursive for the parent and child handlers that run after ours and
+** come back through the interceptors on this same thread.
+*/
+static void fork_prepare(void)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->fork_armed = atomic_load(&ud_rt_state) == UD_RT_READY;
+	if (!ts->fork_armed)
+		return;
+	ts->in_runtime++;
+	ud_hooks_fork_prepare();
+	ud_engine_fork_prepare();
+	ud_alloc_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	if (!ts->fork_armed)
+		return;
+	ts->fork_armed = false;
+	ud_alloc_fork_parent();
+	ud_engine_fork_parent();
+	ud_hooks_fork_parent();
+	ts->in_runtime--;
+}
+
+static void fork_child(void)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	if (!ts->fork_armed)
+		return;
+	ts->fork_armed = false;
+	ud_gettid_reset();
+	ud_alloc_fork_child();
+	ud_engine_fork_child();
+	ud_log_fork_child();
+	ud_classify_fork_child();
+	ud_hooks_fork_child();
+	if (ts->t)
+		ud_thread_forked(ts->t, ud_gettid());
+	reports_before = ud_report_count_distinct();
+	ts->in_runtime--;
+}
+
+/* ---- exit ------------------------------------------------------------------ */
+
+static void at_exit(void)
+{
+	int expect = UD_RT_READY;
+	ud_rt_thread_t *ts = &ud_tls;
+	if (ts->in_runtime ||
+	    !atomic_compare_exchange_strong(&ud_rt_state, &expect, UD_RT_OFF))
+		return;
+	/*
+	** From here on every call passes through: the destructors that run after
+	** this handler would otherwise unlock what was just reported and forgotten.
+	*/
+	ts->in_runtime++;
+	if (ud_rt_opts.check_exit && ts->t && !ts->dead)
+		ud_thread_exit(ts->t);
+
+	unsigned n = ud_report_count_distinct();
+	bool reported = n > reports_before;
+	if (reported && ud_rt_opts.summary)
+		ud_report_print_summary();
+	ts->in_runtime--;
+	if (reported && ud_rt_opts.exitcode != 0) {
+		fflush(NULL);
+		_exit((int)ud_rt_opts.exitcode);
+	}
+}
+
+/* ---- start-up -------------------------------------------------------------- */
+
+static void read_options(void)
+{
+	char err[512];
+	const char *env = getenv("ULOCKDEP_OPTIONS");
+	ud_options_defaults(&ud_rt_opts);
+	int rc = ud_options_parse(&ud_rt_opts, env, err, sizeof err);
+	if (rc != 0)
+		ud_options_defaults(&ud_rt_opts);
+	ud_log_init(ud_rt_opts.log_path);
+	if (rc != 0)
+		ud_log_message("%s", err);
+}
+
+bool ud_rt_init_slow(void)
+{
+	int expect = UD_RT_UNINIT;
+	if (!atomic_compare_exchange_strong(&ud_rt_state, &expect, UD_RT_INITING))
+		return expect == UD_RT_READY;
+
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	ud_real_init();
+	read_options();
+
+	ud_engine_config_t cfg = {
+		.strict_same_class = ud_rt_opts.strict,
+		.halt_on_error = ud_rt_opts.halt_on_error,
+		.report_max = (unsigned)ud_rt_opts.report_max,
+		.check_exit = ud_rt_opts.check_exit,
+	};
+	ud_engine_init(&cfg);
+	ud_report_set_stack_frames((unsigned)ud_rt_opts.stack_frames);
+	ud_report_set_max((unsigned)ud_rt_opts.report_max);
+	set_runtime_range();
+	ud_rt_threads_init();
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	atexit(at_exit);
+	ts->in_runtime--;
+
+	atomic_store_explicit(&ud_rt_state, UD_RT_READY, memory_order_release);
+	return true;
+}
+
+__attribute__((constructor(101))) static void ud_rt_constructor(void)
+{
+	(void)ud_rt_ready();
+}
+
+/* ---- annotations ----------------------------------------------------------- */
+
+UD_EXPORT void ulockdep_rt_set_class(const void *lock, const void *key,
+				     const char *name, unsigned subclass)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_set_class(&c, lock, key, name, subclass);
+}

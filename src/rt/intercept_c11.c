@@ -1,0 +1,58 @@
+/*
+** intercept_c11.c: C11 mtx_* interceptors. glibc's mtx_lock calls its internal
+** mutex functions directly, not the interposed pthread_mutex_lock, so C11 locks
+** need their own interceptors. An mtx_t holds a pthread_mutex_t, whose kind
+** the hooks read (mtx_recursive gives a recursive mutex, the rest normal ones).
+*/
+#include "rt.h"
+
+UD_INTERCEPTOR(int, mtx_init, mtx_t *m, int type)
+{
+	ud_call_t c = UD_CALL_INIT;
+	int rc = REAL(mtx_init)(m, type);
+	if (rc == thrd_success)
+		ud_hook_init(&c, m, UD_LT_MUTEX);
+	return rc;
+}
+
+UD_INTERCEPTOR(void, mtx_destroy, mtx_t *m)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_destroy(&c, m);
+	REAL(mtx_destroy)(m);
+}
+
+UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, 0);
+	int rc = REAL(mtx_lock)(m);
+	ud_hook_lock_done(&c, rc == thrd_success);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, mtx_timedlock, mtx_t *restrict m,
+	       const struct timespec *restrict ts)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	int rc = REAL(mtx_timedlock)(m, ts);
+	ud_hook_lock_done(&c, rc == thrd_success);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, mtx_trylock, mtx_t *m)
+{
+	ud_call_t c = UD_CALL_INIT;
+	int rc = REAL(mtx_trylock)(m);
+	if (rc == thrd_success)
+		ud_hook_trylock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, mtx_unlock, mtx_t *m)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_unlock(&c, m);
+	return REAL(mtx_unlock)(m);
+}

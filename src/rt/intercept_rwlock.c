@@ -1,0 +1,105 @@
+/*
+** intercept_rwlock.c: pthread_rwlock_* interceptors, in the shape of rt.h.
+** Whether readers are recursive is the hooks' business (the lock's kind).
+*/
+#include "rt.h"
+
+UD_INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *l,
+	       const pthread_rwlockattr_t *a)
+{
+	ud_call_t c = UD_CALL_INIT;
+	int rc = REAL(pthread_rwlock_init)(l, a);
+	if (rc == 0)
+		ud_hook_init(&c, l, UD_LT_RWLOCK);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_destroy(&c, l);
+	return REAL(pthread_rwlock_destroy)(l);
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_READ, 0);
+	int rc = REAL(pthread_rwlock_rdlock)(l);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_tryrdlock, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	int rc = REAL(pthread_rwlock_tryrdlock)(l);
+	if (rc == 0)
+		ud_hook_trylock(&c, l, UD_LT_RWLOCK, UD_HOOK_READ);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *l,
+	       const struct timespec *ts)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_READ, UD_ACQ_TIMED);
+	int rc = REAL(pthread_rwlock_timedrdlock)(l, ts);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *l,
+	       clockid_t clk, const struct timespec *ts)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_READ, UD_ACQ_TIMED);
+	int rc = REAL(pthread_rwlock_clockrdlock)(l, clk, ts);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_WRITE, 0);
+	int rc = REAL(pthread_rwlock_wrlock)(l);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_trywrlock, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	int rc = REAL(pthread_rwlock_trywrlock)(l);
+	if (rc == 0)
+		ud_hook_trylock(&c, l, UD_LT_RWLOCK, UD_HOOK_WRITE);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *l,
+	       const struct timespec *ts)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	int rc = REAL(pthread_rwlock_timedwrlock)(l, ts);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
+	       clockid_t clk, const struct timespec *ts)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_lock(&c, l, UD_LT_RWLOCK, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	int rc = REAL(pthread_rwlock_clockwrlock)(l, clk, ts);
+	ud_hook_lock_done(&c, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *l)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_unlock(&c, l);
+	return REAL(pthread_rwlock_unlock)(l);
+}

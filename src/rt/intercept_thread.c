@@ -1,0 +1,31 @@
+/*
+** intercept_thread.c: thread birth, death and naming. pthread_create starts
+** the new thread in a trampoline (thread.c) that registers it with the engine,
+** with its creator and creation stack; pthread_exit ends the thread for the
+** engine before the real exit unwinds it.
+*/
+#include "rt.h"
+
+UD_INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *a,
+	       void *(*start)(void *), void *arg)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_thread_create(&c, &start, &arg);
+	int rc = REAL(pthread_create)(th, a, start, arg);
+	ud_hook_thread_create_done(&c, arg, rc == 0);
+	return rc;
+}
+
+UD_INTERCEPTOR(void, pthread_exit, void *rv)
+{
+	ud_hook_thread_exit();
+	REAL(pthread_exit)(rv);
+}
+
+UD_INTERCEPTOR(int, pthread_setname_np, pthread_t th, const char *name)
+{
+	int rc = REAL(pthread_setname_np)(th, name);
+	if (rc == 0)
+		ud_hook_thread_setname(th, name);
+	return rc;
+}

@@ -1,0 +1,391 @@
+/*
+** real.c: the real functions behind the interceptors, as REAL(name).
+**
+** glibc exports internal aliases of the most used lock calls (__pthread_mutex_lock
+** and friends, same code as the public names). Binding to them at link time,
+** by symbol version, makes those calls work before any initialisation, without
+** dlsym and without allocating, even from inside an allocator.
+**
+** The others are looked up once with dlsym(RTLD_NEXT)/dlvsym. dlsym may
+** allocate, and an allocator may take locks that come back here: while the
+** lookup runs, calls to a function not resolved yet take a fallback built on
+** the aliases (a trylock loop for timed locks, a spurious wake-up for condition
+** waits, glibc's own spinlock representation for spinlocks). Every fallback keeps
+** the POSIX meaning of the call.
+*/
+#include "rt.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include "../base/lock.h"
+
+/* Only used by the C11 fallbacks; not intercepted. */
+int ud_real_pthread_mutexattr_init(pthread_mutexattr_t *a);
+int ud_real_pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
+int ud_real_pthread_mutexattr_destroy(pthread_mutexattr_t *a);
+UD_ALIAS(pthread_mutexattr_init);
+UD_ALIAS(pthread_mutexattr_settype);
+UD_ALIAS(pthread_mutexattr_destroy);
+
+/* ---- looked-up functions ------------------------------------------------ */
+
+typedef int (*clocklock_fn)(void *, clockid_t, const struct timespec *);
+
+static struct {
+	int (*mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+	int (*mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*rwlock_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rwlock_clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*rwlock_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rwlock_clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*spin_init)(pthread_spinlock_t *, int);
+	int (*spin_destroy)(pthread_spinlock_t *);
+	int (*spin_lock)(pthread_spinlock_t *);
+	int (*spin_trylock)(pthread_spinlock_t *);
+	int (*spin_unlock)(pthread_spinlock_t *);
+	int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+			      const struct timespec *);
+	int (*mtx_init)(mtx_t *, int);
+	int (*mtx_lock)(mtx_t *);
+	int (*mtx_timedlock)(mtx_t *, const struct timespec *);
+	int (*mtx_trylock)(mtx_t *);
+	int (*mtx_unlock)(mtx_t *);
+	void (*mtx_destroy)(mtx_t *);
+	int (*cnd_wait)(cnd_t *, mtx_t *);
+	int (*cnd_timedwait)(cnd_t *, mtx_t *, const struct timespec *);
+	int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	void (*exit)(void *) __attribute__((noreturn));
+	int (*setname)(pthread_t, const char *);
+} real;
+
+/* 0: not looked up, 1: lookup running, 2: done. */
+static _Atomic int resolve_state;
+static _Atomic int resolver_tid;
+
+static void *sym(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+/* The POSIX versions, not the pre-2.3.2 compat ones plain dlsym may find. */
+static void *cond_sym(const char *name)
+{
+	void *p = dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2");
+	return p ? p : dlsym(RTLD_NEXT, name);
+}
+
+#define SET(field, expr) \
+	atomic_store_explicit((_Atomic(void *) *)(void *)&real.field, (expr), \
+			      memory_order_release)
+#define GET(field) \
+	((__typeof__(real.field))atomic_load_explicit( \
+		(_Atomic(void *) *)(void *)&real.field, memory_order_acquire))
+
+void ud_real_init(void)
+{
+	int expect = 0;
+	if (atomic_load_explicit(&resolve_state, memory_order_acquire) == 2 ||
+	    !atomic_compare_exchange_strong(&resolve_state, &expect, 1))
+		return;	/* done, or running (maybe on this very thread): fallbacks */
+	atomic_store(&resolver_tid, ud_gettid());
+
+	SET(mutex_timedlock, sym("pthread_mutex_timedlock"));
+	SET(mutex_clocklock, sym("pthread_mutex_clocklock"));
+	SET(rwlock_timedrdlock, sym("pthread_rwlock_timedrdlock"));
+	SET(rwlock_clockrdlock, sym("pthread_rwlock_clockrdlock"));
+	SET(rwlock_timedwrlock, sym("pthread_rwlock_timedwrlock"));
+	SET(rwlock_clockwrlock, sym("pthread_rwlock_clockwrlock"));
+	SET(spin_init, sym("pthread_spin_init"));
+	SET(spin_destroy, sym("pthread_spin_destroy"));
+	SET(spin_lock, sym("pthread_spin_lock"));
+	SET(spin_trylock, sym("pthread_spin_trylock"));
+	SET(spin_unlock, sym("pthread_spin_unlock"));
+	SET(cond_wait, cond_sym("pthread_cond_wait"));
+	SET(cond_timedwait, cond_sym("pthread_cond_timedwait"));
+	SET(cond_clockwait, sym("pthread_cond_clockwait"));
+	SET(mtx_init, sym("mtx_init"));
+	SET(mtx_lock, sym("mtx_lock"));
+	SET(mtx_timedlock, sym("mtx_timedlock"));
+	SET(mtx_trylock, sym("mtx_trylock"));
+	SET(mtx_unlock, sym("mtx_unlock"));
+	SET(mtx_destroy, sym("mtx_destroy"));
+	SET(cnd_wait, sym("cnd_wait"));
+	SET(cnd_timedwait, sym("cnd_timedwait"));
+	SET(create, sym("pthread_create"));
+	SET(exit, sym("pthread_exit"));
+	SET(setname, sym("pthread_setname_np"));
+	atomic_store_explicit(&resolve_state, 2, memory_order_release);
+}
+
+/* The looked-up function, or NULL while the lookup runs (take the fallback). */
+#define RESOLVED(field) \
+	(ud_likely(GET(field) != NULL) ? GET(field) : (ud_real_init(), GET(field)))
+
+/* ---- fallbacks ------------------------------------------------------------- */
+
+static bool deadline_passed(clockid_t clk, const struct timespec *abs)
+{
+	struct timespec now;
+	if (clock_gettime(clk, &now) != 0)
+		return true;
+	return now.tv_sec > abs->tv_sec ||
+	       (now.tv_sec == abs->tv_sec && now.tv_nsec >= abs->tv_nsec);
+}
+
+/* A timed lock as a trylock loop; the deadline is checked as the real call does. */
+static int timed_by_try(int (*try)(void *), void *lock, clockid_t clk,
+			const struct timespec *abs)
+{
+	for (;;) {
+		int rc = try(lock);
+		if (rc != EBUSY)
+			return rc;
+		if (abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000)
+			return EINVAL;
+		if (deadline_passed(clk, abs))
+			return ETIMEDOUT;
+		sched_yield();
+	}
+}
+
+static int try_mutex(void *m) { return ud_real_pthread_mutex_trylock(m); }
+static int try_rd(void *l) { return ud_real_pthread_rwlock_tryrdlock(l); }
+static int try_wr(void *l) { return ud_real_pthread_rwlock_trywrlock(l); }
+
+/* glibc's spinlock word: x86_64 counts down from 1 (free), others use 0 (free). */
+#if defined(__x86_64__)
+#define SPIN_FREE 1
+#define SPIN_TAKEN 0
+#else
+#define SPIN_FREE 0
+#define SPIN_TAKEN 1
+#endif
+
+static int spin_try(pthread_spinlock_t *s)
+{
+	int expect = SPIN_FREE;
+	return __atomic_compare_exchange_n((int *)s, &expect, SPIN_TAKEN, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)
+		       ? 0 : EBUSY;
+}
+
+/* ---- the REAL() entry points ----------------------------------------------- */
+
+int ud_real_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ts)
+{
+	__typeof__(real.mutex_timedlock) f = RESOLVED(mutex_timedlock);
+	return f ? f(m, ts) : timed_by_try(try_mutex, m, CLOCK_REALTIME, ts);
+}
+
+int ud_real_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
+				    const struct timespec *ts)
+{
+	__typeof__(real.mutex_clocklock) f = RESOLVED(mutex_clocklock);
+	return f ? f(m, clk, ts) : timed_by_try(try_mutex, m, clk, ts);
+}
+
+int ud_real_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts)
+{
+	__typeof__(real.rwlock_timedrdlock) f = RESOLVED(rwlock_timedrdlock);
+	return f ? f(l, ts) : timed_by_try(try_rd, l, CLOCK_REALTIME, ts);
+}
+
+int ud_real_pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk,
+				       const struct timespec *ts)
+{
+	__typeof__(real.rwlock_clockrdlock) f = RESOLVED(rwlock_clockrdlock);
+	return f ? f(l, clk, ts) : timed_by_try(try_rd, l, clk, ts);
+}
+
+int ud_real_pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts)
+{
+	__typeof__(real.rwlock_timedwrlock) f = RESOLVED(rwlock_timedwrlock);
+	return f ? f(l, ts) : timed_by_try(try_wr, l, CLOCK_REALTIME, ts);
+}
+
+int ud_real_pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk,
+				       const struct timespec *ts)
+{
+	__typeof__(real.rwlock_clockwrlock) f = RESOLVED(rwlock_clockwrlock);
+	return f ? f(l, clk, ts) : timed_by_try(try_wr, l, clk, ts);
+}
+
+int ud_real_pthread_spin_init(pthread_spinlock_t *s, int pshared)
+{
+	__typeof__(real.spin_init) f = RESOLVED(spin_init);
+	if (f)
+		return f(s, pshared);
+	__atomic_store_n((int *)s, SPIN_FREE, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ud_real_pthread_spin_destroy(pthread_spinlock_t *s)
+{
+	__typeof__(real.spin_destroy) f = RESOLVED(spin_destroy);
+	return f ? f(s) : 0;
+}
+
+int ud_real_pthread_spin_lock(pthread_spinlock_t *s)
+{
+	__typeof__(real.spin_lock) f = RESOLVED(spin_lock);
+	if (f)
+		return f(s);
+	while (spin_try(s) != 0)
+		sched_yield();
+	return 0;
+}
+
+int ud_real_pthread_spin_trylock(pthread_spinlock_t *s)
+{
+	__typeof__(real.spin_trylock) f = RESOLVED(spin_trylock);
+	return f ? f(s) : spin_try(s);
+}
+
+int ud_real_pthread_spin_unlock(pthread_spinlock_t *s)
+{
+	__typeof__(real.spin_unlock) f = RESOLVED(spin_unlock);
+	if (f)
+		return f(s);
+	__atomic_store_n((int *)s, SPIN_FREE, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* A condition wait may always wake spuriously: drop the mutex, yield, retake. */
+static int spurious_wake(pthread_mutex_t *m)
+{
+	int rc = ud_real_pthread_mutex_unlock(m);
+	if (rc != 0)
+		return rc;
+	sched_yield();
+	rc = ud_real_pthread_mutex_lock(m);
+	return rc == EOWNERDEAD ? rc : 0;
+}
+
+int ud_real_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	__typeof__(real.cond_wait) f = RESOLVED(cond_wait);
+	return f ? f(c, m) : spurious_wake(m);
+}
+
+int ud_real_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+				   const struct timespec *ts)
+{
+	__typeof__(real.cond_timedwait) f = RESOLVED(cond_timedwait);
+	return f ? f(c, m, ts) : spurious_wake(m);
+}
+
+int ud_real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
+				   clockid_t clk, const struct timespec *ts)
+{
+	__typeof__(real.cond_clockwait) f = RESOLVED(cond_clockwait);
+	return f ? f(c, m, clk, ts) : spurious_wake(m);
+}
+
+/* C11 calls on glibc are its pthread calls on the same object (mtx_t wraps a
+** pthread_mutex_t); the fallbacks do the same through the aliases. */
+static int thrd_result(int rc)
+{
+	return rc == 0 ? thrd_success : rc == EBUSY ? thrd_busy
+	       : rc == ETIMEDOUT ? thrd_timedout : thrd_error;
+}
+
+int ud_real_mtx_init(mtx_t *m, int type)
+{
+	__typeof__(real.mtx_init) f = RESOLVED(mtx_init);
+	if (f)
+		return f(m, type);
+	pthread_mutexattr_t a;
+	ud_real_pthread_mutexattr_init(&a);
+	if (type & mtx_recursive)
+		ud_real_pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	int rc = ud_real_pthread_mutex_init((pthread_mutex_t *)m, &a);
+	ud_real_pthread_mutexattr_destroy(&a);
+	return thrd_result(rc);
+}
+
+int ud_real_mtx_lock(mtx_t *m)
+{
+	__typeof__(real.mtx_lock) f = RESOLVED(mtx_lock);
+	return f ? f(m) : thrd_result(ud_real_pthread_mutex_lock((pthread_mutex_t *)m));
+}
+
+int ud_real_mtx_timedlock(mtx_t *m, const struct timespec *ts)
+{
+	__typeof__(real.mtx_timedlock) f = RESOLVED(mtx_timedlock);
+	return f ? f(m, ts)
+		 : thrd_result(timed_by_try(try_mutex, m, CLOCK_REALTIME, ts));
+}
+
+int ud_real_mtx_trylock(mtx_t *m)
+{
+	__typeof__(real.mtx_trylock) f = RESOLVED(mtx_trylock);
+	return f ? f(m) : thrd_result(ud_real_pthread_mutex_trylock((pthread_mutex_t *)m));
+}
+
+int ud_real_mtx_unlock(mtx_t *m)
+{
+	__typeof__(real.mtx_unlock) f = RESOLVED(mtx_unlock);
+	return f ? f(m) : thrd_result(ud_real_pthread_mutex_unlock((pthread_mutex_t *)m));
+}
+
+void ud_real_mtx_destroy(mtx_t *m)
+{
+	__typeof__(real.mtx_destroy) f = RESOLVED(mtx_destroy);
+	if (f)
+		f(m);
+	else
+		ud_real_pthread_mutex_destroy((pthread_mutex_t *)m);
+}
+
+int ud_real_cnd_wait(cnd_t *c, mtx_t *m)
+{
+	__typeof__(real.cnd_wait) f = RESOLVED(cnd_wait);
+	return f ? f(c, m) : thrd_result(spurious_wake((pthread_mutex_t *)m));
+}
+
+int ud_real_cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *ts)
+{
+	__typeof__(real.cnd_timedwait) f = RESOLVED(cnd_timedwait);
+	return f ? f(c, m, ts) : thrd_result(spurious_wake((pthread_mutex_t *)m));
+}
+
+/*
+** These have no fallback: wait for a lookup running on another thread. The
+** lookup thread itself never gets here (dlsym starts no thread).
+*/
+static void wait_resolved(void)
+{
+	ud_real_init();
+	while (atomic_load_explicit(&resolve_state, memory_order_acquire) != 2 &&
+	       atomic_load(&resolver_tid) != ud_gettid())
+		sched_yield();
+}
+
+int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
+			   void *(*start)(void *), void *arg)
+{
+	wait_resolved();
+	__typeof__(real.create) f = GET(create);
+	return f ? f(th, a, start, arg) : EAGAIN;
+}
+
+void ud_real_pthread_exit(void *rv)
+{
+	wait_resolved();
+	__typeof__(real.exit) f = GET(exit);
+	if (f)
+		f(rv);
+	abort();
+}
+
+int ud_real_pthread_setname_np(pthread_t th, const char *name)
+{
+	wait_resolved();
+	__typeof__(real.setname) f = GET(setname);
+	return f ? f(th, name) : ENOSYS;
+}

@@ -1,0 +1,232 @@
+/*
+** rt.h: internal interface of the interposition runtime (libulockdep.so).
+**
+** The exported interceptors (intercept_*.c) hold no logic. Each one has the
+** same short shape: start a ud_call_t with the caller's pc, call a hook before
+** and/or after the real function, return the real result. The hooks (hooks.c)
+** decide whether the call is tracked at all (runtime ready, thread not already
+** inside the runtime) and translate it into engine calls. The real functions
+** come from real.c as REAL(name).
+*/
+#ifndef UD_RT_H
+#define UD_RT_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <threads.h>
+#include <time.h>
+
+#include "../base/options.h"
+#include "../engine/engine.h"
+
+#define UD_EXPORT __attribute__((visibility("default")))
+#define UD_INTERCEPTOR(ret, name, ...) UD_EXPORT ret name(__VA_ARGS__)
+/* The program's call site: the return address of the interceptor. */
+#define UD_CALLER_PC() ((uintptr_t)__builtin_return_address(0))
+#define ud_likely(x) __builtin_expect(!!(x), 1)
+#define ud_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ---- real functions (real.c) --------------------------------------------- */
+
+#define REAL(fn) ud_real_##fn
+
+/*
+** glibc exports internal aliases of the most used lock calls (same code as the
+** public names); REAL() of those binds to them by symbol version, in every file
+** that uses them (.symver applies per object file).
+*/
+#if defined(__x86_64__)
+#define UD_GLIBC_BASE "GLIBC_2.2.5"
+#elif defined(__aarch64__)
+#define UD_GLIBC_BASE "GLIBC_2.17"
+#else
+#error "add glibc's base symbol version for this architecture"
+#endif
+
+/* REAL(name) bound to glibc's internal alias of name. */
+#define UD_ALIAS(name) __asm__(".symver ud_real_" #name ", __" #name "@" UD_GLIBC_BASE)
+
+UD_ALIAS(pthread_mutex_init);
+UD_ALIAS(pthread_mutex_destroy);
+UD_ALIAS(pthread_mutex_lock);
+UD_ALIAS(pthread_mutex_trylock);
+UD_ALIAS(pthread_mutex_unlock);
+UD_ALIAS(pthread_rwlock_init);
+UD_ALIAS(pthread_rwlock_destroy);
+UD_ALIAS(pthread_rwlock_rdlock);
+UD_ALIAS(pthread_rwlock_tryrdlock);
+UD_ALIAS(pthread_rwlock_wrlock);
+UD_ALIAS(pthread_rwlock_trywrlock);
+UD_ALIAS(pthread_rwlock_unlock);
+
+
+int ud_real_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);
+int ud_real_pthread_mutex_destroy(pthread_mutex_t *m);
+int ud_real_pthread_mutex_lock(pthread_mutex_t *m);
+int ud_real_pthread_mutex_trylock(pthread_mutex_t *m);
+int ud_real_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ts);
+int ud_real_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
+				    const struct timespec *ts);
+int ud_real_pthread_mutex_unlock(pthread_mutex_t *m);
+
+int ud_real_pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a);
+int ud_real_pthread_rwlock_destroy(pthread_rwlock_t *l);
+int ud_real_pthread_rwlock_rdlock(pthread_rwlock_t *l);
+int ud_real_pthread_rwlock_tryrdlock(pthread_rwlock_t *l);
+int ud_real_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts);
+int ud_real_pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk,
+				       const struct timespec *ts);
+int ud_real_pthread_rwlock_wrlock(pthread_rwlock_t *l);
+int ud_real_pthread_rwlock_trywrlock(pthread_rwlock_t *l);
+int ud_real_pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts);
+int ud_real_pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk,
+				       const struct timespec *ts);
+int ud_real_pthread_rwlock_unlock(pthread_rwlock_t *l);
+
+int ud_real_pthread_spin_init(pthread_spinlock_t *s, int pshared);
+int ud_real_pthread_spin_destroy(pthread_spinlock_t *s);
+int ud_real_pthread_spin_lock(pthread_spinlock_t *s);
+int ud_real_pthread_spin_trylock(pthread_spinlock_t *s);
+int ud_real_pthread_spin_unlock(pthread_spinlock_t *s);
+
+int ud_real_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
+int ud_real_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+				   const struct timespec *ts);
+int ud_real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
+				   clockid_t clk, const struct timespec *ts);
+
+int ud_real_mtx_init(mtx_t *m, int type);
+int ud_real_mtx_lock(mtx_t *m);
+int ud_real_mtx_timedlock(mtx_t *m, const struct timespec *ts);
+int ud_real_mtx_trylock(mtx_t *m);
+int ud_real_mtx_unlock(mtx_t *m);
+void ud_real_mtx_destroy(mtx_t *m);
+int ud_real_cnd_wait(cnd_t *c, mtx_t *m);
+int ud_real_cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *ts);
+
+int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
+			   void *(*start)(void *), void *arg);
+__attribute__((noreturn)) void ud_real_pthread_exit(void *rv);
+int ud_real_pthread_setname_np(pthread_t th, const char *name);
+
+/* Resolve every real function not bound at link time (once; cheap after). */
+void ud_real_init(void);
+
+/* ---- global state (init.c) ----------------------------------------------- */
+
+enum {
+	UD_RT_UNINIT,		/* nothing done yet: the first call initialises */
+	UD_RT_INITING,		/* one thread is initialising: others pass through */
+	UD_RT_READY,		/* calls are tracked */
+	UD_RT_OFF,		/* finished (at exit) or disabled: pass through */
+};
+
+extern _Atomic int ud_rt_state;
+extern ud_options_t ud_rt_opts;
+
+/* Initialise now if nobody has; returns true when the runtime is ready. */
+bool ud_rt_init_slow(void);
+
+static inline bool ud_rt_ready(void)
+{
+	int s = atomic_load_explicit(&ud_rt_state, memory_order_acquire);
+	if (ud_likely(s == UD_RT_READY))
+		return true;
+	return s == UD_RT_UNINIT && ud_rt_init_slow();
+}
+
+/* ---- per-thread state (thread.c) ----------------------------------------- */
+
+typedef struct ud_rt_thread {
+	unsigned in_runtime;	/* >0 while runtime code runs on this thread */
+	bool dead;		/* thread end seen: everything passes through */
+	bool fork_armed;	/* our fork prepare handler did its work */
+	bool registered;	/* linked in the thread list (thread.c) */
+	ud_thread_t *t;		/* engine thread, created on first use */
+	pthread_t self;		/* for pthread_setname_np on another thread */
+	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
+} ud_rt_thread_t;
+
+extern __thread ud_rt_thread_t ud_tls __attribute__((tls_model("initial-exec")));
+
+ud_thread_t *ud_rt_thread_get_slow(ud_rt_thread_t *ts);
+
+/* The engine thread of the caller, created on first use; NULL if it cannot be. */
+static inline ud_thread_t *ud_rt_thread_get(ud_rt_thread_t *ts)
+{
+	return ud_likely(ts->t != NULL) ? ts->t : ud_rt_thread_get_slow(ts);
+}
+/* The calling thread ends: report held locks, forget it (idempotent). */
+void ud_rt_thread_end(ud_rt_thread_t *ts);
+/* Thread list upkeep across fork (the list has its own lock). */
+void ud_rt_threads_fork_prepare(void);
+void ud_rt_threads_fork_parent(void);
+void ud_rt_threads_fork_child(ud_rt_thread_t *self);
+/* Set up the key whose destructor ends threads we did not see start. */
+void ud_rt_threads_init(void);
+
+/* ---- lock hooks (hooks.c) ------------------------------------------------ */
+
+/* What an intercepted call operates on: decides the lock kind and the mode. */
+typedef enum ud_lock_type {
+	UD_LT_MUTEX,		/* pthread_mutex_t, also C11 mtx_t (same layout) */
+	UD_LT_RWLOCK,
+	UD_LT_SPIN,
+} ud_lock_type_t;
+
+/* One intercepted call: filled by the first hook, read by the later ones. */
+typedef struct ud_call {
+	uintptr_t pc;		/* the program's call site */
+	ud_rt_thread_t *ts;	/* NULL: this call is not tracked */
+	ud_instance_t *inst;	/* the instance pushed by ud_hook_lock() */
+} ud_call_t;
+
+#define UD_CALL_INIT { UD_CALLER_PC(), NULL, NULL }
+
+/* Modes for the rwlock hooks; mutex and spin calls always use UD_HOOK_WRITE. */
+enum { UD_HOOK_WRITE, UD_HOOK_READ };
+
+/* Before a blocking (or timed) lock: validate and push. */
+void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type,
+		  int mode, unsigned flags);
+/* After it: undo the push if the real call did not take the lock. */
+void ud_hook_lock_done(ud_call_t *c, bool acquired);
+/* After a successful trylock. */
+void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode);
+/* Before the real unlock. */
+void ud_hook_unlock(ud_call_t *c, const void *lock);
+/* After a successful init: a new identity keyed by the init site. */
+void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type);
+/* Before the real destroy. */
+void ud_hook_destroy(ud_call_t *c, const void *lock);
+/* Before a condition wait on mutex m: release, then validated re-acquire. */
+void ud_hook_cond_wait(ud_call_t *c, const void *m);
+/* The ulockdep.h naming call. */
+void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
+		       const char *name, unsigned subclass);
+/* pthread_create: the start routine and argument to pass to the real call. */
+void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg);
+/* After the real pthread_create: frees what ud_hook_thread_create made if it failed. */
+void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created);
+/* pthread_exit: the thread ends now. */
+void ud_hook_thread_exit(void);
+/* After a successful pthread_setname_np. */
+void ud_hook_thread_setname(pthread_t th, const char *name);
+/* Thread list and first-sight lock around fork. */
+void ud_hooks_fork_prepare(void);
+void ud_hooks_fork_parent(void);
+void ud_hooks_fork_child(void);
+
+/* ---- static storage (classify.c) ------------------------------------------ */
+
+/* Is addr inside a writable segment of a loaded object (.data, .bss)? */
+bool ud_classify_static(const void *addr);
+void ud_classify_fork_child(void);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+** thread.c: per-thread state of the runtime.
+**
+** Each thread has one initial-exec TLS record (ud_tls): the in_runtime guard,
+** the engine thread (created on first use, so threads we did not see start,
+** and the main thread, get one too) and links in a list of live threads, used
+** only to rename a thread from another one (pthread_setname_np). The list is
+** guarded by its own ud_lock_t; records live in the threads' TLS and leave the
+** list when their thread ends: a thread started through our pthread_create
+** ends in the trampoline or in pthread_exit; any thread, including cancelled
+** ones and those we did not see start, also ends in a pthread key destructor.
+*/
+#include "rt.h"
+
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "../base/alloc.h"
+#include "../base/lock.h"
+
+__thread ud_rt_thread_t ud_tls __attribute__((tls_model("initial-exec")));
+
+static ud_lock_t list_lock = UD_LOCK_INIT;
+static ud_rt_thread_t *list_head;
+static pthread_key_t end_key;
+static bool end_key_ok;
+
+static void list_add(ud_rt_thread_t *ts)
+{
+	ud_lock_acquire(&list_lock);
+	ts->prev = NULL;
+	ts->next = list_head;
+	if (list_head)
+		list_head->prev = ts;
+	list_head = ts;
+	ts->registered = true;
+	ud_lock_release(&list_lock);
+}
+
+static void list_del(ud_rt_thread_t *ts)
+{
+	ud_lock_acquire(&list_lock);
+	if (ts->registered) {
+		if (ts->prev)
+			ts->prev->next = ts->next;
+		else
+			list_head = ts->next;
+		if (ts->next)
+			ts->next->prev = ts->prev;
+		ts->registered = false;
+	}
+	ud_lock_release(&list_lock);
+}
+
+/* The key's value is only a marker; glibc calls this at thread exit if set. */
+static void end_key_destructor(void *v)
+{
+	(void)v;
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	ud_rt_thread_end(ts);
+	ts->in_runtime--;
+}
+
+void ud_rt_threads_init(void)
+{
+	end_key_ok = pthread_key_create(&end_key, end_key_destructor) == 0;
+}
+
+/* Make the engine thread for the caller; the caller is inside the runtime. */
+static ud_thread_t *thread_create(ud_rt_thread_t *ts)
+{
+	char name[17] = "";
+	/* A new thread starts with its creator's name, as the kernel copies it. */
+	if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
+		name[0] = 0;
+	name[16] = 0;
+	ts->t = ud_thread_new(ud_gettid(), name);
+	if (!ts->t)
+		return NULL;
+	ts->self = pthread_self();
+	list_add(ts);
+	if (end_key_ok)
+		pthread_setspecific(end_key, ts);
+	return ts->t;
+}
+
+ud_thread_t *ud_rt_thread_get_slow(ud_rt_thread_t *ts)
+{
+	if (ts->t)
+		return ts->t;
+	if (ts->dead)
+		return NULL;
+	return thread_create(ts);
+}
+
+void ud_rt_thread_end(ud_rt_thread_t *ts)
+{
+	if (ts->dead)
+		return;
+	ts->dead = true;
+	if (end_key_ok)
+		pthread_setspecific(end_key, NULL);
+	ud_thread_t *t = ts->t;
+	if (!t)
+		return;
+	list_del(ts);
+	ts->t = NULL;
+	ud_thread_exit(t);
+	ud_thread_free(t);
+}
+
+/* ---- thread start -------------------------------------------------------- */
+
+typedef struct start_info {
+	void *(*start)(void *);
+	void *arg;
+	int parent_tid;
+	ud_stack_id_t stack;
+} start_info_t;
+
+static void *trampoline(void *p)
+{
+	start_info_t si = *(start_info_t *)p;
+	ud_rt_thread_t *ts = &ud_tls;
+
+	ts->in_runtime++;
+	ud_free(p, sizeof(start_info_t));
+	ud_thread_t *t = thread_create(ts);
+	if (t)
+		ud_thread_set_origin(t, si.parent_tid, si.stack);
+	ts->in_runtime--;
+
+	void *rv = si.start(si.arg);
+
+	ts->in_runtime++;
+	ud_rt_thread_end(ts);
+	ts->in_runtime--;
+	return rv;
+}
+
+void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	if (!ud_rt_ready() || ts->in_runtime || ts->dead)
+		return;
+	ts->in_runtime++;
+	start_info_t *si = ud_alloc(sizeof *si);
+	si->start = *start;
+	si->arg = *arg;
+	si->parent_tid = ud_gettid();
+	si->stack = ud_stack_capture();
+	*start = trampoline;
+	*arg = si;
+	c->ts = ts;
+	ts->in_runtime--;
+}
+
+void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created)
+{
+	if (!c->ts || created)
+		return;
+	c->ts->in_runtime++;
+	ud_free(arg, sizeof(start_info_t));
+	c->ts->in_runtime--;
+}
+
+void ud_hook_thread_exit(void)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	ud_rt_thread_end(ts);
+	ts->in_runtime--;
+}
+
+void ud_hook_thread_setname(pthread_t th, const char *name)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	if (!ud_rt_ready() || ts->in_runtime)
+		return;
+	ts->in_runtime++;
+	if (pthread_equal(th, pthread_self())) {
+		ud_thread_t *t = ud_rt_thread_get(ts);
+		if (t)
+			ud_thread_set_name(t, name);
+	} else {
+		/* Under the list lock: the target cannot end and free its thread meanwhile. */
+		ud_lock_acquire(&list_lock);
+		for (ud_rt_thread_t *o = list_head; o; o = o->next) {
+			if (o->t && pthread_equal(o->self, th)) {
+				ud_thread_set_name(o->t, name);
+				break;
+			}
+		}
+		ud_lock_release(&list_lock);
+	}
+	ts->in_runtime--;
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+void ud_rt_threads_fork_prepare(void)
+{
+	ud_lock_acquire(&list_lock);
+}
+
+void ud_rt_threads_fork_parent(void)
+{
+	ud_lock_release(&list_lock);
+}
+
+/* Only the forking thread lives on in the child. */
+void ud_rt_threads_fork_child(ud_rt_thread_t *self)
+{
+	ud_lock_reset(&list_lock);
+	list_head = NULL;
+	if (self->registered) {
+		self->registered = false;
+		list_add(self);
+	}
+}
