@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# run.sh BUILD: builds the benchmark programs into BUILD/bench/, runs every
+# workload natively, under `BUILD/ulockdep run`, under TSan and under
+# Helgrind, and prints ns/op with the ratio to native. Then runs the scaling
+# program natively and under ulockdep. A checker that is missing is skipped
+# with a message. Called by `make bench`.
+#
+# Environment:
+#   BENCH_WORKLOADS  workloads to run (default: all, see `lockbench list`)
+#   BENCH_THREADS    thread counts (default: "1 2")
+#   BENCH_DIV        divide every iteration count by this (quick runs)
+#   BENCH_SCALE_SECS time limit of the scaling program (default 50)
+#   CC               compiler (default gcc)
+set -u
+
+BUILD=${1:?usage: bench/run.sh BUILD}
+SRC=$(cd "$(dirname "$0")" && pwd)
+OUT=$BUILD/bench
+LOGS=$OUT/logs
+CC=${CC:-gcc}
+THREADS=${BENCH_THREADS:-1 2}
+DIV=${BENCH_DIV:-1}
+SCALE_SECS=${BENCH_SCALE_SECS:-50}
+TSAN_DIV=5		# TSan runs a fifth of the iterations
+HG_DIV=500		# Helgrind a five-hundredth, one thread only
+ISSUE="flat nest4 table_object rw_then_mutex"	# the goal's geometric mean
+mkdir -p "$LOGS" || exit 1
+rm -f "$LOGS"/*
+
+say() { printf 'bench: %s\n' "$*"; }
+
+# --- build ------------------------------------------------------------------
+CFLAGS="-O2 -g -pthread -Wall -Wextra"
+if ! $CC $CFLAGS -o "$OUT/lockbench" "$SRC/lockbench.c" ||
+   ! $CC $CFLAGS -o "$OUT/scale" "$SRC/scale.c"; then
+	say "cannot build the benchmark with $CC"
+	exit 1
+fi
+LB=$OUT/lockbench
+
+have_tsan=0
+if $CC $CFLAGS -fsanitize=thread -o "$OUT/lockbench-tsan" "$SRC/lockbench.c" \
+	2>"$LOGS/tsan-build.err" && "$OUT/lockbench-tsan" list >/dev/null 2>&1; then
+	have_tsan=1
+else
+	say "TSan skipped: $CC cannot build or run a -fsanitize=thread program" \
+	    "(see $LOGS/tsan-build.err)"
+fi
+
+have_ud=0
+UD=$BUILD/ulockdep
+if [ ! -x "$UD" ] || [ ! -f "$BUILD/libulockdep.so" ]; then
+	say "ulockdep skipped: $UD or $BUILD/libulockdep.so not built"
+elif ! "$UD" run -- "$LB" list >/dev/null 2>"$LOGS/ulockdep-check.err"; then
+	say "ulockdep skipped: '$UD run' does not work (see $LOGS/ulockdep-check.err)"
+else
+	have_ud=1
+fi
+
+have_hg=0
+if ! command -v valgrind >/dev/null 2>&1; then
+	say "Helgrind skipped: valgrind is not installed"
+elif ! valgrind --tool=helgrind -q "$LB" list >/dev/null 2>&1; then
+	say "Helgrind skipped: valgrind --tool=helgrind does not run"
+else
+	have_hg=1
+fi
+
+# --- runs -------------------------------------------------------------------
+# run TAG CMD...: prints the ns/op of the one result line, "fail" if there is
+# none, with a trailing "!" if the exit status was not 0 (e.g. a report).
+run() {
+	local tag=$1 out rc
+	shift
+	out=$("$@" 2>"$LOGS/$tag.err")
+	rc=$?
+	printf '%s\n' "$out" >"$LOGS/$tag.out"
+	out=$(printf '%s\n' "$out" | awk 'NF == 3 { v = $3 } END { print v }')
+	if [ -z "$out" ]; then
+		echo fail
+	elif [ $rc -ne 0 ]; then
+		echo "$out!"
+	else
+		echo "$out"
+	fi
+}
+
+# cell VALUE NATIVE: "12.3 (1.9x)", or the marker alone.
+cell() {
+	case $1 in
+	-|fail) echo "$1" ;;
+	*) awk -v v="${1%!}" -v n="$2" -v m="${1//[0-9.]/}" 'BEGIN {
+		r = n + 0 > 0 ? v / n : 0
+		if (r >= 100) printf "%.0f (%.0fx)%s", v, r, m
+		else if (r > 0) printf "%.1f (%.1fx)%s", v, r, m
+		else printf "%.1f%s", v, m }' ;;
+	esac
+}
+
+workloads=${BENCH_WORKLOADS:-$("$LB" list | awk '{ print $1 }')}
+iters_of() { "$LB" list | awk -v w="$1" -v d="$DIV" '$1 == w { n = int($2 / d); print n < 1 ? 1 : n }'; }
+
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
+cpus=$(nproc 2>/dev/null || echo 1)
+if [ -n "$load" ] && awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c / 2) }'; then
+	say "note: load average $load on $cpus CPUs: other work will disturb the numbers"
+fi
+say "workloads: $(echo $workloads); threads: $THREADS; logs in $LOGS"
+say "ns/op = wall time of a round / iterations per thread (best of 3 rounds);"
+say "TSan runs 1/$TSAN_DIV of the iterations, Helgrind 1/$HG_DIV and one thread"
+echo
+fmt='%-14s %3s %9s %18s %18s %20s\n'
+printf "$fmt" workload thr native ulockdep tsan helgrind
+results=$OUT/results.txt
+: >"$results"
+for w in $workloads; do
+	n=$(iters_of "$w")
+	if [ -z "$n" ]; then
+		say "unknown workload $w"
+		continue
+	fi
+	for t in $THREADS; do
+		nat=$(run "native-$w-$t" "$LB" "$w" "$t" "$n")
+		ud=- ts=- hg=-
+		[ $have_ud = 1 ] &&
+			ud=$(run "ulockdep-$w-$t" "$UD" run -- "$LB" "$w" "$t" "$n")
+		[ $have_tsan = 1 ] &&
+			ts=$(TSAN_OPTIONS="detect_deadlocks=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}" \
+			     run "tsan-$w-$t" "$OUT/lockbench-tsan" "$w" "$t" \
+				 $(( n / TSAN_DIV > 0 ? n / TSAN_DIV : 1 )))
+		[ $have_hg = 1 ] && [ "$t" = 1 ] &&
+			hg=$(run "helgrind-$w-$t" valgrind --tool=helgrind -q \
+				 "$LB" "$w" "$t" $(( n / HG_DIV > 0 ? n / HG_DIV : 1 )))
+		n0=${nat%!}
+		[ "$n0" = fail ] && n0=0
+		printf "$fmt" "$w" "$t" "$nat" "$(cell "$ud" "$n0")" \
+		       "$(cell "$ts" "$n0")" "$(cell "$hg" "$n0")"
+		echo "$w $t $nat $ud $ts $hg" >>"$results"
+	done
+done
+
+echo
+if [ $have_ud = 1 ]; then
+	for t in $THREADS; do
+		awk -v t="$t" -v issue="$ISSUE" '
+		BEGIN { split(issue, a, " "); for (i in a) want[a[i]] = 1 }
+		$2 == t && ($1 in want) && $3 + 0 > 0 && $4 ~ /^[0-9.]+$/ {
+			s += log($4 / $3); k++; list = list " " $1 }
+		END {
+			if (k) printf "ulockdep / native, geometric mean over%s (%d thread%s): %.2fx (goal: at most 2x)\n",
+				list, t, t == 1 ? "" : "s", exp(s / k)
+			else printf "ulockdep / native (%d threads): no complete results\n", t
+		}' "$results"
+	done
+fi
+if grep -q '!' "$results" 2>/dev/null; then
+	say "'!' marks a run that exited with a non-zero status (a report?): see $LOGS"
+fi
+if grep -q 'fail' "$results" 2>/dev/null; then
+	say "'fail' marks a run that printed no result: see $LOGS/*.err"
+fi
+
+# --- scaling ----------------------------------------------------------------
+echo
+say "scaling: 100,000 classes, 1,000,000 dependencies, 1,000,000 instances"
+echo "native:"
+"$OUT/scale" "$SCALE_SECS" || say "scale failed natively"
+if [ $have_ud = 1 ]; then
+	echo "under ulockdep (time limit ${SCALE_SECS}s):"
+	"$UD" run -- "$OUT/scale" "$SCALE_SECS" 2>"$LOGS/scale-ulockdep.err"
+	rc=$?
+	[ $rc -ne 0 ] && say "scale under ulockdep exited with status $rc (see $LOGS/scale-ulockdep.err)"
+fi
+exit 0
