@@ -199,21 +199,27 @@ void ud_validate(ud_thread_t *t, unsigned ctx, ud_instance_t *inst,
 	pending_t p = {0};
 
 	ud_lock_acquire(&ud_graph_lock);
+	/* Same class held: a self-deadlock is reported alone (the cycle through
+	** the locks in between says nothing more); a recursive read under a read
+	** adds no dependency, as the locks below already lead to that class. */
+	bool add_deps = true;
 	for (unsigned i = ctx; i-- > 0;) {
 		ud_held_t *h = &t->held[i];
 		if (h->cls != c)
 			continue;
-		if (mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE)
-			break;
-		if (h->inst == inst || ud_config.strict_same_class)
+		if (mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE) {
+			add_deps = false;
+		} else if (h->inst == inst || ud_config.strict_same_class) {
 			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
-		else if (i == ctx - 1)
+			add_deps = false;
+		} else if (i == ctx - 1) {
 			add_dependency(&p, t, h, ud_instance_node(h->inst),
 				       ud_instance_node(inst), inst, c, mode, pc,
 				       stack, ctx, true);
+		}
 		break;
 	}
-	for (unsigned i = ctx; i-- > 0;) {
+	for (unsigned i = ctx; add_deps && i-- > 0;) {
 		ud_held_t *h = &t->held[i];
 		if (h->cls != c)
 			add_dependency(&p, t, h, &h->cls->node, &c->node, inst, c,
