@@ -32,6 +32,8 @@ void ud_options_defaults(ud_options_t *o);
 ** what is wrong into err; o may be partly updated.
 */
 int ud_options_parse(ud_options_t *o, const char *text, char *err, size_t errlen);
+/* The accepted range of an INT option (for help text). */
+void ud_options_int_limits(const char *name, long *min, long *max);
 /* One line per option: name, type, default and description. */
 void ud_options_help(ud_buf_t *out);
 

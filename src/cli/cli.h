@@ -23,10 +23,4 @@ void ud_cli_options_markdown(FILE *f);
 */
 char *ud_cli_find_runtime(void);
 
-/*
-** Bounds of an integer option; defined in options.c (belongs in options.h,
-** where the runtime's help could use it too).
-*/
-void ud_options_int_limits(const char *name, long *min, long *max);
-
 #endif
