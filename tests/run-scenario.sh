@@ -138,7 +138,7 @@ failures=()
 seen=""
 seen_counts=""
 for kind in $all_kinds; do
-	n=$(grep -cE -- "$(pattern "$kind")" "$out")
+	n=$(grep -acE -- "$(pattern "$kind")" "$out")
 	if [ "$n" -gt 0 ]; then
 		seen="$seen $kind"
 		seen_counts="$seen_counts $kind($n)"
@@ -161,12 +161,12 @@ done
 
 # A WARNING title that is none of the kinds above is a kind nobody expected.
 known=$(for kind in $all_kinds; do pattern "$kind"; done | paste -sd '|')
-others=$(grep -E 'WARNING: ' "$out" | grep -vE -- "$known" | head -n 5)
+others=$(grep -aE 'WARNING: ' "$out" | grep -avE -- "$known" | head -n 5)
 if [ -n "$others" ]; then
 	failures+=("report of an unknown kind: $(echo "$others" | head -n 1)")
 fi
 
-if grep -qF 'ulockdep: internal error' "$out"; then
+if grep -aqF 'ulockdep: internal error' "$out"; then
 	failures+=("the runtime reported an internal error")
 fi
 
@@ -187,13 +187,13 @@ fi
 
 while IFS= read -r text; do
 	[ -z "$text" ] && continue
-	if ! grep -qF -- "$text" "$out"; then
+	if ! grep -aqF -- "$text" "$out"; then
 		failures+=("CHECK text not found: $text")
 	fi
 done < <(directive CHECK)
 while IFS= read -r text; do
 	[ -z "$text" ] && continue
-	if grep -qF -- "$text" "$out"; then
+	if grep -aqF -- "$text" "$out"; then
 		failures+=("CHECK-NOT text found: $text")
 	fi
 done < <(directive CHECK-NOT)
@@ -213,7 +213,7 @@ fi
 	fi
 	seen_counts=${seen_counts# }
 	echo "seen:     ${seen_counts:-none}; exit $status"
-	echo "command:  ULOCKDEP_OPTIONS=${options} timeout $timeout_s $ulockdep run -- $program $args"
+	echo "command:  ${options:+ULOCKDEP_OPTIONS=$options }timeout $timeout_s $ulockdep run -- $program $args"
 	echo "---- output ----"
 	cat "$out"
 	echo "---- end of output ----"
