@@ -4,10 +4,10 @@
 ** A lock in .data or .bss of a loaded object (a `static pthread_mutex_t`) is
 ** its own class, keyed by address. Static storage is the writable PT_LOAD
 ** segments of the objects dl_iterate_phdr lists. Their ranges are cached in a
-** sorted table, read without a lock. An address not found may belong to an
-** object loaded since: the table is rebuilt when the loader's add/remove
-** counters moved. Old tables are never freed (a reader may still be in one);
-** one is left behind per change of the module list, which is rare.
+** sorted table, read without a lock, and rebuilt when the loader's add/remove
+** counters moved (an object was loaded or unloaded since). Old tables are
+** never freed (a reader may still be in one): one is left behind per change
+** of the module list, which is rare.
 */
 #include "rt.h"
 
@@ -137,12 +137,13 @@ static table_t *refresh(table_t *old)
 
 bool ud_classify_static(const void *addr)
 {
-	uintptr_t a = (uintptr_t)addr;
-	table_t *t = atomic_load_explicit(&current, memory_order_acquire);
-	if (t && table_find(t, a))
-		return true;
-	table_t *nt = refresh(t);
-	return nt != t && table_find(nt, a);
+	/*
+	** Checked against the loader's counters every time, not only on a miss:
+	** after a dlclose a stale range could claim heap memory mapped there
+	** since. Only first sights of locks get here; the check is one callback.
+	*/
+	table_t *t = refresh(atomic_load_explicit(&current, memory_order_acquire));
+	return t && table_find(t, (uintptr_t)addr);
 }
 
 /* In a fork child the lock may have been held by a thread that is gone. */

@@ -3,8 +3,9 @@
 **
 ** glibc exports internal aliases of the most used lock calls (__pthread_mutex_lock
 ** and friends, same code as the public names). Binding to them at link time,
-** by symbol version, makes those calls work before any initialisation, without
-** dlsym and without allocating, even from inside an allocator.
+** by symbol version (UD_ALIAS in rt.h), makes those calls work before any
+** initialisation, without dlsym and without allocating, even from inside an
+** allocator.
 **
 ** The others are looked up once with dlsym(RTLD_NEXT)/dlvsym. dlsym may
 ** allocate, and an allocator may take locks that come back here: while the
@@ -31,8 +32,6 @@ UD_ALIAS(pthread_mutexattr_settype);
 UD_ALIAS(pthread_mutexattr_destroy);
 
 /* ---- looked-up functions ------------------------------------------------ */
-
-typedef int (*clocklock_fn)(void *, clockid_t, const struct timespec *);
 
 static struct {
 	int (*mutex_timedlock)(pthread_mutex_t *, const struct timespec *);

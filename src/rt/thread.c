@@ -25,16 +25,15 @@ static ud_rt_thread_t *list_head;
 static pthread_key_t end_key;
 static bool end_key_ok;
 
-static void list_add(ud_rt_thread_t *ts)
+/* Link ts at the head of the list; the caller holds list_lock. */
+static void list_add_locked(ud_rt_thread_t *ts)
 {
-	ud_lock_acquire(&list_lock);
 	ts->prev = NULL;
 	ts->next = list_head;
 	if (list_head)
 		list_head->prev = ts;
 	list_head = ts;
 	ts->registered = true;
-	ud_lock_release(&list_lock);
 }
 
 static void list_del(ud_rt_thread_t *ts)
@@ -67,20 +66,26 @@ void ud_rt_threads_init(void)
 	end_key_ok = pthread_key_create(&end_key, end_key_destructor) == 0;
 }
 
-/* Make the engine thread for the caller; the caller is inside the runtime. */
+/*
+** Make the engine thread for the caller; the caller is inside the runtime.
+** The name is read under the list lock: a pthread_setname_np from another
+** thread then either finds us in the list or has already renamed us.
+*/
 static ud_thread_t *thread_create(ud_rt_thread_t *ts)
 {
 	char name[17] = "";
+	ud_lock_acquire(&list_lock);
 	/* A new thread starts with its creator's name, as the kernel copies it. */
 	if (prctl(PR_GET_NAME, name, 0, 0, 0) != 0)
 		name[0] = 0;
 	name[16] = 0;
 	ts->t = ud_thread_new(ud_gettid(), name);
-	if (!ts->t)
-		return NULL;
-	ts->self = pthread_self();
-	list_add(ts);
-	if (end_key_ok)
+	if (ts->t) {
+		ts->self = pthread_self();
+		list_add_locked(ts);
+	}
+	ud_lock_release(&list_lock);
+	if (ts->t && end_key_ok)
 		pthread_setspecific(end_key, ts);
 	return ts->t;
 }
@@ -106,6 +111,9 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 		return;
 	list_del(ts);
 	ts->t = NULL;
+	/* After the exit handler (or disabled), threads ending now are not judged. */
+	if (atomic_load(&ud_rt_state) != UD_RT_READY)
+		return;
 	ud_thread_exit(t);
 	ud_thread_free(t);
 }
@@ -214,8 +222,6 @@ void ud_rt_threads_fork_child(ud_rt_thread_t *self)
 {
 	ud_lock_reset(&list_lock);
 	list_head = NULL;
-	if (self->registered) {
-		self->registered = false;
-		list_add(self);
-	}
+	if (self->registered)
+		list_add_locked(self);
 }
