@@ -10,10 +10,11 @@
 **     - a recursive read under any read of that class never blocks: fine;
 **     - the very same instance: a self-deadlock ("recursive locking");
 **     - another instance of the class: with `strict`, recursive locking, as
-**       the kernel says; otherwise, when it is directly nested, the order of
-**       the two instances is recorded and checked (instance ordering), so
-**       that parent-before-child or address-order nesting is accepted and an
-**       inversion between two instances is a circular dependency.
+**       the kernel says; otherwise, when it is directly nested (on top, or
+**       under trylocks only), the order of the two instances is recorded
+**       and checked (instance ordering), so that parent-before-child or
+**       address-order nesting is accepted and an inversion between two
+**       instances is a circular dependency.
 **  2. Dependencies from the held locks to the new one: from each lock on top
 **     of the stack down to and including the first that was not a trylock
 **     (earlier ones already lead to it). A dependency that is new, or new in
@@ -84,7 +85,7 @@ static void report_recursive(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	ud_report_fill_thread(r, t);
 	fill_new_lock(&r->target, inst, c, mode, pc);
 	ud_report_fill_lock(&r->held, h);
-	r->same_instance = h->inst == inst;
+	r->same_instance = ud_held_is(h, inst);
 	r->stack = stack;
 	unsigned depth = t->depth;
 	t->depth = ctx;		/* show what is held before this acquisition */
@@ -202,17 +203,21 @@ void ud_validate(ud_thread_t *t, unsigned ctx, ud_instance_t *inst,
 	/* Same class held: a self-deadlock is reported alone (the cycle through
 	** the locks in between says nothing more); a recursive read under a read
 	** adds no dependency, as the locks below already lead to that class. */
-	bool add_deps = true;
-	for (unsigned i = ctx; i-- > 0;) {
+	bool add_deps = true, direct = true;
+	for (unsigned i = ctx; i-- > 0; direct = direct && t->held[i].trylock) {
 		ud_held_t *h = &t->held[i];
 		if (h->cls != c)
 			continue;
+		bool same = ud_held_is(h, inst);
 		if (mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE) {
-			add_deps = false;
-		} else if (h->inst == inst || ud_config.strict_same_class) {
+			/* Never blocks. Re-reading the same lock adds nothing; another
+			** instance of the class still waits for its writers, so the
+			** dependencies from the locks in between are kept. */
+			add_deps = !same;
+		} else if (same || ud_config.strict_same_class) {
 			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
 			add_deps = false;
-		} else if (i == ctx - 1) {
+		} else if (direct) {
 			add_dependency(&p, t, h, ud_instance_node(h->inst),
 				       ud_instance_node(inst), inst, c, mode, pc,
 				       stack, ctx, true);
@@ -232,6 +237,17 @@ void ud_validate(ud_thread_t *t, unsigned ctx, ud_instance_t *inst,
 	pending_submit(&p);
 }
 
+bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+{
+	for (unsigned i = ctx; i-- > 0;) {
+		if (t->held[i].cls == c)
+			return true;
+		if (!t->held[i].trylock)
+			return false;
+	}
+	return false;
+}
+
 void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		unsigned flags, uintptr_t pc)
 {
@@ -247,8 +263,8 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	if (!trylock && UD_likely(ud_engine_active())) {
 		/* Direct same-class nesting is checked per instance, every time. */
-		bool nested = t->depth && t->held[t->depth - 1].cls == c;
-		if (UD_unlikely(nested || !ud_chain_lookup(key)))
+		if (UD_unlikely(!ud_chain_lookup(key) ||
+				ud_nested_same_class(t, t->depth, c)))
 			ud_validate(t, t->depth, inst, mode, pc, key);
 	}
 	ud_held_push(t, inst, c, mode, trylock, pc, key);

@@ -8,7 +8,7 @@ ud_lock_t ud_graph_lock = UD_LOCK_INIT;
 ud_engine_config_t ud_config;
 _Atomic bool ud_active = true;
 _Atomic size_t ud_stat_edges;
-static _Atomic unsigned stat_max_depth;
+_Atomic unsigned ud_stat_max_depth;
 
 void ud_engine_init(const ud_engine_config_t *config)
 {
@@ -45,7 +45,7 @@ void ud_engine_get_stats(ud_engine_stats_t *s)
 	s->chains = ud_chain_count();
 	s->stacks = ud_stack_count();
 	s->reports = ud_report_count_distinct();
-	s->max_depth = atomic_load(&stat_max_depth);
+	s->max_depth = atomic_load(&ud_stat_max_depth);
 }
 
 void ud_engine_fork_prepare(void)

@@ -148,7 +148,6 @@ bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
 
 typedef struct ud_engine_stats {
 	size_t classes, instances, edges, chains, stacks;
-	size_t chain_hits, chain_misses;	/* only counted when asked (slow) */
 	size_t reports;
 	unsigned max_depth;
 } ud_engine_stats_t;

@@ -91,6 +91,7 @@ struct ud_instance {
 
 typedef struct ud_held {
 	ud_instance_t *inst;
+	uint32_t gen;		/* inst->gen at push: the record may be recycled */
 	ud_class_t *cls;
 	uintptr_t addr;
 	uint64_t prev_key;	/* chain key before this entry */
@@ -109,6 +110,7 @@ struct ud_thread {
 	uint64_t chain_key;
 	ud_held_t *held;
 	unsigned depth, cap;
+	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
 };
 
 #define UD_CHAIN_KEY_INITIAL 0x6a09e667f3bcc909ull
@@ -129,6 +131,7 @@ extern ud_lock_t ud_graph_lock;
 extern ud_engine_config_t ud_config;
 extern _Atomic bool ud_active;
 extern _Atomic size_t ud_stat_edges;
+extern _Atomic unsigned ud_stat_max_depth;
 void ud_engine_note_report(void);
 
 /* class.c */
@@ -176,7 +179,19 @@ void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);
 void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c);
 
+/* Is h an entry for this life of inst? (A re-initialised held lock leaves
+** an entry whose record may since have been recycled for another lock.) */
+static inline bool ud_held_is(const ud_held_t *h, const ud_instance_t *inst)
+{
+	return h->inst == inst &&
+	       h->gen == atomic_load_explicit(&((ud_instance_t *)inst)->gen,
+					      memory_order_relaxed);
+}
+
 /* check.c */
+/* Is a lock of class c held directly under a new acquisition at ctx: on top,
+** or under nothing but trylocks? Such nesting is checked per instance. */
+bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c);
 void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
 		 ud_mode_t mode, uintptr_t pc, uint64_t key);
 

@@ -55,6 +55,18 @@ unsigned ud_thread_depth(const ud_thread_t *t)
 	return t->depth;
 }
 
+/* A new personal record: publish it if it is also the process's. */
+static void note_depth(ud_thread_t *t)
+{
+	t->max_depth = t->depth;
+	unsigned m = atomic_load_explicit(&ud_stat_max_depth, memory_order_relaxed);
+	while (m < t->depth &&
+	       !atomic_compare_exchange_weak_explicit(&ud_stat_max_depth, &m, t->depth,
+						      memory_order_relaxed,
+						      memory_order_relaxed))
+		;
+}
+
 void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		  ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key)
 {
@@ -65,7 +77,10 @@ void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		t->cap = cap;
 	}
 	ud_held_t *h = &t->held[t->depth++];
+	if (UD_unlikely(t->depth > t->max_depth))
+		note_depth(t);
 	h->inst = inst;
+	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
 	h->cls = c;
 	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
 	h->prev_key = t->chain_key;
@@ -82,7 +97,7 @@ ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t add
 {
 	for (unsigned i = t->depth; i-- > 0;) {
 		ud_held_t *h = &t->held[i];
-		if (inst ? h->inst == inst : h->addr == addr)
+		if (inst ? ud_held_is(h, inst) : h->addr == addr)
 			return h;
 	}
 	return NULL;
@@ -103,7 +118,8 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
 		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
-		if (!e->trylock && !ud_chain_lookup(key) && ud_engine_active())
+		if (!e->trylock && ud_engine_active() &&
+		    (!ud_chain_lookup(key) || ud_nested_same_class(t, j, e->cls)))
 			ud_validate(t, j, e->inst, (ud_mode_t)e->mode, e->pc, key);
 	}
 	t->chain_key = key;
@@ -112,7 +128,7 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst)
 {
 	for (unsigned i = t->depth; i-- > 0;)
-		if (t->held[i].inst == inst)
+		if (ud_held_is(&t->held[i], inst))
 			return true;
 	return false;
 }
