@@ -111,8 +111,12 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 		return;
 	list_del(ts);
 	ts->t = NULL;
-	/* After the exit handler (or disabled), threads ending now are not judged. */
-	if (atomic_load(&ud_rt_state) != UD_RT_READY)
+	/*
+	** Not judged: threads ending after the exit handler, and a thread leaving
+	** from a signal handler that interrupted the runtime (the engine may be
+	** in the middle of an update on this thread).
+	*/
+	if (atomic_load(&ud_rt_state) != UD_RT_READY || ts->in_runtime > 1)
 		return;
 	ud_thread_exit(t);
 	ud_thread_free(t);
