@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1
 /*
 ** test_format_text.c: reports rendered as kernel-format text, class names,
 ** de-duplication, report_max and the exit summary.
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -190,8 +192,8 @@ static char banner_eq[128], banner_dash[128], ident[128];
 /* The banner lines for a title: '=' and '-' as long as the longer line. */
 static void banner_for(const char *title)
 {
-	snprintf(ident, sizeof ident, "ulockdep %s test_format_text/%d",
-		 ULOCKDEP_VERSION, (int)getpid());
+	snprintf(ident, sizeof ident, "ulockdep %s %s/%d", ULOCKDEP_VERSION,
+		 program_invocation_short_name, (int)getpid());
 	size_t w = strlen(title) > strlen(ident) ? strlen(title) : strlen(ident);
 	memset(banner_eq, '=', w);
 	banner_eq[w] = 0;
@@ -552,15 +554,19 @@ static void test_held_freed(void **state)
 	r.stack = stack_of(1, pb);
 
 	char *t = render(&r);
-	char l1[256], l2[256];
+	char l1[256], l2[256], who[160], freeing[256];
+	snprintf(who, sizeof who, "1 lock held by %s/100:", program_invocation_short_name);
+	snprintf(freeing, sizeof freeing,
+		 "%s/100 is freeing memory 0000000000005000-0000000000005040, with a lock still held there!",
+		 program_invocation_short_name);
 	banner_for("WARNING: held lock freed!");
 	EXPECT_LAYOUT(t,
 		"", banner_eq,
 		"WARNING: held lock freed!",
 		ident, banner_dash,
-		"test_format_text/100 is freeing memory 0000000000005000-0000000000005040, with a lock still held there!",
+		freeing,
 		lock_glob(l1, sizeof l1, "", 0x5008, "hf_lock", "2:2", "site_alpha", line_alpha),
-		"1 lock held by test_format_text/100:",
+		who,
 		lock_glob(l2, sizeof l2, " #0: ", 0x5008, "hf_lock", "2:2", "site_alpha", line_alpha),
 		"",
 		"stack backtrace:",
