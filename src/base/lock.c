@@ -17,7 +17,7 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static __thread int cached_tid;
+static __thread int cached_tid __attribute__((tls_model("initial-exec")));
 
 int ud_gettid(void)
 {

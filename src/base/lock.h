@@ -13,6 +13,7 @@
 #define UD_BASE_LOCK_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct ud_lock {
@@ -26,6 +27,11 @@ void ud_lock_acquire(ud_lock_t *l);
 void ud_lock_release(ud_lock_t *l);
 /* Forget any holder: used in a fork child, where only one thread survives. */
 void ud_lock_reset(ud_lock_t *l);
+/* Is l held by some thread? (Fork child handlers decide what to reset.) */
+static inline bool ud_lock_is_held(ud_lock_t *l)
+{
+	return atomic_load_explicit(&l->owner, memory_order_relaxed) != 0;
+}
 /* The calling thread's kernel tid, cached per thread. */
 int ud_gettid(void);
 /* Forget the cached tid: the fork child calls this first. */

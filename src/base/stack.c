@@ -216,3 +216,7 @@ __attribute__((noinline)) ud_stack_id_t ud_stack_capture(void)
 	_Unwind_Backtrace(walk_frame, &w);
 	return ud_stack_put(pcs, w.n);
 }
+
+void ud_stack_fork_prepare(void) { ud_lock_acquire(&depot_lock); }
+void ud_stack_fork_parent(void) { ud_lock_release(&depot_lock); }
+void ud_stack_fork_child(void) { ud_lock_reset(&depot_lock); }

@@ -25,7 +25,11 @@ ud_stack_id_t ud_stack_put(const uintptr_t *pcs, unsigned n);
 const uintptr_t *ud_stack_get(ud_stack_id_t id, unsigned *n);
 /* Mark [lo, hi) as runtime code whose frames are dropped from captured stacks. */
 void ud_stack_set_runtime_range(uintptr_t lo, uintptr_t hi);
-/* Stacks stored and bytes used, for statistics. */
+/* Hold the depot's lock across fork() so the child inherits whole data. */
+void ud_stack_fork_prepare(void);
+void ud_stack_fork_parent(void);
+void ud_stack_fork_child(void);
+/* Stacks stored, for statistics. */
 size_t ud_stack_count(void);
 
 #endif

@@ -52,16 +52,19 @@ void ud_engine_fork_prepare(void)
 {
 	ud_lock_acquire(&ud_graph_lock);
 	ud_instance_fork_prepare();
+	ud_stack_fork_prepare();
 }
 
 void ud_engine_fork_parent(void)
 {
+	ud_stack_fork_parent();
 	ud_instance_fork_parent();
 	ud_lock_release(&ud_graph_lock);
 }
 
 void ud_engine_fork_child(void)
 {
+	ud_stack_fork_child();
 	ud_instance_fork_child();
 	ud_lock_reset(&ud_graph_lock);
 }

@@ -156,7 +156,11 @@ void ud_engine_get_stats(ud_engine_stats_t *s);
 
 /* ---- fork --------------------------------------------------------------- */
 
-/* Take/release every engine lock around fork() so the child sees whole data. */
+/*
+** Take/release every engine lock (graph, instance shards, stack depot) around
+** fork() so the child sees whole data. None of them is ever held while code
+** that could block on a program lock runs, so taking them cannot deadlock.
+*/
 void ud_engine_fork_prepare(void);
 void ud_engine_fork_parent(void);
 void ud_engine_fork_child(void);

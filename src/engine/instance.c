@@ -40,7 +40,9 @@ typedef struct cache_entry {
 	uint32_t gen;
 } cache_entry_t;
 
-static _Thread_local cache_entry_t cache[CACHE_SIZE];
+/* initial-exec: a plain TLS access, not a __tls_get_addr call per lookup. */
+static _Thread_local cache_entry_t cache[CACHE_SIZE]
+	__attribute__((tls_model("initial-exec")));
 
 static inline size_t addr_hash(uintptr_t a)
 {

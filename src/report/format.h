@@ -29,4 +29,7 @@ void ud_report_format_title(const ud_report_t *r, ud_buf_t *out);
 /* The exit summary (see ud_report_print_summary), appended to out. */
 void ud_report_format_summary(ud_buf_t *out);
 
+/* In a fork child: forget a holder of the name table that did not survive. */
+void ud_report_names_fork_child(void);
+
 #endif

@@ -207,3 +207,8 @@ const char *ud_report_class_name(const ud_report_class_t *cls)
 	ud_lock_release(&names_lock);
 	return ret;
 }
+
+void ud_report_names_fork_child(void)
+{
+	ud_lock_reset(&names_lock);
+}

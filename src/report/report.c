@@ -193,9 +193,25 @@ static void describe(const ud_report_t *r, char *out, size_t len)
 	ud_buf_free(&b);
 }
 
+static void (*section_enter)(void), (*section_leave)(void);
+
+void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void))
+{
+	section_enter = enter;
+	section_leave = leave;
+}
+
+void ud_report_fork_child(void)
+{
+	ud_lock_reset(&report_lock);
+	ud_report_names_fork_child();
+}
+
 bool ud_report_submit(ud_report_t *r)
 {
 	bool shown = false, fresh;
+	if (section_enter)
+		section_enter();
 	ud_lock_acquire(&report_lock);
 	seen_t *s = lookup(r->signature, &fresh);
 	s->hits++;
@@ -212,6 +228,8 @@ bool ud_report_submit(ud_report_t *r)
 		}
 	}
 	ud_lock_release(&report_lock);
+	if (section_leave)
+		section_leave();
 	return shown;
 }
 

@@ -105,4 +105,15 @@ void ud_report_set_max(unsigned max);
 /* At exit: "ulockdep: N distinct problems reported (M hits)" + one line each; nothing if none. */
 void ud_report_print_summary(void);
 
+/*
+** Calls made around the whole of a submission (formatting, symbolizing,
+** writing). The runtime uses them to make that section non-cancellable:
+** write() and the symbolizer's file reads are cancellation points, and a
+** thread unwound there would leave the report lock held.
+*/
+void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void));
+
+/* In a fork child: locks held by threads that no longer exist are freed. */
+void ud_report_fork_child(void);
+
 #endif

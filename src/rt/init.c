@@ -57,6 +57,22 @@ static void set_runtime_range(void)
 		ud_stack_set_runtime_range(range[0], range[1]);
 }
 
+/* ---- reports ---------------------------------------------------------------- */
+
+/* A report is written with write(2) and symbolized with file reads: both are
+** cancellation points, and a thread cancelled there would keep the report
+** lock forever. */
+static void report_enter(void)
+{
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &ud_tls.cancel_state);
+}
+
+static void report_leave(void)
+{
+	int ignored;
+	pthread_setcancelstate(ud_tls.cancel_state, &ignored);
+}
+
 /* ---- fork ------------------------------------------------------------------ */
 
 /*
@@ -100,6 +116,7 @@ static void fork_child(void)
 	ud_alloc_fork_child();
 	ud_engine_fork_child();
 	ud_log_fork_child();
+	ud_report_fork_child();
 	ud_classify_fork_child();
 	ud_hooks_fork_child();
 	if (ts->t)
@@ -169,6 +186,7 @@ bool ud_rt_init_slow(void)
 		.check_exit = ud_rt_opts.check_exit,
 	};
 	ud_engine_init(&cfg);
+	ud_report_set_section_hooks(report_enter, report_leave);
 	ud_report_set_stack_frames((unsigned)ud_rt_opts.stack_frames);
 	ud_report_set_max((unsigned)ud_rt_opts.report_max);
 	set_runtime_range();

@@ -148,6 +148,7 @@ typedef struct ud_rt_thread {
 	bool dead;		/* thread end seen: everything passes through */
 	bool fork_armed;	/* our fork prepare handler did its work */
 	bool registered;	/* linked in the thread list (thread.c) */
+	int cancel_state;	/* saved while a report is written (init.c) */
 	ud_thread_t *t;		/* engine thread, created on first use */
 	pthread_t self;		/* for pthread_setname_np on another thread */
 	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
