@@ -3,8 +3,9 @@
 ** (see symbolize.h).
 **
 ** One Dwfl session describes this process (/proc/self/maps, less the files
-** that are mapped but not loaded); it is made on first use and re-reported
-** when an address falls in no known module (a dlopen since). A code address
+** that are mapped but not loaded, each object stretched over its anonymous
+** .bss pages); it is made on first use and re-reported when an address
+** falls in no known module (a dlopen since). A code address
 ** gives one frame per inlined function plus the real function, cached per
 ** (pc, is_return_address). Data addresses are named in data.c. Every string
 ** handed out is interned in runtime memory and never freed.
@@ -14,6 +15,9 @@
 ** only runs while a report is printed. The few arrays libdw returns as
 ** malloc'd memory are released with free(), as its API requires.
 */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* dl_iterate_phdr */
+#endif
 #include "symbolize.h"
 #include "symbolize_int.h"
 #include "../base/alloc.h"
@@ -21,6 +25,7 @@
 #include "../base/lock.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
@@ -345,6 +350,57 @@ static int forget_module(Dwfl_Module *mod, void *userdata, const char *name,
 	return 0;
 }
 
+/* One loaded object as reported to libdwfl: a run of kept map lines. */
+typedef struct module_run {
+	const char *path;	/* NUL-terminated, inside the maps text */
+	uintptr_t lo, hi;
+} module_run_t;
+
+typedef struct runs {
+	module_run_t *r;
+	size_t n;
+	uintptr_t page;
+} runs_t;
+
+/*
+** The maps list only the pages a file backs. The rest of the last writable
+** segment (the .bss past the file's final page) is an anonymous mapping
+** after them, and static variables live there too; the loader's program
+** headers say where each object's memory really ends. A run grows to that end
+** when the object's first segment starts in it, never into the next run.
+*/
+static int extend_run(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	runs_t *rs = arg;
+	uintptr_t page = rs->page;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+			continue;
+		uintptr_t s = (uintptr_t)(info->dlpi_addr + ph->p_vaddr);
+		uintptr_t e = s + (uintptr_t)ph->p_memsz;
+		if (s < lo)
+			lo = s;
+		if (e > hi)
+			hi = e;
+	}
+	if (lo >= hi)
+		return 0;
+	lo &= ~(page - 1);
+	hi = (hi + page - 1) & ~(page - 1);
+	for (size_t i = 0; i < rs->n; i++) {
+		module_run_t *r = &rs->r[i];
+		if (lo < r->lo || lo >= r->hi || hi <= r->hi)
+			continue;
+		uintptr_t limit = i + 1 < rs->n ? rs->r[i + 1].lo : UINTPTR_MAX;
+		r->hi = hi < limit ? hi : limit;
+		break;
+	}
+	return 0;
+}
+
 /* (Re)read the module list. Modules reported again keep their state. */
 static void report_modules(void)
 {
@@ -353,7 +409,7 @@ static void report_modules(void)
 		if (!dwfl)
 			return;
 	}
-	ud_buf_t maps = { 0 }, kept = { 0 };
+	ud_buf_t maps = { 0 };
 	if (!read_maps(&maps))
 		goto out;
 	size_t n = 0;
@@ -370,22 +426,44 @@ static void report_modules(void)
 		p += len + 1;
 	}
 	filter_maps(ml, nl);
-	for (size_t i = 0; i < nl; i++)
-		if (ml[i].keep && ml[i].path)
-			ud_buf_printf(&kept, "%.*s\n", (int)ml[i].len, ml[i].text);
-	ud_free(ml, (n + 1) * sizeof *ml);
 
-	/* libdwfl parses a maps stream; give it the filtered text. */
-	FILE *f = kept.len ? fmemopen(kept.data, kept.len, "r") : NULL;
-	if (f) {
-		dwfl_report_begin(dwfl);
-		dwfl_linux_proc_maps_report(dwfl, f);
-		dwfl_report_end(dwfl, forget_module, NULL);
-		fclose(f);
+	/* Consecutive kept lines of one file make one module, as libdwfl's own
+	   maps reader groups them. The data has spare room for the NUL that
+	   ends the last line's path. */
+	runs_t rs = { ud_alloc((nl + 1) * sizeof *rs.r), 0, (uintptr_t)sysconf(_SC_PAGESIZE) };
+	for (size_t i = 0; i < nl; i++) {
+		if (!ml[i].keep || !ml[i].path)
+			continue;
+		char *path = (char *)ml[i].path;
+		size_t plen = ml[i].len - (size_t)(ml[i].path - ml[i].text);
+		unsigned long long lo, hi;
+		if (sscanf(ml[i].text, "%llx-%llx", &lo, &hi) != 2)
+			continue;
+		module_run_t *last = rs.n ? &rs.r[rs.n - 1] : NULL;
+		bool same = last && strlen(last->path) == plen &&
+			    memcmp(last->path, path, plen) == 0;
+		path[plen] = 0;	/* the newline, or the buffer's spare byte */
+		if (same) {
+			last->hi = (uintptr_t)hi;
+		} else {
+			rs.r[rs.n].path = path;
+			rs.r[rs.n].lo = (uintptr_t)lo;
+			rs.r[rs.n].hi = (uintptr_t)hi;
+			rs.n++;
+		}
 	}
+	ud_free(ml, (n + 1) * sizeof *ml);
+	dl_iterate_phdr(extend_run, &rs);
+
+	if (rs.n) {
+		dwfl_report_begin(dwfl);
+		for (size_t i = 0; i < rs.n; i++)
+			dwfl_report_module(dwfl, rs.r[i].path, rs.r[i].lo, rs.r[i].hi);
+		dwfl_report_end(dwfl, forget_module, NULL);
+	}
+	ud_free(rs.r, (nl + 1) * sizeof *rs.r);
 out:
 	ud_buf_free(&maps);
-	ud_buf_free(&kept);
 }
 
 /*

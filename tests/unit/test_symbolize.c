@@ -58,6 +58,19 @@ __asm__(".data\n"
 	".text\n");
 extern char asm_blob[64];
 
+/*
+** Zero-initialised storage beyond what the file supplies lives in an anonymous
+** mapping after the module's last file-backed one; the pad puts the lock well
+** past the end of the file's pages.
+*/
+struct far_bss {
+	char pad[1 << 20];
+	pthread_mutex_t lock;
+	long tail[4];
+};
+
+struct far_bss far_bss;
+
 static void test_inline_frames(void **state)
 {
 	(void)state;
@@ -212,6 +225,37 @@ static void test_data_without_dwarf(void **state)
 	free(heap);
 }
 
+/* Whether addr lies in a mapping of /proc/self/maps that names no file. */
+static bool in_anonymous_mapping(const void *addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	char line[512];
+	bool anon = false, found = false;
+	while (!found && fgets(line, sizeof line, f)) {
+		unsigned long lo, hi, ino;
+		int pathpos = 0;
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %n", &lo, &hi, &ino, &pathpos) < 3)
+			continue;
+		if ((uintptr_t)addr >= lo && (uintptr_t)addr < hi) {
+			found = true;
+			anon = ino == 0 && line[pathpos] != '/';
+		}
+	}
+	fclose(f);
+	return found && anon;
+}
+
+/* .bss past the file-backed pages still belongs to the executable. */
+static void test_data_in_anonymous_bss(void **state)
+{
+	(void)state;
+	assert_true(in_anonymous_mapping(&far_bss.lock));
+	check_data(&far_bss.lock, "far_bss.lock");
+	check_data(&far_bss.tail[3], "far_bss.tail[3]");
+	check_data(&far_bss.pad[0x10], "far_bss.pad[16]");
+}
+
 static void test_truncated_buffer(void **state)
 {
 	(void)state;
@@ -303,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_mapped_file_is_not_module),
 		cmocka_unit_test(test_data_names),
 		cmocka_unit_test(test_data_without_dwarf),
+		cmocka_unit_test(test_data_in_anonymous_bss),
 		cmocka_unit_test(test_truncated_buffer),
 		cmocka_unit_test(test_dlopen_after_first_use),
 		cmocka_unit_test(test_invalidate),
