@@ -10,6 +10,8 @@
 #   BENCH_THREADS    thread counts (default: "1 2")
 #   BENCH_DIV        divide every iteration count by this (quick runs)
 #   BENCH_SCALE_SECS time limit of the scaling program (default 50)
+#   BENCH_INSTR=1    also count instructions per op (callgrind, one thread):
+#                    slower, but unmoved by other load on the machine
 #   CC               compiler (default gcc)
 set -u
 
@@ -55,6 +57,7 @@ elif ! "$UD" run -- "$LB" list >/dev/null 2>"$LOGS/ulockdep-check.err"; then
 	say "ulockdep skipped: '$UD run' does not work (see $LOGS/ulockdep-check.err)"
 else
 	have_ud=1
+	UDLIB=$(cd "$BUILD" && pwd)/libulockdep.so
 fi
 
 have_hg=0
@@ -158,6 +161,42 @@ if grep -q '!' "$results" 2>/dev/null; then
 fi
 if grep -q 'fail' "$results" 2>/dev/null; then
 	say "'fail' marks a run that printed no result: see $LOGS/*.err"
+fi
+
+# --- instructions per op -----------------------------------------------------
+# Instructions of n and 2n iterations: the difference over the 3.25n
+# iterations run (warm-up + 3 rounds) leaves out start-up and set-up.
+instr() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+		awk '/Collected :/ { print $NF }'
+}
+if [ "${BENCH_INSTR:-0}" = 1 ] && [ $have_hg = 1 ]; then
+	echo
+	say "instructions per op (callgrind, 1 thread, 1/50 of the iterations)"
+	printf '%-14s %10s %10s %7s
+' workload native ulockdep ratio
+	for w in $workloads; do
+		n=$(( $(iters_of "$w") / 50 ))
+		[ $n -lt 1 ] && n=1
+		a=$(instr "$LB" "$w" 1 $n); b=$(instr "$LB" "$w" 1 $((2 * n)))
+		c=- d=-
+		if [ $have_ud = 1 ]; then
+			# Preloaded directly: callgrind would follow only the CLI.
+			c=$(LD_PRELOAD=$UDLIB instr "$LB" "$w" 1 $n)
+			d=$(LD_PRELOAD=$UDLIB instr "$LB" "$w" 1 $((2 * n)))
+		fi
+		awk -v w="$w" -v n="$n" -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN {
+			k = 3.25 * n; x = (b - a) / k
+			if (c == "-" || c == "" || d == "") {
+				printf "%-14s %10.0f %10s %7s\n", w, x, "-", "-"; exit }
+			y = (d - c) / k
+			printf "%-14s %10.0f %10.0f %6.1fx\n", w, x, y, (x > 0 ? y / x : 0) }'
+	done | tee "$OUT/instr.txt"
+	awk -v issue="$ISSUE" '
+	BEGIN { split(issue, a, " "); for (i in a) want[a[i]] = 1 }
+	($1 in want) && $2 > 0 && $3 ~ /^[0-9]+$/ { s += log($3 / $2); k++ }
+	END { if (k) printf "instructions, ulockdep / native, geometric mean over the %d goal workloads: %.2fx\n", k, exp(s / k) }' \
+		"$OUT/instr.txt"
 fi
 
 # --- scaling ----------------------------------------------------------------
