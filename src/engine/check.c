@@ -289,13 +289,7 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	r.target.addr = (uintptr_t)addr;
 	r.target.pc = pc;
 	r.target.references = 1;
-	ud_instance_t *inst = ud_instance_lookup(addr);
-	if (inst) {
-		ud_report_fill_class(&r.target.cls, ud_instance_class(inst));
-	} else {
-		r.target.cls.key.kind = UD_KEY_STATIC;
-		r.target.cls.key.key = r.target.cls.key.addr = (uintptr_t)addr;
-	}
+	ud_report_fill_class(&r.target.cls, ud_instance_class(ud_instance_lookup(addr)));
 	ud_report_fill_held(&r, t);
 	r.stack = ud_stack_capture();
 	r.signature = sig_mix(sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
@@ -308,7 +302,9 @@ bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
 	if (UD_unlikely(!h)) {
-		if (ud_engine_active())
+		/* A lock never seen (taken before the runtime started, or while
+		** calls passed through) cannot be judged. */
+		if (ud_engine_active() && ud_instance_lookup(addr))
 			report_unlock_balance(t, addr, pc);
 		return false;
 	}

@@ -137,8 +137,9 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 /* The real call did not take the lock after ud_acquire(): forget the push. */
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 /*
-** Release the lock at addr. Returns false (after reporting bad unlock balance)
-** when this thread does not hold it. Out-of-order release is legal.
+** Release the lock at addr. Returns false when this thread does not hold it,
+** after reporting bad unlock balance if the lock is known (a lock never seen
+** cannot be judged). Out-of-order release is legal.
 */
 bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc);
 /* Is inst held by t (any mode)? */

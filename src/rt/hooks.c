@@ -204,12 +204,7 @@ void ud_hook_unlock(ud_call_t *c, const void *lock)
 {
 	if (!enter(c))
 		return;
-	/*
-	** A lock never seen taken (taken before the runtime started, or while
-	** calls passed through) cannot be judged: only known locks are released.
-	*/
-	if (ud_instance_lookup(lock))
-		(void)ud_release(c->ts->t, lock, c->pc);
+	(void)ud_release(c->ts->t, lock, c->pc);
 	leave(c);
 }
 
@@ -240,8 +235,7 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m)
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	if (ud_instance_lookup(m))
-		(void)ud_release(t, m, c->pc);
+	(void)ud_release(t, m, c->pc);
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.

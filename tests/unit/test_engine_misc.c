@@ -198,13 +198,13 @@ static void unlock_balance(void **state)
 	assert_int_equal(ef.r[2].nheld, 1);
 	assert_int_equal(ef.r[2].held_cls_ids[0], ef_cls(a));
 	assert_int_equal(ud_thread_depth(t1), 1);
-	/* An address the engine never saw. */
+	/* An address the engine never saw cannot be judged: it may have been
+	** locked before the runtime started. Not held, and no report. */
 	assert_false(ud_release(t1, ef_addr(), EF_PC + 8));
-	EF_EXPECT(0, 0, 4, 0, 0);
-	assert_int_equal(ef.r[3].target_cls, 0);
+	EF_EXPECT(0, 0, 3, 0, 0);
 	ef_unlock(t1, a);
 	ef_unlock(t2, b);
-	EF_EXPECT(0, 0, 4, 0, 0);
+	EF_EXPECT(0, 0, 3, 0, 0);
 	ud_thread_free(t1);
 	ud_thread_free(t2);
 }
