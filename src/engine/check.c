@@ -190,8 +190,9 @@ static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	return true;
 }
 
-void ud_validate(ud_thread_t *t, unsigned ctx, ud_instance_t *inst,
-		 ud_mode_t mode, uintptr_t pc, uint64_t key)
+__attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
+					   ud_instance_t *inst, ud_mode_t mode,
+					   uintptr_t pc, uint64_t key)
 {
 	ud_class_t *c = ud_instance_class(inst);
 	/* Captured before taking the graph lock: unwinding may take the
@@ -248,16 +249,27 @@ bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *
 	return false;
 }
 
+/* A recursive mutex re-locked by its owner nests: no new dependency. */
+static __attribute__((noinline)) bool relock_recursive(ud_thread_t *t,
+							ud_instance_t *inst)
+{
+	ud_held_t *h = ud_held_find(t, inst, 0);
+	if (!h)
+		return false;
+	h->refs++;
+	return true;
+}
+
+/*
+** The hot path: a hash step, one lock-free probe of the chain cache, a look
+** at the lock on top, and the push. Everything else is out of line.
+*/
 void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		unsigned flags, uintptr_t pc)
 {
-	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE)) {
-		ud_held_t *h = ud_held_find(t, inst, 0);
-		if (h) {
-			h->refs++;	/* re-lock by the owner: no new dependency */
-			return;
-		}
-	}
+	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE) &&
+	    relock_recursive(t, inst))
+		return;
 	bool trylock = flags & UD_ACQ_TRY;
 	ud_class_t *c = ud_instance_class(inst);
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
@@ -298,7 +310,8 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	ud_report_release(&r);
 }
 
-bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
+static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
+						       const void *addr, uintptr_t pc)
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
 	if (UD_unlikely(!h)) {
@@ -310,10 +323,21 @@ bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 	}
 	if (h->refs > 1)
 		h->refs--;
-	else if (h == &t->held[t->depth - 1]) {
-		t->chain_key = h->prev_key;	/* the common case: release the top */
-		t->depth--;
-	} else
+	else
 		ud_held_remove(t, h);
 	return true;
+}
+
+bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
+{
+	/* The common case: the lock on top, taken once. */
+	if (UD_likely(t->depth)) {
+		ud_held_t *h = &t->held[t->depth - 1];
+		if (UD_likely(h->addr == (uintptr_t)addr && h->refs == 1)) {
+			t->chain_key = h->prev_key;
+			t->depth--;
+			return true;
+		}
+	}
+	return release_slow(t, addr, pc);
 }

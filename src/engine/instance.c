@@ -23,10 +23,23 @@
 #define NSHARDS 64
 #define CACHE_SIZE 256
 
+/*
+** A shard's table: open addressing with linear probing, at most half full.
+** Readers probe it without the lock. Writers hold the shard lock; deletion
+** shifts later entries back (no tombstones), and growth publishes a new table
+** and keeps the old one mapped. A reader racing with either may miss an
+** entry that exists: every miss is confirmed under the lock, so a miss only
+** costs time, never an answer.
+*/
+typedef struct table {
+	size_t mask;
+	ud_instance_t *_Atomic slots[];
+} table_t;
+
 typedef struct shard {
 	ud_lock_t lock;
-	ud_instance_t **buckets;
-	size_t nbuckets, count;
+	table_t *_Atomic table;
+	size_t count;
 } shard_t;
 
 static shard_t shards[NSHARDS];
@@ -60,55 +73,113 @@ static inline cache_entry_t *cache_slot(uintptr_t a)
 	return &cache[(addr_hash(a) >> 8) & (CACHE_SIZE - 1)];
 }
 
-static void shard_grow(shard_t *s)
+static inline uintptr_t inst_addr(const ud_instance_t *in)
 {
-	size_t n = s->nbuckets ? s->nbuckets * 2 : 256;
-	ud_instance_t **b = ud_alloc(n * sizeof *b);
-	for (size_t i = 0; i < s->nbuckets; i++) {
-		ud_instance_t *in = s->buckets[i];
-		while (in) {
-			ud_instance_t *next = in->hnext;
-			size_t h = (addr_hash(atomic_load_explicit(&in->addr, memory_order_relaxed)) >> 6) & (n - 1);
-			in->hnext = b[h];
-			b[h] = in;
-			in = next;
-		}
-	}
-	ud_free(s->buckets, s->nbuckets * sizeof *s->buckets);
-	s->buckets = b;
-	s->nbuckets = n;
+	return atomic_load_explicit(&((ud_instance_t *)in)->addr, memory_order_relaxed);
 }
 
-static ud_instance_t **bucket_of(shard_t *s, uintptr_t a)
+static inline size_t home(const table_t *t, uintptr_t a)
 {
-	return &s->buckets[(addr_hash(a) >> 6) & (s->nbuckets - 1)];
+	return (addr_hash(a) >> 6) & t->mask;
+}
+
+/* Probe t for a; lock-free. */
+static ud_instance_t *table_find(const table_t *t, uintptr_t a)
+{
+	if (!t)
+		return NULL;
+	for (size_t i = home(t, a);; i = (i + 1) & t->mask) {
+		ud_instance_t *in = atomic_load_explicit(&((table_t *)t)->slots[i],
+							 memory_order_acquire);
+		if (!in)
+			return NULL;
+		if (inst_addr(in) == a)
+			return in;
+	}
+}
+
+/* Shard lock held. */
+static void table_put(table_t *t, ud_instance_t *in)
+{
+	size_t i = home(t, inst_addr(in));
+	while (atomic_load_explicit(&t->slots[i], memory_order_relaxed))
+		i = (i + 1) & t->mask;
+	atomic_store_explicit(&t->slots[i], in, memory_order_release);
+}
+
+/* Shard lock held. The old table stays mapped: readers may still be in it. */
+static void shard_grow(shard_t *s)
+{
+	table_t *old = atomic_load_explicit(&s->table, memory_order_relaxed);
+	size_t n = old ? (old->mask + 1) * 2 : 256;
+	table_t *t = ud_alloc(sizeof *t + n * sizeof t->slots[0]);
+	t->mask = n - 1;
+	for (size_t i = 0; old && i <= old->mask; i++) {
+		ud_instance_t *in = atomic_load_explicit(&old->slots[i], memory_order_relaxed);
+		if (in)
+			table_put(t, in);
+	}
+	atomic_store_explicit(&s->table, t, memory_order_release);
 }
 
 /* Shard lock held. */
 static ud_instance_t *shard_find(shard_t *s, uintptr_t a)
 {
-	if (!s->nbuckets)
-		return NULL;
-	for (ud_instance_t *in = *bucket_of(s, a); in; in = in->hnext)
-		if (atomic_load_explicit(&in->addr, memory_order_relaxed) == a)
-			return in;
-	return NULL;
+	return table_find(atomic_load_explicit(&s->table, memory_order_relaxed), a);
 }
 
-/* Shard lock held: unlink and return the record at a, or NULL. */
+/* Shard lock held: remove and return the record at a, or NULL. */
 static ud_instance_t *shard_unlink(shard_t *s, uintptr_t a)
 {
-	if (!s->nbuckets)
+	table_t *t = atomic_load_explicit(&s->table, memory_order_relaxed);
+	if (!t)
 		return NULL;
-	for (ud_instance_t **pp = bucket_of(s, a); *pp; pp = &(*pp)->hnext) {
-		ud_instance_t *in = *pp;
-		if (atomic_load_explicit(&in->addr, memory_order_relaxed) == a) {
-			*pp = in->hnext;
-			s->count--;
-			return in;
-		}
+	size_t i = home(t, a);
+	ud_instance_t *in;
+	for (;; i = (i + 1) & t->mask) {
+		in = atomic_load_explicit(&t->slots[i], memory_order_relaxed);
+		if (!in)
+			return NULL;
+		if (inst_addr(in) == a)
+			break;
 	}
-	return NULL;
+	/* Backward-shift: move each later entry of the run into the hole if
+	** its home does not lie cyclically in (hole, j]. */
+	size_t hole = i;
+	for (size_t j = (i + 1) & t->mask;; j = (j + 1) & t->mask) {
+		ud_instance_t *e = atomic_load_explicit(&t->slots[j], memory_order_relaxed);
+		if (!e)
+			break;
+		size_t h = home(t, inst_addr(e));
+		bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+		if (stays)
+			continue;
+		atomic_store_explicit(&t->slots[hole], e, memory_order_release);
+		hole = j;
+	}
+	atomic_store_explicit(&t->slots[hole], NULL, memory_order_release);
+	s->count--;
+	return in;
+}
+
+static __attribute__((noinline)) ud_instance_t *lookup_slow(uintptr_t a,
+							     cache_entry_t *ce)
+{
+	shard_t *s = shard_of(a);
+	ud_instance_t *in = table_find(atomic_load_explicit(&s->table, memory_order_acquire), a);
+	if (!in) {
+		ud_lock_acquire(&s->lock);
+		in = shard_find(s, a);
+		ud_lock_release(&s->lock);
+	}
+	if (in) {
+		ce->addr = a;
+		ce->inst = in;
+		ce->gen = atomic_load_explicit(&in->gen, memory_order_relaxed);
+		if (inst_addr(in) != a)
+			return NULL;	/* retired meanwhile */
+	}
+	return in;
 }
 
 ud_instance_t *ud_instance_lookup(const void *addr)
@@ -120,18 +191,7 @@ ud_instance_t *ud_instance_lookup(const void *addr)
 		      atomic_load_explicit(&in->addr, memory_order_relaxed) == a &&
 		      atomic_load_explicit(&in->gen, memory_order_relaxed) == ce->gen))
 		return in;
-
-	shard_t *s = shard_of(a);
-	ud_lock_acquire(&s->lock);
-	in = shard_find(s, a);
-	uint32_t gen = in ? atomic_load_explicit(&in->gen, memory_order_relaxed) : 0;
-	ud_lock_release(&s->lock);
-	if (in) {
-		ce->addr = a;
-		ce->inst = in;
-		ce->gen = gen;
-	}
-	return in;
+	return lookup_slow(a, ce);
 }
 
 /* Graph lock held: end the instance-order node of a dying instance. */
@@ -174,7 +234,7 @@ static void retire(ud_instance_t *in)
 	atomic_store_explicit(&in->addr, 0, memory_order_relaxed);
 	atomic_fetch_add_explicit(&in->gen, 1, memory_order_release);
 	ud_lock_acquire(&free_lock);
-	in->hnext = free_list;
+	in->next_free = free_list;
 	free_list = in;
 	ud_lock_release(&free_lock);
 }
@@ -192,7 +252,7 @@ ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 	ud_lock_acquire(&free_lock);
 	ud_instance_t *in = free_list;
 	if (in)
-		free_list = in->hnext;
+		free_list = in->next_free;
 	ud_lock_release(&free_lock);
 	if (!in)
 		in = ud_alloc(sizeof *in);
@@ -204,11 +264,10 @@ ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 	shard_t *s = shard_of(a);
 	ud_lock_acquire(&s->lock);
 	ud_instance_t *old = shard_unlink(s, a);
-	if (s->count + 1 > s->nbuckets)
+	table_t *t = atomic_load_explicit(&s->table, memory_order_relaxed);
+	if (!t || (s->count + 1) * 2 > t->mask + 1)
 		shard_grow(s);
-	ud_instance_t **b = bucket_of(s, a);
-	in->hnext = *b;
-	*b = in;
+	table_put(atomic_load_explicit(&s->table, memory_order_relaxed), in);
 	s->count++;
 	ud_lock_release(&s->lock);
 	if (old)
@@ -284,16 +343,15 @@ void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 		for (;;) {
 			ud_instance_t *victim = NULL;
 			ud_lock_acquire(&s->lock);
-			for (size_t b = 0; b < s->nbuckets && !victim; b++)
-				for (ud_instance_t *in = s->buckets[b]; in; in = in->hnext) {
-					uintptr_t a = atomic_load_explicit(&in->addr, memory_order_relaxed);
-					if (a >= lo && a < hi && !(t && ud_held_find(t, NULL, a))) {
-						victim = in;
-						break;
-					}
-				}
+			table_t *tb = atomic_load_explicit(&s->table, memory_order_relaxed);
+			for (size_t b = 0; tb && b <= tb->mask && !victim; b++) {
+				ud_instance_t *in = atomic_load_explicit(&tb->slots[b], memory_order_relaxed);
+				uintptr_t a = in ? inst_addr(in) : 0;
+				if (in && a >= lo && a < hi && !(t && ud_held_find(t, NULL, a)))
+					victim = in;
+			}
 			if (victim)
-				shard_unlink(s, atomic_load_explicit(&victim->addr, memory_order_relaxed));
+				shard_unlink(s, inst_addr(victim));
 			ud_lock_release(&s->lock);
 			if (!victim)
 				break;

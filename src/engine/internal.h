@@ -85,8 +85,10 @@ struct ud_instance {
 	_Atomic uint32_t gen;	/* bumped at every end of identity */
 	ud_lock_kind_t kind;
 	ud_class_t *_Atomic cls;
-	ud_node_t *node;	/* instance-order node, NULL until needed */
-	struct ud_instance *hnext;
+	union {
+		ud_node_t *node;	/* instance-order node, NULL until needed */
+		struct ud_instance *next_free;	/* while on the free list */
+	};
 };
 
 typedef struct ud_held {

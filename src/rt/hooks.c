@@ -20,8 +20,7 @@
 /* First-sight creation is serialised so two threads cannot make two identities. */
 static ud_lock_t create_lock = UD_LOCK_INIT;
 
-/* Enter the runtime for a tracked call; false: pass the call through. */
-static bool enter(ud_call_t *c)
+static __attribute__((noinline)) bool enter_slow(ud_call_t *c)
 {
 	if (!ud_rt_ready())
 		return false;
@@ -35,6 +34,19 @@ static bool enter(ud_call_t *c)
 	}
 	c->ts = ts;
 	return true;
+}
+
+/* Enter the runtime for a tracked call; false: pass the call through. */
+static inline bool enter(ud_call_t *c)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	if (ud_likely(atomic_load_explicit(&ud_rt_state, memory_order_relaxed) == UD_RT_READY &&
+		      !ts->in_runtime && !ts->dead && ts->t)) {
+		ts->in_runtime = 1;
+		c->ts = ts;
+		return true;
+	}
+	return enter_slow(c);
 }
 
 static void leave(ud_call_t *c)
@@ -140,17 +152,10 @@ static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
 ** now. An instance of another kind (made by the naming call, or an address
 ** re-used without init/destroy) is replaced keeping its class key.
 */
-static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
-				   uintptr_t pc)
+static __attribute__((noinline)) ud_instance_t *
+instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
 {
-	ud_lock_kind_t kind = object_kind(lock, type);
-	ud_instance_t *inst = ud_instance_lookup(lock);
-	if (ud_likely(inst != NULL)) {
-		ud_lock_kind_t have = ud_instance_kind(inst);
-		if (ud_likely(have == kind || have == UD_KIND_PSEUDO))
-			return inst;
-	}
-
+	ud_instance_t *inst;
 	ud_lock_acquire(&create_lock);
 	inst = ud_instance_lookup(lock);
 	if (inst && ud_instance_kind(inst) != kind) {
@@ -163,6 +168,19 @@ static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
 	}
 	ud_lock_release(&create_lock);
 	return inst;
+}
+
+static inline ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
+					  uintptr_t pc)
+{
+	ud_lock_kind_t kind = object_kind(lock, type);
+	ud_instance_t *inst = ud_instance_lookup(lock);
+	if (ud_likely(inst != NULL)) {
+		ud_lock_kind_t have = ud_instance_kind(inst);
+		if (ud_likely(have == kind || have == UD_KIND_PSEUDO))
+			return inst;
+	}
+	return instance_create(lock, kind, pc);
 }
 
 /* ---- hooks --------------------------------------------------------------------- */
@@ -181,9 +199,9 @@ void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode,
 	leave(c);
 }
 
-void ud_hook_lock_done(ud_call_t *c, bool acquired)
+void ud_hook_lock_failed(ud_call_t *c)
 {
-	if (acquired || !c->inst || !reenter(c))
+	if (!reenter(c))
 		return;
 	ud_acquire_undo(c->ts->t, c->inst);
 	leave(c);

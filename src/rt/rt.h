@@ -197,7 +197,12 @@ enum { UD_HOOK_WRITE, UD_HOOK_READ };
 void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type,
 		  int mode, unsigned flags);
 /* After it: undo the push if the real call did not take the lock. */
-void ud_hook_lock_done(ud_call_t *c, bool acquired);
+void ud_hook_lock_failed(ud_call_t *c);
+static inline void ud_hook_lock_done(ud_call_t *c, bool acquired)
+{
+	if (ud_unlikely(!acquired && c->inst))
+		ud_hook_lock_failed(c);
+}
 /* After a successful trylock. */
 void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode);
 /* Before the real unlock. */
