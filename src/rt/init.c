@@ -22,6 +22,7 @@
 #include "../base/lock.h"
 #include "../base/log.h"
 #include "../report/report.h"
+#include "../symbolize/symbolize.h"
 
 _Atomic int ud_rt_state = UD_RT_UNINIT;
 ud_options_t ud_rt_opts;
@@ -188,6 +189,13 @@ bool ud_rt_init_slow(void)
 	ud_engine_init(&cfg);
 	ud_report_set_section_hooks(report_enter, report_leave);
 	ud_report_set_stack_frames((unsigned)ud_rt_opts.stack_frames);
+	if (ud_rt_opts.strip_path_prefix[0]) {
+		ud_symbolize_set_strip_prefix(ud_rt_opts.strip_path_prefix);
+	} else {
+		char cwd[4096];
+		if (getcwd(cwd, sizeof cwd))
+			ud_symbolize_set_strip_prefix(cwd);
+	}
 	ud_report_set_max((unsigned)ud_rt_opts.report_max);
 	set_runtime_range();
 	ud_rt_threads_init();

@@ -165,18 +165,48 @@ static const char *die_function_name(Dwarf_Die *die)
 ** directory when they lie under it, and without a leading "./" (so
 ** "fs/ext4/file.c", kernel style).
 */
+static char strip_prefix[4096];
+
+void ud_symbolize_set_strip_prefix(const char *prefix)
+{
+	size_t n = prefix ? strlen(prefix) : 0;
+	if (n >= sizeof strip_prefix)
+		n = 0;
+	memcpy(strip_prefix, prefix ? prefix : "", n);
+	strip_prefix[n] = 0;
+}
+
+/* file without the directory dir, when file lies under it; else NULL. */
+static const char *under(const char *file, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n && strncmp(file, dir, n) == 0 && file[n] == '/' && file[n + 1])
+		return file + n + 1;
+	return NULL;
+}
+
+/*
+** File names as recorded in DWARF, made relative to the compilation
+** directory, or else to the strip prefix (the directory the program was
+** started in, by default), when they lie under it, and without a leading
+** "./" (so "fs/ext4/file.c", kernel style).
+*/
 static const char *short_file(const char *file, const char *comp_dir)
 {
 	if (!file)
 		return NULL;
 	while (file[0] == '.' && file[1] == '/' && file[2])
 		file += 2;
-	if (comp_dir && file[0] == '/' && comp_dir[0] == '/') {
-		size_t n = strlen(comp_dir);
-		while (n > 1 && comp_dir[n - 1] == '/')
-			n--;
-		if (strncmp(file, comp_dir, n) == 0 && file[n] == '/' && file[n + 1])
-			return intern(file + n + 1);
+	if (file[0] == '/') {
+		const char *rel = NULL;
+		if (comp_dir && comp_dir[0] == '/')
+			rel = under(file, comp_dir);
+		if (!rel && strip_prefix[0])
+			rel = under(file, strip_prefix);
+		if (rel)
+			return intern(rel);
 	}
 	return intern(file);
 }

@@ -44,6 +44,12 @@ unsigned ud_symbolize_code(uintptr_t pc, bool is_return_address,
 */
 bool ud_symbolize_data(uintptr_t addr, char *buf, size_t len);
 
+/*
+** Absolute source paths under this directory are printed relative to it
+** (after trying the compilation directory). "" turns it off.
+*/
+void ud_symbolize_set_strip_prefix(const char *prefix);
+
 /* Forget cached module lists (after dlopen/dlclose the map is rebuilt lazily). */
 void ud_symbolize_invalidate(void);
 
