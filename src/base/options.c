@@ -53,7 +53,7 @@ static const opt_desc_t opts[] = {
 ** above 255 would be truncated by the kernel, possibly to 0.
 */
 static const struct { const char *name; long min, max; } int_limits[] = {
-	{ "init_frames", 1, 64 },
+	{ "init_frames", 0, 64 },
 	{ "stack_frames", 1, 64 },
 	{ "exitcode", 0, 255 },
 };

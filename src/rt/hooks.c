@@ -15,6 +15,7 @@
 */
 #include "rt.h"
 
+#include "../base/alloc.h"
 #include "../base/lock.h"
 
 /* First-sight creation is serialised so two threads cannot make two identities. */
@@ -119,16 +120,96 @@ static ud_stack_id_t one_frame(uintptr_t pc)
 	return ud_stack_put(&pc, 1);
 }
 
-/* The init site: the caller's pc, or the first init_frames frames of its stack. */
-static ud_stack_id_t init_site(uintptr_t pc)
+/*
+** Automatic site keys (init_frames=0).
+**
+** A class is keyed by the call site of pthread_mutex_init (or of the first
+** lock), as the kernel keys it by its init macro's site. But programs wrap
+** pthreads in helpers (uv_mutex_init, a RecursiveMutex constructor, three
+** levels of my_mutex_init), and then one site stands for every lock of the
+** program, unrelated locks share a class, and their orders look inverted.
+**
+** So the runtime learns which sites are shared code: for each prefix of an
+** init stack (1 to 3 frames, as a depot id) it remembers the first frame
+** seen after it, and marks the prefix shared when another one appears. The
+** key of a new lock is its stack up to just past the deepest shared prefix:
+** the first call site outside the helpers. A site called from one place
+** keeps a one-frame key; locks created before a site is found shared keep
+** the key they got. Guarded by create_lock.
+*/
+#define AUTO_MAX_FRAMES 4
+
+typedef struct prefix_info {
+	ud_stack_id_t prefix;	/* 0: empty slot */
+	uintptr_t next_pc;	/* first frame seen after the prefix */
+	bool shared;		/* another frame was seen after it since */
+} prefix_info_t;
+
+static prefix_info_t *prefixes;
+static size_t prefixes_cap, prefixes_used;
+
+static prefix_info_t *prefix_slot(ud_stack_id_t id)
+{
+	if ((prefixes_used + 1) * 2 > prefixes_cap) {
+		size_t cap = prefixes_cap ? prefixes_cap * 2 : 256;
+		prefix_info_t *t = ud_alloc(cap * sizeof *t);
+		for (size_t i = 0; i < prefixes_cap; i++) {
+			if (!prefixes[i].prefix)
+				continue;
+			size_t j = prefixes[i].prefix & (cap - 1);
+			while (t[j].prefix)
+				j = (j + 1) & (cap - 1);
+			t[j] = prefixes[i];
+		}
+		ud_free(prefixes, prefixes_cap * sizeof *prefixes);
+		prefixes = t;
+		prefixes_cap = cap;
+	}
+	size_t j = id & (prefixes_cap - 1);
+	while (prefixes[j].prefix && prefixes[j].prefix != id)
+		j = (j + 1) & (prefixes_cap - 1);
+	if (!prefixes[j].prefix) {
+		prefixes[j].prefix = id;
+		prefixes_used++;
+	}
+	return &prefixes[j];
+}
+
+/* create_lock held. */
+static ud_stack_id_t auto_site(const uintptr_t *pcs, unsigned n)
+{
+	unsigned key_len = 1;
+	for (unsigned len = 1; len < AUTO_MAX_FRAMES && len < n; len++) {
+		prefix_info_t *p = prefix_slot(ud_stack_put(pcs, len));
+		if (!p->next_pc)
+			p->next_pc = pcs[len];
+		else if (p->next_pc != pcs[len])
+			p->shared = true;
+		if (p->shared)
+			key_len = len + 1;
+	}
+	return ud_stack_put(pcs, key_len);
+}
+
+/*
+** The site key of a lock: its init call site, or for a lock never
+** initialised, its first acquisition site; deepened as init_frames says.
+*/
+static ud_stack_id_t site_key(uintptr_t pc)
 {
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
-	if (want <= 1)
+	if (want == 1)
 		return one_frame(pc);
 	unsigned n = 0;
 	const uintptr_t *pcs = ud_stack_get(ud_stack_capture(), &n);
 	if (!pcs || n == 0)
 		return one_frame(pc);
+	if (want == 0) {
+		ud_lock_acquire(&create_lock);
+		ud_stack_id_t id = auto_site(pcs, n);
+		ud_lock_release(&create_lock);
+		return id;
+	}
 	return ud_stack_put(pcs, n < want ? n : want);
 }
 
@@ -140,7 +221,7 @@ static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
 		k->key = (uintptr_t)lock;
 		k->addr = (uintptr_t)lock;
 	} else {
-		ud_stack_id_t site = one_frame(pc);
+		ud_stack_id_t site = site_key(pc);
 		k->kind = UD_KEY_ACQUIRE_SITE;
 		k->key = site;
 		k->site = site;
@@ -155,15 +236,21 @@ static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
 static __attribute__((noinline)) ud_instance_t *
 instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
 {
-	ud_instance_t *inst;
+	/* The key is made before create_lock is taken: it may unwind the stack
+	** and walk the loader's module list, which take the loader's lock, and
+	** a thread in dlopen() may hold that while its constructors lock. */
+	ud_class_key_t k = { 0 };
+	ud_instance_t *inst = ud_instance_lookup(lock);
+	if (!inst)
+		first_sight_key(&k, lock, pc);
 	ud_lock_acquire(&create_lock);
 	inst = ud_instance_lookup(lock);
 	if (inst && ud_instance_kind(inst) != kind) {
-		ud_class_key_t k = *ud_class_key(ud_instance_class(inst));
-		inst = ud_instance_create(lock, kind, &k);
+		ud_class_key_t old = *ud_class_key(ud_instance_class(inst));
+		inst = ud_instance_create(lock, kind, &old);
 	} else if (!inst) {
-		ud_class_key_t k = { 0 };
-		first_sight_key(&k, lock, pc);
+		if (!k.key)	/* it existed a moment ago and is gone again */
+			first_sight_key(&k, lock, pc);
 		inst = ud_instance_create(lock, kind, &k);
 	}
 	ud_lock_release(&create_lock);
@@ -232,7 +319,7 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 		return;
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
-	ud_stack_id_t site = init_site(c->pc);
+	ud_stack_id_t site = site_key(c->pc);
 	ud_class_key_t k = { .kind = UD_KEY_INIT_SITE, .key = site, .site = site };
 	ud_lock_acquire(&create_lock);
 	ud_instance_create(lock, object_kind(lock, type), &k);

@@ -55,7 +55,7 @@ expect 2 "ulockdep: option 'report_max' expects a non-negative integer, got '-3'
 	"$U" run --report_max -3 "$T/mk"
 expect 2 "ulockdep: option 'stack_frames' expects an integer from 1 to 64, got '0'" \
 	"$U" run --stack-frames 0 "$T/mk"
-expect 2 "ulockdep: option 'init_frames' expects an integer from 1 to 64, got '65'" \
+expect 2 "ulockdep: option 'init_frames' expects an integer from 0 to 64, got '65'" \
 	"$U" run --init-frames=65 "$T/mk"
 expect 2 "ulockdep: option 'exitcode' expects an integer from 0 to 255, got '256'" \
 	"$U" run --exitcode=256 "$T/mk"

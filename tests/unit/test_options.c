@@ -151,8 +151,8 @@ static void test_int_errors(void **state)
 	parse_fails("report_max=99999999999999999999999", "option "
 		    "'report_max' expects a non-negative integer, got "
 		    "'99999999999999999999999'");
-	parse_fails("init_frames=0", "option 'init_frames' expects an "
-		    "integer from 1 to 64, got '0'");
+	parse_fails("init_frames=65", "option 'init_frames' expects an "
+		    "integer from 0 to 64, got '65'");
 	parse_fails("stack_frames=65", "option 'stack_frames' expects an "
 		    "integer from 1 to 64, got '65'");
 	parse_fails("stack_frames=-5", "option 'stack_frames' expects an "
