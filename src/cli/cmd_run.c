@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include "base/options.h"
+#include "report/suppress.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -243,6 +244,38 @@ static int canonical(const ud_options_t *o, ud_buf_t *out)
 	return rc ? -1 : 0;
 }
 
+/*
+** Values the option parser takes as plain strings but the runtime would
+** refuse: the format, and the suppressions file, which is parsed here in full
+** so a mistake is found before PROGRAM runs. The file's path is made absolute,
+** so that programs which change directory before starting others still find
+** it. -1 after a message.
+*/
+static int check_values(ud_options_t *o)
+{
+	if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "sarif")) {
+		fprintf(stderr, "ulockdep: option 'format' expects text, json or "
+			"sarif, not '%s'\n", o->format);
+		return -1;
+	}
+	if (!o->suppressions[0])
+		return 0;
+	char err[1024];
+	ud_supp_list_t l = { 0 };
+	int rc = ud_supp_load(&l, o->suppressions, err, sizeof err);
+	ud_supp_free(&l);
+	if (rc < 0) {
+		fprintf(stderr, "ulockdep: %s\n", err);
+		return -1;
+	}
+	char *abs = realpath(o->suppressions, NULL);
+	if (abs && strlen(abs) < sizeof o->suppressions)
+		strcpy(o->suppressions, abs);
+	free(abs);
+	return 0;
+}
+
 /* 0 if path names a file this process may execute, else an errno. */
 static int check_exec(const char *path)
 {
@@ -356,6 +389,9 @@ int ud_cmd_run(int argc, char **argv)
 			"Usage: ulockdep run [OPTIONS] [--] PROGRAM [ARGS...]\n");
 		return UD_EXIT_USAGE;
 	}
+
+	if (check_values(&opts) < 0)
+		return UD_EXIT_USAGE;
 
 	ud_buf_t canon = { 0 };
 	if (canonical(&opts, &canon) < 0)

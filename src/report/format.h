@@ -32,4 +32,42 @@ void ud_report_format_summary(ud_buf_t *out);
 /* In a fork child: forget a holder of the name table that did not survive. */
 void ud_report_names_fork_child(void);
 
+/* ---- titles (title.c) ---- */
+
+struct ud_frame;
+/* "possible deadlock in do_user_addr_fault": kind, then where (see title.c). */
+void ud_report_format_short_title(const ud_report_t *r, ud_buf_t *out);
+/* Just the "where" part of the title: a function, or module+0xoff. */
+void ud_report_format_culprit(const ud_report_t *r, ud_buf_t *out);
+/* The classes involved: "a -> b -> a" for a cycle, "a, b" held at exit, else "a". */
+void ud_report_format_classes(const ud_report_t *r, ud_buf_t *out);
+/* Lock wrappers (inode_lock, std::mutex::lock, pthread_*) a title skips. */
+bool ud_report_is_lock_wrapper(const char *function);
+/* libc, libstdc++, the loader, ulockdep: code a title never names. */
+bool ud_report_is_system_module(const char *module);
+/* A frame as a title names it: function, else module+0xoff, else the pc. */
+void ud_report_frame_name(const struct ud_frame *f, ud_buf_t *out);
+
+/* ---- machine formats (format_json.c, format_sarif.c) ---- */
+
+#define UD_JSON_SCHEMA_VERSION 1
+
+/* s as a JSON string (quoted, escaped, invalid UTF-8 replaced); NULL as null. */
+void ud_json_str(ud_buf_t *out, const char *s);
+/* r as one JSON object on one line (with the newline), per docs/json-schema.json. */
+void ud_report_format_json(const ud_report_t *r, ud_buf_t *out);
+/* The sink of format=json: one line per report, written at once. */
+void ud_report_sink_json(const ud_report_t *r, void *arg);
+/* The sink of format=sarif: keeps a rendered result; called under report_lock. */
+void ud_report_sink_sarif(const ud_report_t *r, void *arg);
+/* The whole SARIF log of the results kept so far (and, if asked, the
+** suppressions that matched, as a run property); caller holds report_lock. */
+void ud_report_format_sarif_locked(ud_buf_t *out, bool with_suppressions);
+/* Forget the results kept (a fork child writes its own log). */
+void ud_report_sarif_reset(void);
+/* Hits of the problem with this signature so far; caller holds report_lock. */
+unsigned ud_report_hits_locked(uint64_t signature);
+/* print_suppressions data for the SARIF log, as a JSON array; report_lock held. */
+void ud_report_format_supp_json_locked(ud_buf_t *out);
+
 #endif

@@ -2,14 +2,18 @@
 ** report.c: where finished reports go.
 **
 ** One report per distinct problem: the engine gives each report a signature,
-** and a signature already seen is only counted. A new one goes to the sink
-** (kernel-format text on the log by default) unless report_max distinct
-** reports were shown already. report_lock guards the signature table, the
-** counters and the sink, and is held while the sink runs, so that reports
-** from several threads come out whole and one after the other. At exit
-** ud_report_print_summary() lists what was found.
+** and a signature already seen is only counted. A new one is first matched
+** against the suppressions (a suppressed problem is counted apart and never
+** shown), then goes to the sink of the chosen format (kernel-format text on
+** the log by default) unless report_max distinct reports were shown already.
+** report_lock guards the signature table, the counters, the suppressions and
+** the sink, and is held while the sink runs, so that reports from several
+** threads come out whole and one after the other. At exit
+** ud_report_print_summary() and ud_report_finish() close the output.
 */
 #include "format.h"
+#include "output.h"
+#include "suppress.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -18,25 +22,30 @@
 #include "../base/lock.h"
 #include "../base/log.h"
 
-#define DESC_MAX 160
+#define TITLE_MAX 240
 
 typedef struct seen {
 	bool used;
 	bool shown;		/* false: dropped by report_max */
+	bool suppressed;	/* matched suppression rule `rule` */
+	unsigned rule;
 	ud_report_kind_t kind;
 	uint64_t signature;
 	unsigned hits;
 	unsigned order;		/* first-seen order, for the summary */
-	char desc[DESC_MAX];	/* one line for the summary */
+	char title[TITLE_MAX];	/* title and classes, for the summary */
 } seen_t;
 
 static ud_lock_t report_lock = UD_LOCK_INIT;
 static seen_t *seen;		/* open addressing on the signature */
 static size_t seen_cap, seen_used;
-static unsigned count_shown, count_distinct, count_total;
+static unsigned count_shown, count_distinct, count_total, count_suppressed;
 static unsigned report_max;
 static ud_report_sink_fn sink_fn = ud_report_sink_text;
 static void *sink_arg;
+static ud_report_format_t out_format = UD_FORMAT_TEXT;
+static ud_supp_list_t supps;
+static bool print_supps;
 static _Atomic unsigned stack_frames = 16;
 
 /* ---- report arrays ---------------------------------------------------- */
@@ -150,7 +159,7 @@ static seen_t *lookup(uint64_t sig, bool *fresh)
 	return &seen[i];
 }
 
-static const char *short_title(ud_report_kind_t k)
+static const char *kind_words(ud_report_kind_t k)
 {
 	switch (k) {
 	case UD_REPORT_CIRCULAR: return "possible circular locking dependency";
@@ -162,32 +171,15 @@ static const char *short_title(ud_report_kind_t k)
 	}
 }
 
-/* "<short title>: <classes involved>", for the summary. */
+/* "<kind>: <classes>" for the summary, cut to fit with "..." at the end. */
 static void describe(const ud_report_t *r, char *out, size_t len)
 {
 	ud_buf_t b = { 0 };
-	ud_buf_printf(&b, "%s: ", short_title(r->kind));
-	switch (r->kind) {
-	case UD_REPORT_CIRCULAR:
-		/* The cycle: #0 -> #1 -> ... -> #N -> #0. */
-		for (unsigned i = 0; i < r->nlinks; i++)
-			ud_buf_printf(&b, "%s -> ",
-				      ud_report_class_name(&r->links[i].lock.cls));
-		ud_buf_puts(&b, ud_report_class_name(&r->target.cls));
-		break;
-	case UD_REPORT_HELD_AT_EXIT:
-		for (unsigned i = 0; i < r->nheld; i++)
-			ud_buf_printf(&b, "%s%s", i ? ", " : "",
-				      ud_report_class_name(&r->held_locks[i].cls));
-		break;
-	default:
-		ud_buf_puts(&b, ud_report_class_name(&r->target.cls));
-		break;
-	}
+	ud_buf_printf(&b, "%s: ", kind_words(r->kind));
+	ud_report_format_classes(r, &b);
 	size_t n = b.len < len - 1 ? b.len : len - 1;
 	memcpy(out, b.data, n);
 	out[n] = 0;
-	/* A line cut short says so. */
 	if (b.len > n && n >= 3)
 		memcpy(out + n - 3, "...", 3);
 	ud_buf_free(&b);
@@ -205,7 +197,11 @@ void ud_report_fork_child(void)
 {
 	ud_lock_reset(&report_lock);
 	ud_report_names_fork_child();
+	/* The parent writes its own SARIF log; the child's holds what it finds. */
+	ud_report_sarif_reset();
 }
+
+int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l);
 
 bool ud_report_submit(ud_report_t *r)
 {
@@ -215,11 +211,25 @@ bool ud_report_submit(ud_report_t *r)
 	ud_lock_acquire(&report_lock);
 	seen_t *s = lookup(r->signature, &fresh);
 	s->hits++;
-	count_total++;
+	if (fresh && supps.n) {
+		int rule = ud_report_suppression_match(r, &supps);
+		if (rule >= 0) {
+			s->suppressed = true;
+			s->rule = (unsigned)rule;
+			count_suppressed++;
+		}
+	}
+	if (s->suppressed) {
+		/* Counted apart: neither shown nor part of the exit status. */
+		supps.rules[s->rule].hits++;
+		fresh = false;
+	} else {
+		count_total++;
+	}
 	if (fresh) {
 		s->kind = r->kind;
 		s->order = count_distinct++;
-		describe(r, s->desc, sizeof s->desc);
+		describe(r, s->title, sizeof s->title);
 		if (report_max == 0 || count_shown < report_max) {
 			s->shown = shown = true;
 			count_shown++;
@@ -278,9 +288,9 @@ void ud_report_format_summary(ud_buf_t *b)
 	for (unsigned k = 0; k < count_distinct; k++) {
 		for (size_t i = 0; i < seen_cap; i++) {
 			const seen_t *s = &seen[i];
-			if (!s->used || s->order != k)
+			if (!s->used || s->suppressed || s->order != k)
 				continue;
-			ud_buf_printf(b, "  %ux %s%s\n", s->hits, s->desc,
+			ud_buf_printf(b, "  %ux %s%s\n", s->hits, s->title,
 				      s->shown ? "" : " (not shown: report_max)");
 			break;
 		}
@@ -288,10 +298,172 @@ void ud_report_format_summary(ud_buf_t *b)
 	ud_lock_release(&report_lock);
 }
 
+/* The summary as one JSON line: counts, then one entry per problem. */
+static void format_summary_json_locked(ud_buf_t *b)
+{
+	ud_buf_printf(b, "{\"schema_version\":%d,\"kind\":\"summary\","
+		      "\"distinct\":%u,\"hits\":%u,\"suppressed\":%u,\"problems\":[",
+		      UD_JSON_SCHEMA_VERSION, count_distinct, count_total,
+		      count_suppressed);
+	for (unsigned k = 0; k < count_distinct; k++) {
+		for (size_t i = 0; i < seen_cap; i++) {
+			const seen_t *s = &seen[i];
+			if (!s->used || s->suppressed || s->order != k)
+				continue;
+			ud_buf_printf(b, "%s{\"kind\":\"%s\",\"description\":", k ? "," : "",
+				      ud_report_kind_name(s->kind));
+			ud_json_str(b, s->title);
+			ud_buf_printf(b, ",\"hits\":%u,\"shown\":%s,"
+				      "\"signature\":\"%016llx\"}", s->hits,
+				      s->shown ? "true" : "false",
+				      (unsigned long long)s->signature);
+			break;
+		}
+	}
+	ud_buf_puts(b, "]}\n");
+}
+
 void ud_report_print_summary(void)
 {
 	ud_buf_t b = { 0 };
-	ud_report_format_summary(&b);
+	ud_lock_acquire(&report_lock);
+	ud_report_format_t f = out_format;
+	bool any = count_distinct > 0;
+	if (f == UD_FORMAT_JSON && any)
+		format_summary_json_locked(&b);
+	ud_lock_release(&report_lock);
+	/* The SARIF log holds the counts itself (occurrenceCount). */
+	if (f == UD_FORMAT_TEXT)
+		ud_report_format_summary(&b);
+	if (b.len)
+		ud_log_write(b.data, b.len);
+	ud_buf_free(&b);
+}
+
+/* ---- formats, suppressions, the end of the run --------------------------- */
+
+int ud_report_format_parse(const char *name)
+{
+	if (!name || !strcmp(name, "text"))
+		return UD_FORMAT_TEXT;
+	if (!strcmp(name, "json"))
+		return UD_FORMAT_JSON;
+	if (!strcmp(name, "sarif"))
+		return UD_FORMAT_SARIF;
+	return -1;
+}
+
+void ud_report_set_format(ud_report_format_t f)
+{
+	ud_lock_acquire(&report_lock);
+	out_format = f;
+	sink_fn = f == UD_FORMAT_JSON ? ud_report_sink_json :
+		  f == UD_FORMAT_SARIF ? ud_report_sink_sarif : ud_report_sink_text;
+	sink_arg = NULL;
+	ud_lock_release(&report_lock);
+}
+
+int ud_report_load_suppressions(const char *path, char *err, size_t errlen)
+{
+	ud_supp_list_t l = { 0 };
+	if (ud_supp_load(&l, path, err, errlen) < 0) {
+		ud_supp_free(&l);
+		return -1;
+	}
+	ud_lock_acquire(&report_lock);
+	ud_supp_list_t old = supps;
+	supps = l;
+	ud_lock_release(&report_lock);
+	ud_supp_free(&old);
+	return 0;
+}
+
+void ud_report_set_print_suppressions(bool on)
+{
+	ud_lock_acquire(&report_lock);
+	print_supps = on;
+	ud_lock_release(&report_lock);
+}
+
+unsigned ud_report_count_suppressed(void)
+{
+	ud_lock_acquire(&report_lock);
+	unsigned n = count_suppressed;
+	ud_lock_release(&report_lock);
+	return n;
+}
+
+unsigned ud_report_hits_locked(uint64_t signature)
+{
+	if (!seen_cap)
+		return 0;
+	for (size_t i = slot_of(signature, seen_cap); seen[i].used;
+	     i = (i + 1) & (seen_cap - 1))
+		if (seen[i].signature == signature)
+			return seen[i].hits;
+	return 0;
+}
+
+void ud_report_format_supp_json_locked(ud_buf_t *b)
+{
+	ud_buf_puts(b, "[");
+	bool first = true;
+	for (unsigned i = 0; i < supps.n; i++) {
+		const ud_supp_rule_t *r = &supps.rules[i];
+		if (!r->hits)
+			continue;
+		ud_buf_printf(b, "%s{\"type\":\"%s\",\"pattern\":", first ? "" : ",",
+			      ud_supp_type_name(r->type));
+		ud_json_str(b, r->pattern);
+		ud_buf_printf(b, ",\"line\":%u,\"hits\":%lu}", r->line, r->hits);
+		first = false;
+	}
+	ud_buf_puts(b, "]");
+}
+
+/* print_suppressions as text: the TSan layout, count then the rule. */
+static void format_supp_text_locked(ud_buf_t *b)
+{
+	bool any = false;
+	for (unsigned i = 0; i < supps.n; i++)
+		any |= supps.rules[i].hits > 0;
+	if (!any) {
+		ud_buf_puts(b, "ulockdep: no suppression matched\n");
+		return;
+	}
+	ud_buf_puts(b, "ulockdep: suppressions used:\n  count type:pattern\n");
+	for (unsigned i = 0; i < supps.n; i++) {
+		const ud_supp_rule_t *r = &supps.rules[i];
+		if (r->hits)
+			ud_buf_printf(b, "  %5lu %s:%s\n", r->hits,
+				      ud_supp_type_name(r->type), r->pattern);
+	}
+}
+
+void ud_report_finish(void)
+{
+	ud_buf_t b = { 0 };
+	ud_lock_acquire(&report_lock);
+	switch (out_format) {
+	case UD_FORMAT_SARIF:
+		/* Always: a CI step that uploads the log wants one even when clean. */
+		ud_report_format_sarif_locked(&b, print_supps);
+		break;
+	case UD_FORMAT_JSON:
+		if (print_supps) {
+			ud_buf_printf(&b, "{\"schema_version\":%d,\"kind\":"
+				      "\"suppressions\",\"used\":",
+				      UD_JSON_SCHEMA_VERSION);
+			ud_report_format_supp_json_locked(&b);
+			ud_buf_puts(&b, "}\n");
+		}
+		break;
+	default:
+		if (print_supps)
+			format_supp_text_locked(&b);
+		break;
+	}
+	ud_lock_release(&report_lock);
 	if (b.len)
 		ud_log_write(b.data, b.len);
 	ud_buf_free(&b);

@@ -21,6 +21,7 @@
 #include "../base/alloc.h"
 #include "../base/lock.h"
 #include "../base/log.h"
+#include "../report/output.h"
 #include "../report/report.h"
 #include "../symbolize/symbolize.h"
 
@@ -147,6 +148,7 @@ static void at_exit(void)
 	bool reported = n > reports_before;
 	if (reported && ud_rt_opts.summary)
 		ud_report_print_summary();
+	ud_report_finish();
 	ts->in_runtime--;
 	if (reported && ud_rt_opts.exitcode != 0) {
 		fflush(NULL);
@@ -167,6 +169,18 @@ static void read_options(void)
 	ud_log_init(ud_rt_opts.log_path);
 	if (rc != 0)
 		ud_log_message("%s", err);
+
+	int fmt = ud_report_format_parse(ud_rt_opts.format);
+	if (fmt < 0)
+		ud_log_message("unknown format '%s' (text, json or sarif); "
+			       "using text", ud_rt_opts.format);
+	ud_report_set_format(fmt < 0 ? UD_FORMAT_TEXT : (ud_report_format_t)fmt);
+	/* A bad file was refused by `ulockdep run`; preloaded by hand, say why
+	** and keep validating without it. */
+	if (ud_rt_opts.suppressions[0] &&
+	    ud_report_load_suppressions(ud_rt_opts.suppressions, err, sizeof err) < 0)
+		ud_log_message("%s; running without suppressions", err);
+	ud_report_set_print_suppressions(ud_rt_opts.print_suppressions);
 }
 
 bool ud_rt_init_slow(void)
