@@ -1,0 +1,41 @@
+#!/bin/sh
+# report_exit.sh BUILD_DIR: exitcode, halt_on_error and report_max with a
+# program that has three distinct problems (tests/report/multi.c: circular,
+# bad unlock, held at exit).
+set -u
+B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+U="$B/ulockdep"
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+gcc -O0 -g -pthread -o "$T/multi" "$SRC/tests/report/multi.c" || { echo "FAIL: gcc"; exit 1; }
+
+# run NAME WANT_RC WANT_WARNINGS OPTIONS...
+run() {
+	name=$1 want_rc=$2 want_n=$3
+	shift 3
+	"$U" run "$@" -- "$T/multi" >/dev/null 2>"$T/$name.err"; rc=$?
+	[ $rc -eq "$want_rc" ] || fail "$name: exit $rc, expected $want_rc"
+	n=$(grep -c '^WARNING: ' "$T/$name.err")
+	[ "$n" -eq "$want_n" ] || fail "$name: $n reports, expected $want_n"
+}
+
+run default 66 3
+grep -q '^ulockdep: 3 distinct problems reported (3 hits)$' "$T/default.err" || fail "default: summary line"
+run exitcode 3 3 --exitcode=3
+run exitcode0 0 3 --exitcode=0
+run halt 66 1 --halt-on-error
+grep -q 'WARNING: possible circular locking dependency detected' "$T/halt.err" || fail "halt: the first report is not the circular one"
+grep -q 'bad unlock' "$T/halt.err" && fail "halt: validation went on after the first report"
+run max2 66 2 --report-max=2
+grep -q '^  1x locks held at thread exit: m_kept (not shown: report_max)$' "$T/max2.err" ||
+	fail "max2: the third problem is not listed as not shown"
+run max1_exit 5 1 --report-max=1 --exitcode=5
+run nosummary 66 3 --no-summary
+grep -q 'distinct problem' "$T/nosummary.err" && fail "nosummary: summary printed"
+
+[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "ok: exitcode, halt_on_error and report_max"

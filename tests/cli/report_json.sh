@@ -1,0 +1,138 @@
+#!/bin/sh
+# report_json.sh BUILD_DIR: format=json and format=sarif from real programs.
+#  - every line of a JSON log (reports of three kinds, the summary, the
+#    suppressions used) validates against docs/json-schema.json, and the
+#    circular report carries both links with their frames, the [inline] frame
+#    included, at the lines of the MARK comments;
+#  - the SARIF log has what code scanning requires: version 2.1.0, $schema,
+#    runs[].tool.driver.name, results[].ruleId, message.text and
+#    locations[].physicalLocation.artifactLocation.uri + region.startLine,
+#    at the acquisition site; a clean run still writes an (empty) log.
+set -u
+B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+U="$B/ulockdep"
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
+command -v python3 >/dev/null || { echo "FAIL: python3 is needed (scripts/install-deps)"; exit 1; }
+python3 -c 'import jsonschema' 2>/dev/null ||
+	{ echo "FAIL: python3-jsonschema is needed (scripts/install-deps)"; exit 1; }
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+mark() { grep -n "MARK:$2 " "$1" | cut -d: -f1; }
+
+A=$SRC/tests/report/abba_inline.c
+gcc -O2 -g -pthread -o "$T/abba" "$A" && gcc -O0 -g -pthread -o "$T/multi" "$SRC/tests/report/multi.c" ||
+	{ echo "FAIL: cannot build the test programs"; exit 1; }
+printf 'lock:no_such_class\nexit:keeper\n' >"$T/supp"
+
+"$U" run --format=json --log-path="$T/abba" -- "$T/abba"; rc=$?
+[ $rc -eq 66 ] || fail "abba json: exit $rc, expected 66"
+"$U" run --format=json --log-path="$T/multi" --suppressions="$T/supp" --print-suppressions -- "$T/multi" 3; rc=$?
+[ $rc -eq 66 ] || fail "multi json: exit $rc, expected 66"
+
+python3 - "$SRC/docs/json-schema.json" "$(mark "$A" inl_b)" "$(mark "$A" fwd_call)" "$(mark "$A" bwd_a)" "$T"/abba.* "$T"/multi.* <<'PY' || fail "JSON checks (above)"
+import glob, json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+l_inl, l_call, l_ba = (int(x) for x in sys.argv[2:5])
+errors = []
+def check(cond, what):
+    if not cond:
+        errors.append(what)
+logs = {}
+for path in sys.argv[5:]:
+    objs = []
+    for n, line in enumerate(open(path), 1):
+        o = json.loads(line)
+        for e in v.iter_errors(o):
+            errors.append(f"{path}:{n}: {e.message} at {list(e.absolute_path)}")
+        objs.append(o)
+    logs[path.split('/')[-1].split('.')[0]] = objs
+abba, multi = logs.get('abba', []), logs.get('multi', [])
+check([o['kind'] for o in abba] == ['circular', 'summary'], f"abba kinds {[o['kind'] for o in abba]}")
+r = abba[0]
+check(r['title'] == 'possible deadlock in backward', f"title {r['title']}")
+check(r['schema_version'] == 1, "schema_version")
+check(r['target']['class'] == 'lock_a' and r['held']['class'] == 'lock_b', "target/held classes")
+check([l['class'] for l in r['chain']] == ['lock_a', 'lock_b'], "chain classes")
+l1 = r['chain'][1]['frames']
+check(l1[0]['function'] == 'take_b_inl' and l1[0]['inline'] is True and l1[0]['line'] == l_inl,
+      f"link #1 frame 0 {l1[0]}")
+check(l1[1]['function'] == 'forward' and l1[1]['inline'] is False and l1[1]['line'] == l_call
+      and l1[1]['offset'] is not None and l1[1]['size'], f"link #1 frame 1 {l1[1]}")
+l0 = r['chain'][0]['frames']
+check(l0[0]['function'] == 'backward' and l0[0]['line'] == l_ba and l0[0]['file'].endswith('abba_inline.c'),
+      f"link #0 frame 0 {l0[0]}")
+check(r['chain'][1]['thread']['tid'] != r['thread']['tid'], "link #1 thread is the other thread")
+check(r['thread']['created_at'] and r['thread']['created_at'][0]['function'] == 'main', "created_at")
+check(all(f['module'] for f in l0), "modules")
+kinds = [o['kind'] for o in multi]
+check(kinds == ['circular', 'unlock_balance', 'summary', 'suppressions'], f"multi kinds {kinds}")
+if kinds[:2] == ['circular', 'unlock_balance']:
+    check(multi[0]['title'] == 'possible deadlock in order_two_one', f"title {multi[0]['title']}")
+    check(multi[1]['title'] == 'bad unlock balance in release_unheld', f"title {multi[1]['title']}")
+    s = multi[2]
+    check(s['distinct'] == 2 and s['hits'] == 2 and s['suppressed'] == 1, f"summary {s}")
+    check(multi[3]['used'] == [{'type': 'exit', 'pattern': 'keeper', 'line': 2, 'hits': 1}], f"used {multi[3]}")
+for e in errors:
+    print("  " + e)
+sys.exit(1 if errors else 0)
+PY
+
+# SARIF
+"$U" run --format=sarif --log-path="$T/sarif" -- "$T/abba"; rc=$?
+[ $rc -eq 66 ] || fail "abba sarif: exit $rc, expected 66"
+"$U" run --format=sarif --log-path="$T/msarif" -- "$T/multi" 5; rc=$?
+[ $rc -eq 66 ] || fail "multi sarif: exit $rc, expected 66"
+"$U" run --format=sarif --log-path="$T/clean" -- /bin/true; rc=$?
+[ $rc -eq 0 ] || fail "clean sarif: exit $rc, expected 0"
+python3 - "$(mark "$A" bwd_a)" "$T"/sarif.* "$T"/msarif.* "$T"/clean.* <<'PY' || fail "SARIF checks (above)"
+import json, sys
+l_ba = int(sys.argv[1])
+errors = []
+def check(cond, what):
+    if not cond:
+        errors.append(what)
+docs = []
+for path in sys.argv[2:]:
+    text = open(path).read()
+    d = json.loads(text)          # one document per file, nothing else
+    docs.append(d)
+    check(d.get('version') == '2.1.0', f"{path}: version")
+    check('sarif' in d.get('$schema', ''), f"{path}: $schema")
+    for run in d['runs']:
+        drv = run['tool']['driver']
+        check(drv.get('name') == 'ulockdep', f"{path}: driver name")
+        ids = {r['id'] for r in drv['rules']}
+        for res in run['results']:
+            check(res.get('ruleId') in ids, f"{path}: ruleId {res.get('ruleId')}")
+            check(res['message'].get('text'), f"{path}: message.text")
+            check(res.get('occurrenceCount', 0) >= 1, f"{path}: occurrenceCount")
+            for loc in res['locations']:
+                pl = loc['physicalLocation']
+                check(pl['artifactLocation'].get('uri'), f"{path}: uri")
+                check(pl['region'].get('startLine', 0) >= 1, f"{path}: startLine")
+abba, multi, clean = docs
+res = abba['runs'][0]['results']
+check(len(res) == 1, f"abba results {len(res)}")
+r = res[0]
+check(r['ruleId'] == 'circular', "abba ruleId")
+check(r['message']['text'].startswith('possible deadlock in backward: lock_a -> lock_b -> lock_a'), r['message']['text'])
+pl = r['locations'][0]['physicalLocation']
+check(pl['artifactLocation']['uri'].endswith('abba_inline.c') and pl['region']['startLine'] == l_ba,
+      f"abba location {pl}")
+check(len(r['relatedLocations']) == 3, f"related {len(r['relatedLocations'])}")
+mres = multi['runs'][0]['results']
+check([x['ruleId'] for x in mres] == ['circular', 'unlock_balance', 'held_at_exit'], f"multi rules {[x['ruleId'] for x in mres]}")
+check(clean['runs'][0]['results'] == [], "clean run: empty results")
+for e in errors:
+    print("  " + e)
+sys.exit(1 if errors else 0)
+PY
+
+[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "ok: JSON lines valid against docs/json-schema.json; SARIF logs carry the code-scanning fields"

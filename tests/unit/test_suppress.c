@@ -1,0 +1,227 @@
+#define _GNU_SOURCE 1
+/*
+** test_suppress.c: suppression files (parser, error messages, pattern
+** semantics) and their effect on submitted reports: a suppressed problem is
+** not handed to the sink, not counted as a distinct problem, and its rule's
+** hit count goes up; a rule that does not match changes nothing.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/stack.h"
+#include "report/format.h"
+#include "report/output.h"
+#include "report/report.h"
+#include "report/suppress.h"
+
+static int parse(ud_supp_list_t *l, const char *text, char *err, size_t n)
+{
+	return ud_supp_parse(l, "s.supp", text, strlen(text), err, n);
+}
+
+static void test_parse_ok(void **state)
+{
+	(void)state;
+	ud_supp_list_t l = { 0 };
+	char err[256] = "";
+	const char *text = "# header\n\n  deadlock:foo_*  \nlock : cache.lru_lock\n"
+			   "\tunlock:^bar$\nrecursive:x\nfreed:y\nexit:z";
+	assert_int_equal(parse(&l, text, err, sizeof err), 0);
+	assert_int_equal(l.n, 6);
+	assert_int_equal(l.rules[0].type, UD_SUPP_DEADLOCK);
+	assert_string_equal(l.rules[0].pattern, "foo_*");
+	assert_int_equal(l.rules[0].line, 3);
+	assert_int_equal(l.rules[1].type, UD_SUPP_LOCK);
+	assert_string_equal(l.rules[1].pattern, "cache.lru_lock");
+	assert_int_equal(l.rules[2].type, UD_SUPP_UNLOCK);
+	assert_string_equal(l.rules[2].pattern, "^bar$");
+	assert_int_equal(l.rules[3].type, UD_SUPP_RECURSIVE);
+	assert_int_equal(l.rules[4].type, UD_SUPP_FREED);
+	assert_int_equal(l.rules[5].type, UD_SUPP_EXIT);
+	assert_int_equal(l.rules[5].line, 8);	/* last line without newline */
+	ud_supp_free(&l);
+	assert_int_equal(l.n, 0);
+}
+
+static void parse_fails(const char *text, const char *want)
+{
+	ud_supp_list_t l = { 0 };
+	char err[256] = "";
+	assert_int_equal(parse(&l, text, err, sizeof err), -1);
+	assert_string_equal(err, want);
+	ud_supp_free(&l);
+}
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	parse_fails("deadlock:a\n# c\nrace:foo\n",
+		    "s.supp:3: unknown suppression type 'race' (expected deadlock, "
+		    "recursive, lock, unlock, freed or exit)");
+	parse_fails("deadlock foo", "s.supp:1: missing ':' in 'deadlock foo' "
+		    "(expected TYPE:PATTERN)");
+	parse_fails("\n\nlock:   \n", "s.supp:3: empty pattern after 'lock:'");
+	parse_fails("deadlock:^$", "s.supp:1: empty pattern after 'deadlock:'");
+	parse_fails(":foo", "s.supp:1: unknown suppression type '' (expected "
+		    "deadlock, recursive, lock, unlock, freed or exit)");
+	parse_fails("Deadlock:foo", "s.supp:1: unknown suppression type 'Deadlock' "
+		    "(expected deadlock, recursive, lock, unlock, freed or exit)");
+	/* Control bytes are shown escaped, long text cut. */
+	parse_fails("dead\x01lock", "s.supp:1: missing ':' in 'dead\\x01lock' "
+		    "(expected TYPE:PATTERN)");
+}
+
+static void test_load_missing(void **state)
+{
+	(void)state;
+	ud_supp_list_t l = { 0 };
+	char err[256];
+	assert_int_equal(ud_supp_load(&l, "/nonexistent/x.supp", err, sizeof err), -1);
+	assert_string_equal(err, "/nonexistent/x.supp: cannot read suppressions: "
+			    "No such file or directory");
+}
+
+static void test_match(void **state)
+{
+	(void)state;
+	/* Anywhere in the string, like TSan. */
+	assert_true(ud_supp_match("foo", "my_foo_bar"));
+	assert_false(ud_supp_match("foo", "fo"));
+	assert_true(ud_supp_match("f*r", "xx_foo_bar"));
+	assert_true(ud_supp_match("f?o", "afoo"));
+	assert_false(ud_supp_match("f?o", "fo"));
+	/* Anchors. */
+	assert_true(ud_supp_match("^foo", "foo_bar"));
+	assert_false(ud_supp_match("^foo", "my_foo"));
+	assert_true(ud_supp_match("bar$", "foo_bar"));
+	assert_false(ud_supp_match("bar$", "bar_foo"));
+	assert_true(ud_supp_match("^foo$", "foo"));
+	assert_false(ud_supp_match("^foo$", "foo2"));
+	assert_true(ud_supp_match("^*.c$", "src/a.c"));
+	assert_false(ud_supp_match("^*.c$", "src/a.cc"));
+	assert_true(ud_supp_match("^a*b*c$", "aXbYbc"));
+	assert_false(ud_supp_match("x", NULL));
+	assert_true(ud_supp_match("*", ""));
+}
+
+/* ---- suppressed submissions ------------------------------------------- */
+
+__attribute__((noinline)) uintptr_t ud_test_supp_site(void)
+{
+	uintptr_t r = (uintptr_t)__builtin_return_address(0);
+	__asm__ volatile("" ::: "memory");
+	return r;
+}
+
+__attribute__((noinline)) uintptr_t suppressible_caller(void)
+{
+	uintptr_t r = ud_test_supp_site();
+	__asm__ volatile("" ::: "memory");
+	return r;
+}
+
+static unsigned sink_calls;
+static void count_sink(const ud_report_t *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+	sink_calls++;
+}
+
+static ud_report_t unlock_report(uint64_t sig, const char *cls, unsigned id)
+{
+	ud_report_t r = { 0 };
+	r.kind = UD_REPORT_UNLOCK_BALANCE;
+	r.thread.tid = 1;
+	r.target.cls.id = id;
+	r.target.cls.key.kind = UD_KEY_USER;
+	r.target.cls.key.key = 0x5000 + id;
+	r.target.cls.key.name = cls;
+	r.target.pc = suppressible_caller();
+	r.signature = sig;
+	return r;
+}
+
+static void load(const char *text)
+{
+	char path[] = "/tmp/ud_supp_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	char err[256] = "";
+	assert_int_equal(ud_report_load_suppressions(path, err, sizeof err), 0);
+	unlink(path);
+}
+
+static void test_suppressed_submission(void **state)
+{
+	(void)state;
+	ud_report_set_sink(count_sink, NULL);
+	load("lock:^held_by_rule$\nunlock:suppressible_caller\n");
+
+	unsigned d0 = ud_report_count_distinct(), s0 = ud_report_count_suppressed();
+	/* Matched by its class name. */
+	ud_report_t r1 = unlock_report(0xa1, "held_by_rule", 9001);
+	assert_false(ud_report_submit(&r1));
+	/* Matched by a frame function. */
+	ud_report_t r2 = unlock_report(0xa2, "other_class", 9002);
+	assert_false(ud_report_submit(&r2));
+	assert_false(ud_report_submit(&r2));	/* a second hit */
+	assert_int_equal(sink_calls, 0);
+	assert_int_equal(ud_report_count_distinct(), d0);
+	assert_int_equal(ud_report_count_suppressed(), s0 + 2);
+
+	/* A file whose rules match nothing: the same kind of report is shown. */
+	load("deadlock:suppressible_caller\nlock:^held_by_rule_not$\nunlock:nothing_like_it\n");
+	ud_report_t r3 = unlock_report(0xa3, "held_by_rule", 9003);
+	assert_true(ud_report_submit(&r3));
+	assert_int_equal(sink_calls, 1);
+	assert_int_equal(ud_report_count_distinct(), d0 + 1);
+
+	/* print_suppressions: the rules that matched, with their counts. */
+	load("unlock:^suppressible_caller$\n");
+	ud_report_t r4 = unlock_report(0xa4, "x", 9004);
+	assert_false(ud_report_submit(&r4));
+	assert_false(ud_report_submit(&r4));
+	char dir[] = "/tmp/ud_supp_log_XXXXXX", base[64], path[96];
+	assert_non_null(mkdtemp(dir));
+	snprintf(base, sizeof base, "%s/log", dir);
+	snprintf(path, sizeof path, "%s.%d", base, (int)getpid());
+	assert_int_equal(ud_log_init(base), 0);
+	ud_report_set_print_suppressions(true);
+	ud_report_finish();
+	ud_report_set_print_suppressions(false);
+	assert_int_equal(ud_log_init(NULL), 0);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char text[512] = "";
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = 0;
+	fclose(f);
+	assert_string_equal(text, "ulockdep: suppressions used:\n  count type:pattern\n"
+			    "      2 unlock:^suppressible_caller$\n");
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_suppressed_submission),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
