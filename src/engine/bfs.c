@@ -77,6 +77,8 @@ static void build_path(uint32_t idx, ud_path_t *path)
 bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 		 ud_mode_t held_mode, ud_path_t *path)
 {
+	if (ud_graph_no_path(start, target))
+		return false;	/* the topological order rules a path out */
 	stamp++;
 	size_t head = 0, tail = 0;
 	queue_reserve(16);
@@ -105,7 +107,7 @@ bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 				build_path((uint32_t)tail, path);
 				return true;
 			}
-			if (!visit(to, r))
+			if (ud_graph_beyond(to, target) || !visit(to, r))
 				continue;
 			queue_reserve(tail + 1);
 			queue[tail++] = (qentry_t){ to, e, cur, (uint8_t)r };

@@ -69,6 +69,12 @@ struct ud_node {
 	ud_class_t *cls;	/* the class (of the instance, for instance nodes) */
 	ud_instance_t *inst;	/* instance nodes only */
 	ud_node_t *next_free;	/* recycled instance nodes */
+	/* Class nodes only: edges arriving, and the node's place in a
+	** topological order of the class graph (graph.c). */
+	ud_edge_t **in;
+	uint32_t nin, incap;
+	uint32_t ord;
+	uint64_t mark;		/* reordering stamp */
 };
 
 struct ud_class {
@@ -151,6 +157,17 @@ size_t ud_instance_count(void);
 ud_edge_t *ud_graph_find_edge(ud_node_t *from, ud_node_t *to);
 ud_edge_t *ud_graph_add_edge(ud_node_t *from, ud_node_t *to, unsigned dep);
 void ud_graph_node_clear(ud_node_t *n);
+/* A new class node takes the last place in the topological order. */
+void ud_graph_class_node_init(ud_node_t *n);
+/*
+** True when the order proves there is no path from `from` to `to` (both
+** class nodes): then no search is needed. While the class graph has no cycle
+** (cycles made only of reader edges that cannot deadlock are the exception),
+** every edge goes from a lower to a higher place.
+*/
+bool ud_graph_no_path(const ud_node_t *from, const ud_node_t *to);
+/* The search may skip nodes placed after `to`: they cannot reach it. */
+bool ud_graph_beyond(const ud_node_t *n, const ud_node_t *to);
 
 /* bfs.c (graph lock held) */
 typedef struct ud_path {
