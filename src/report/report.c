@@ -159,24 +159,14 @@ static seen_t *lookup(uint64_t sig, bool *fresh)
 	return &seen[i];
 }
 
-static const char *kind_words(ud_report_kind_t k)
-{
-	switch (k) {
-	case UD_REPORT_CIRCULAR: return "possible circular locking dependency";
-	case UD_REPORT_RECURSIVE: return "possible recursive locking";
-	case UD_REPORT_UNLOCK_BALANCE: return "bad unlock balance";
-	case UD_REPORT_HELD_FREED: return "held lock freed";
-	case UD_REPORT_HELD_AT_EXIT: return "locks held at thread exit";
-	default: return "unknown problem";
-	}
-}
-
-/* "<kind>: <classes>" for the summary, cut to fit with "..." at the end. */
+/* "<title> (<classes>)" for the summary, cut to fit with "..." at the end. */
 static void describe(const ud_report_t *r, char *out, size_t len)
 {
 	ud_buf_t b = { 0 };
-	ud_buf_printf(&b, "%s: ", kind_words(r->kind));
+	ud_report_format_short_title(r, &b);
+	ud_buf_puts(&b, " (");
 	ud_report_format_classes(r, &b);
+	ud_buf_puts(&b, ")");
 	size_t n = b.len < len - 1 ? b.len : len - 1;
 	memcpy(out, b.data, n);
 	out[n] = 0;

@@ -31,7 +31,7 @@ run halt 66 1 --halt-on-error
 grep -q 'WARNING: possible circular locking dependency detected' "$T/halt.err" || fail "halt: the first report is not the circular one"
 grep -q 'bad unlock' "$T/halt.err" && fail "halt: validation went on after the first report"
 run max2 66 2 --report-max=2
-grep -q '^  1x locks held at thread exit: m_kept (not shown: report_max)$' "$T/max2.err" ||
+grep -q '^  1x locks held at exit in keeper (m_kept) (not shown: report_max)$' "$T/max2.err" ||
 	fail "max2: the third problem is not listed as not shown"
 run max1_exit 5 1 --report-max=1 --exitcode=5
 run nosummary 66 3 --no-summary

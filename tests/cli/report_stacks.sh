@@ -50,7 +50,7 @@ for opt in O0 O2; do
 		"WARNING: possible circular locking dependency detected" \
 		"(lock_a){....}-{3:3}, at: backward+0x" \
 		"(lock_b){....}-{3:3}, at: backward+0x" \
-		"  1x possible circular locking dependency: lock_a -> lock_b -> lock_a"
+		"  1x possible deadlock in backward (lock_a -> lock_b -> lock_a)"
 	# The title names the function, not the lock wrapper or libc.
 	(cd "$T" && "$U" run --format=json -- "$exe" 2>&1 >/dev/null) |
 		grep -q '"title":"possible deadlock in backward"' ||

@@ -728,8 +728,8 @@ static void test_dedup_by_signature(void **state)
 		 d0 + 2, t0 + 4);
 	assert_non_null(s.data);
 	assert_true(strncmp(s.data, head, strlen(head)) == 0);
-	assert_non_null(strstr(s.data, "\n  3x bad unlock balance: dd_lock\n"));
-	assert_non_null(strstr(s.data, "\n  1x bad unlock balance: dd_lock#2\n"));
+	assert_non_null(strstr(s.data, "\n  3x bad unlock balance in site_alpha (dd_lock)\n"));
+	assert_non_null(strstr(s.data, "\n  1x bad unlock balance in site_alpha (dd_lock#2)\n"));
 	ud_buf_free(&s);
 }
 
@@ -751,8 +751,8 @@ static void test_report_max(void **state)
 
 	ud_buf_t s = { 0 };
 	ud_report_format_summary(&s);
-	assert_non_null(strstr(s.data, "\n  2x bad unlock balance: max_b (not shown: report_max)\n"));
-	assert_non_null(strstr(s.data, "\n  1x bad unlock balance: max_a\n"));
+	assert_non_null(strstr(s.data, "\n  2x bad unlock balance in site_alpha (max_b) (not shown: report_max)\n"));
+	assert_non_null(strstr(s.data, "\n  1x bad unlock balance in site_alpha (max_a)\n"));
 	ud_buf_free(&s);
 
 	ud_report_set_max(0);
@@ -836,7 +836,7 @@ static void test_default_sink_writes_log(void **state)
 	assert_non_null(line);
 	assert_non_null(sum);
 	assert_true(title < line && line < sum);
-	assert_non_null(strstr(sum, "\n  1x bad unlock balance: log_lock\n"));
+	assert_non_null(strstr(sum, "\n  1x bad unlock balance in site_alpha (log_lock)\n"));
 	unlink(path);
 	rmdir(dir);
 }
