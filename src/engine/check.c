@@ -20,7 +20,12 @@
 **     (earlier ones already lead to it). A dependency that is new, or new in
 **     kind, is searched for a strong path back (bfs.c); finding one is a
 **     circular dependency, and the edge closing it is not added.
-**  3. The chain is cached.
+**  3. Wait context: a sleeping wait (any lock but a spinlock, or a wait on a
+**     pseudo-lock) while a spinlock is held is an invalid wait context.
+**  4. The chain is cached.
+**
+** Annotations shape the rules: a class with an instance order (cmp) accepts
+** nesting in that order; a no-validate class takes part in no dependency.
 **
 ** Reports are built as data under the lock and submitted after it is dropped,
 ** because formatting symbolizes, which allocates and may lock.
@@ -67,7 +72,7 @@ static void fill_new_lock(ud_report_lock_t *l, ud_instance_t *inst,
 	l->pc = pc;
 }
 
-static uint64_t sig_mix(uint64_t sig, uint64_t v)
+uint64_t ud_sig_mix(uint64_t sig, uint64_t v)
 {
 	uint64_t x = sig ^ (v * 0x9e3779b97f4a7c15ull);
 	x ^= x >> 29;
@@ -91,7 +96,7 @@ static void report_recursive(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	t->depth = ctx;		/* show what is held before this acquisition */
 	ud_report_fill_held(r, t);
 	t->depth = depth;
-	r->signature = sig_mix(sig_mix(UD_REPORT_RECURSIVE, c->id), r->same_instance);
+	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_RECURSIVE, c->id), r->same_instance);
 }
 
 /* Sort a few ids (insertion sort) so a cycle's signature ignores rotation. */
@@ -144,9 +149,9 @@ static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
 		ids[i] = instances ? e->stack : e->to->cls->id;
 	}
 	sort_ids(ids, n);
-	uint64_t sig = sig_mix(UD_REPORT_CIRCULAR, instances ? c->id : 0);
+	uint64_t sig = ud_sig_mix(UD_REPORT_CIRCULAR, instances ? c->id : 0);
 	for (unsigned i = 0; i < n; i++)
-		sig = sig_mix(sig, ids[i]);
+		sig = ud_sig_mix(sig, ids[i]);
 	r->signature = sig;
 }
 
@@ -190,15 +195,89 @@ static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	return true;
 }
 
-__attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
-					   ud_instance_t *inst, ud_mode_t mode,
-					   uintptr_t pc, uint64_t key)
+/* Does an acquisition of inst (as flags say) sleep, rather than spin? */
+static bool sleeps(const ud_instance_t *inst, unsigned flags)
 {
-	ud_class_t *c = ud_instance_class(inst);
+	switch (inst->kind) {
+	case UD_KIND_SPIN:
+		return false;
+	case UD_KIND_PSEUDO:
+		return flags & UD_ACQ_WAIT;
+	default:
+		return true;
+	}
+}
+
+static bool held_spins(const ud_held_t *h)
+{
+	if (ud_held_is(h, h->inst))
+		return h->inst->kind == UD_KIND_SPIN;
+	return h->cls->kind == UD_KIND_SPIN;
+}
+
+/* The innermost spinlock held below ctx, or NULL. */
+static ud_held_t *held_spinlock(ud_thread_t *t, unsigned ctx)
+{
+	for (unsigned i = ctx; i-- > 0;)
+		if (held_spins(&t->held[i]))
+			return &t->held[i];
+	return NULL;
+}
+
+static void report_wait_context(pending_t *p, ud_thread_t *t, ud_held_t *h,
+				ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+				uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+{
+	ud_report_t *r = pending_new(p);
+	memset(r, 0, sizeof *r);
+	r->kind = UD_REPORT_WAIT_CONTEXT;
+	ud_report_fill_thread(r, t);
+	fill_new_lock(&r->target, inst, c, mode, pc);
+	ud_report_fill_lock(&r->held, h);
+	r->stack = stack;
+	unsigned depth = t->depth;
+	t->depth = ctx;
+	ud_report_fill_held(r, t);
+	t->depth = depth;
+	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_WAIT_CONTEXT, c->id),
+				  h->cls->id);
+}
+
+/* The topmost held entry of class c below ctx, or NULL. */
+static ud_held_t *held_of_class(ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+{
+	for (unsigned i = ctx; i-- > 0;)
+		if (t->held[i].cls == c)
+			return &t->held[i];
+	return NULL;
+}
+
+__attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
+					   ud_instance_t *inst, ud_class_t *c,
+					   ud_mode_t mode, uintptr_t pc,
+					   uint64_t key, unsigned flags)
+{
+	if (UD_unlikely(c->flags & UD_CLASS_NOVALIDATE)) {
+		ud_lock_acquire(&ud_graph_lock);
+		ud_chain_insert(key);
+		ud_lock_release(&ud_graph_lock);
+		return;
+	}
 	/* Captured before taking the graph lock: unwinding may take the
 	** loader's lock, which must never be waited for under ours. */
 	ud_stack_id_t stack = ud_stack_capture();
 	pending_t p = {0};
+
+	/* The class's own instance order is program code: asked before the
+	** graph lock is taken, since it may run anything. */
+	int order = 0;
+	if (UD_unlikely(c->cmp != NULL)) {
+		ud_held_t *h = held_of_class(t, ctx, c);
+		if (h && !ud_held_is(h, inst))
+			order = c->cmp((const void *)h->addr,
+				       (const void *)atomic_load_explicit(
+					       &inst->addr, memory_order_relaxed));
+	}
 
 	ud_lock_acquire(&ud_graph_lock);
 	/* Same class held: a self-deadlock is reported alone (the cycle through
@@ -215,6 +294,12 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 			** instance of the class still waits for its writers, so the
 			** dependencies from the locks in between are kept. */
 			add_deps = !same;
+		} else if (!same && c->cmp) {
+			/* Ordered by the class's own rule, or out of it. */
+			if (order >= 0) {
+				report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
+				add_deps = false;
+			}
 		} else if (same || ud_config.strict_same_class) {
 			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
 			add_deps = false;
@@ -227,11 +312,18 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	}
 	for (unsigned i = ctx; add_deps && i-- > 0;) {
 		ud_held_t *h = &t->held[i];
-		if (h->cls != c)
+		/* A no-validate lock is transparent: look through it. */
+		bool skip = h->cls->flags & UD_CLASS_NOVALIDATE;
+		if (h->cls != c && !skip)
 			add_dependency(&p, t, h, &h->cls->node, &c->node, inst, c,
 				       mode, pc, stack, ctx, false);
-		if (!h->trylock)
+		if (!h->trylock && !skip)
 			break;
+	}
+	if (sleeps(inst, flags)) {
+		ud_held_t *h = held_spinlock(t, ctx);
+		if (UD_unlikely(h != NULL))
+			report_wait_context(&p, t, h, inst, c, mode, pc, stack, ctx);
 	}
 	ud_chain_insert(key);
 	ud_lock_release(&ud_graph_lock);
@@ -272,14 +364,48 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		return;
 	bool trylock = flags & UD_ACQ_TRY;
 	ud_class_t *c = ud_instance_class(inst);
+	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
+		return;
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	if (!trylock && UD_likely(ud_engine_active())) {
 		/* Direct same-class nesting is checked per instance, every time. */
 		if (UD_unlikely(!ud_chain_lookup(key) ||
 				ud_nested_same_class(t, t->depth, c)))
-			ud_validate(t, t->depth, inst, mode, pc, key);
+			ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	}
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
+}
+
+void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+		   ud_mode_t mode, unsigned flags, const void *nest, uintptr_t pc)
+{
+	if (!c)
+		c = ud_instance_class(inst);
+	if (c->flags & UD_CLASS_NOTRACK)
+		return;
+	if (inst->kind == UD_KIND_MUTEX_RECURSIVE && relock_recursive(t, inst))
+		return;
+	bool trylock = flags & UD_ACQ_TRY, nested = false;
+	if (nest) {
+		ud_held_t *outer = ud_held_find(t, NULL, (uintptr_t)nest);
+		if (outer) {
+			/* Under its nest lock, a class is held once, counted. */
+			for (unsigned i = t->depth; i-- > 0;) {
+				ud_held_t *h = &t->held[i];
+				if (h->cls == c && h->nest) {
+					h->refs++;
+					return;
+				}
+			}
+			nested = true;
+		}
+	}
+	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
+	if (!trylock && ud_engine_active() &&
+	    (!ud_chain_lookup(key) || ud_nested_same_class(t, t->depth, c)))
+		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
+	ud_held_push(t, inst, c, mode, trylock, pc, key);
+	t->held[t->depth - 1].nest = nested;
 }
 
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst)
@@ -287,7 +413,7 @@ void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst)
 	ud_held_t *h = ud_held_find(t, inst, 0);
 	if (!h)
 		return;
-	if (h->refs > 1)
+	if (UD_HELD_REFS(h) > 1)
 		h->refs--;
 	else
 		ud_held_remove(t, h);
@@ -304,10 +430,23 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	ud_report_fill_class(&r.target.cls, ud_instance_class(ud_instance_lookup(addr)));
 	ud_report_fill_held(&r, t);
 	r.stack = ud_stack_capture();
-	r.signature = sig_mix(sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
+	r.signature = ud_sig_mix(ud_sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
 	ud_engine_note_report();
 	ud_report_submit(&r);
 	ud_report_release(&r);
+}
+
+/* Entry counting the instance at addr under a nest lock (by class), or NULL. */
+static ud_held_t *held_nested_class(ud_thread_t *t, const ud_instance_t *inst)
+{
+	ud_class_t *c = ud_instance_class(inst);
+	for (unsigned i = t->depth; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (h->nest && h->cls->key.kind == c->key.kind &&
+		    h->cls->key.key == c->key.key && UD_HELD_REFS(h) > 1)
+			return h;
+	}
+	return NULL;
 }
 
 static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
@@ -315,13 +454,26 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
 	if (UD_unlikely(!h)) {
+		ud_instance_t *inst = ud_instance_lookup(addr);
+		if (inst && (h = held_nested_class(t, inst)) != NULL) {
+			h->refs--;
+			return true;
+		}
 		/* A lock never seen (taken before the runtime started, or while
-		** calls passed through) cannot be judged. */
-		if (ud_engine_active() && ud_instance_lookup(addr))
+		** calls passed through) cannot be judged; an untracked class is
+		** never held. */
+		if (ud_engine_active() && inst &&
+		    !(ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
 			report_unlock_balance(t, addr, pc);
 		return false;
 	}
-	if (h->refs > 1)
+	if (UD_unlikely(h->pins)) {
+		/* Report, then release as asked: the program goes on. */
+		ud_report_assert(t, UD_ASSERT_RELEASE_PINNED, (uintptr_t)addr, h, pc);
+		h->pins = 0;
+		h->refs &= ~UD_HELD_PINNED;
+	}
+	if (UD_HELD_REFS(h) > 1)
 		h->refs--;
 	else
 		ud_held_remove(t, h);

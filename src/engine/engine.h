@@ -68,6 +68,8 @@ enum {
 	UD_ACQ_TRY = 1u << 0,	/* a trylock that succeeded: cannot have waited */
 	UD_ACQ_TIMED = 1u << 1,	/* a timed lock: may wait, so validated */
 	UD_ACQ_REACQUIRE = 1u << 2, /* re-taken after a condition wait */
+	UD_ACQ_WAIT = 1u << 3,	/* a wait (acquired and released at once): it
+				** sleeps, even when the lock is a pseudo-lock */
 };
 
 /* Engine-wide settings, filled by the runtime from its options. */
@@ -129,11 +131,38 @@ unsigned ud_class_id(const ud_class_t *c);
 const ud_class_key_t *ud_class_key(const ud_class_t *c);
 size_t ud_class_count(void);
 
+/* Class flags, set by annotations (never cleared). */
+enum {
+	UD_CLASS_NOVALIDATE = 1u << 0,	/* held, but no dependency to or from it */
+	UD_CLASS_NOTRACK = 1u << 1,	/* not tracked at all */
+	UD_CLASS_IMPLICIT = 1u << 2,	/* held by the runtime's model of a wait
+					** (thread lifetime, barrier phase): not
+					** listed among held locks */
+};
+void ud_class_add_flags(ud_class_t *c, unsigned flags);
+unsigned ud_class_flags(const ud_class_t *c);
+/*
+** Instances of c have a total order: nesting two of them is fine when
+** cmp(held, new) < 0 and reported as recursive locking otherwise. cmp runs in
+** the acquiring thread and must not take locks.
+*/
+void ud_class_set_cmp(ud_class_t *c, int (*cmp)(const void *, const void *));
+/* The class of c's key with another subclass (0..7), created on first use. */
+ud_class_t *ud_class_subclass(ud_class_t *c, unsigned subclass);
+
 /* ---- acquire and release ---------------------------------------------- */
 
 /* See the protocol above. `pc` is the acquisition site (caller's return address). */
 void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		unsigned flags, uintptr_t pc);
+/*
+** ud_acquire() with the choices of the annotation API: the acquisition counts
+** as class c (a subclass of the instance's class; NULL: the instance's), and
+** with nest (an instance address, 0: none) held, further instances of the
+** class only count on the first one's entry, as the kernel's nest_lock does.
+*/
+void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+		   ud_mode_t mode, unsigned flags, const void *nest, uintptr_t pc);
 /* The real call did not take the lock after ud_acquire(): forget the push. */
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 /*
@@ -144,6 +173,32 @@ void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
+/* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */
+int ud_held_mode(const ud_thread_t *t, const void *addr);
+/* Drop every entry of an UD_CLASS_IMPLICIT class, without checks. */
+void ud_release_implicit(ud_thread_t *t);
+
+/* ---- assertions (annotations) ------------------------------------------- */
+
+typedef enum ud_assert_kind {
+	UD_ASSERT_HELD,			/* ulockdep_assert_held */
+	UD_ASSERT_HELD_WRITE,		/* ... held exclusively */
+	UD_ASSERT_HELD_READ,		/* ... held shared */
+	UD_ASSERT_NOT_HELD,
+	UD_ASSERT_NONE_HELD,		/* no lock at all */
+	UD_ASSERT_PIN_NOT_HELD,		/* pinning a lock not held */
+	UD_ASSERT_UNPIN_NOT_PINNED,	/* unpinning a lock not pinned */
+	UD_ASSERT_RELEASE_PINNED,	/* releasing a pinned lock */
+	UD_ASSERT_COUNT
+} ud_assert_kind_t;
+
+/* Check the assertion for the lock at addr (ignored for NONE_HELD); a failed
+** one is reported (UD_REPORT_ASSERT). Returns true when it holds. */
+bool ud_assert(ud_thread_t *t, ud_assert_kind_t what, const void *addr,
+	       uintptr_t pc);
+/* Pin the held lock at addr: releasing it before ud_unpin() is reported. */
+void ud_pin(ud_thread_t *t, const void *addr, uintptr_t pc);
+void ud_unpin(ud_thread_t *t, const void *addr, uintptr_t pc);
 
 /* ---- statistics ------------------------------------------------------- */
 

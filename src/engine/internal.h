@@ -83,7 +83,9 @@ struct ud_class {
 	unsigned id;
 	ud_lock_kind_t kind;	/* kind of the first instance seen */
 	bool kind_set;
+	uint8_t flags;		/* UD_CLASS_* (annotations) */
 	struct ud_class *hnext;	/* class hash chain */
+	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
 };
 
 struct ud_instance {
@@ -104,11 +106,18 @@ typedef struct ud_held {
 	uintptr_t addr;
 	uint64_t prev_key;	/* chain key before this entry */
 	uintptr_t pc;
-	uint32_t refs;		/* recursive mutex depth */
+	uint32_t refs;		/* recursive mutex depth, | UD_HELD_PINNED */
 	uint8_t mode;
 	uint8_t trylock;
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
+	uint8_t nest;		/* taken under a nest_lock: counts its class */
+	uint16_t pins;		/* ud_pin() depth */
 } ud_held_t;
+
+/* Set in refs while pinned, so that the release fast path misses and the
+** slow path sees the pin. */
+#define UD_HELD_PINNED (1u << 31)
+#define UD_HELD_REFS(h) ((h)->refs & ~UD_HELD_PINNED)
 
 struct ud_thread {
 	int tid;
@@ -188,9 +197,34 @@ void ud_chain_insert(uint64_t key);	/* graph lock held */
 size_t ud_chain_count(void);
 
 /* thread.c */
-/* Push inst (of class c); key is the chain key with it on top. */
-void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
-		  ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key);
+__attribute__((noinline)) void ud_note_depth(ud_thread_t *t);
+__attribute__((noinline)) void ud_held_grow(ud_thread_t *t);
+
+/* Push inst (of class c); key is the chain key with it on top. Inline: it is
+** half of the acquire fast path, whichever caller that is. */
+static inline __attribute__((always_inline)) void
+ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+	     bool trylock, uintptr_t pc, uint64_t key)
+{
+	if (UD_unlikely(t->depth == t->cap))
+		ud_held_grow(t);
+	ud_held_t *h = &t->held[t->depth++];
+	if (UD_unlikely(t->depth > t->max_depth))
+		ud_note_depth(t);
+	h->inst = inst;
+	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	h->cls = c;
+	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	h->prev_key = t->chain_key;
+	h->pc = pc;
+	h->refs = 1;
+	h->mode = (uint8_t)mode;
+	h->trylock = trylock;
+	h->forked = 0;
+	h->nest = 0;
+	h->pins = 0;
+	t->chain_key = key;
+}
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
 void ud_held_remove(ud_thread_t *t, ud_held_t *h);
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
@@ -211,7 +245,16 @@ static inline bool ud_held_is(const ud_held_t *h, const ud_instance_t *inst)
 /* Is a lock of class c held directly under a new acquisition at ctx: on top,
 ** or under nothing but trylocks? Such nesting is checked per instance. */
 bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c);
+/* Validate the acquisition of inst as class c (flags: UD_ACQ_*). */
 void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
-		 ud_mode_t mode, uintptr_t pc, uint64_t key);
+		 ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key,
+		 unsigned flags);
+uint64_t ud_sig_mix(uint64_t sig, uint64_t v);
+
+/* assert.c */
+/* Report an annotation misuse or failed assertion (UD_ASSERT_*) about the
+** lock at addr (0: none), h its held entry if any. */
+void ud_report_assert(ud_thread_t *t, unsigned what, uintptr_t addr,
+		      const ud_held_t *h, uintptr_t pc);
 
 #endif

@@ -56,7 +56,7 @@ unsigned ud_thread_depth(const ud_thread_t *t)
 }
 
 /* A new personal record: publish it if it is also the process's. */
-static void note_depth(ud_thread_t *t)
+void ud_note_depth(ud_thread_t *t)
 {
 	t->max_depth = t->depth;
 	unsigned m = atomic_load_explicit(&ud_stat_max_depth, memory_order_relaxed);
@@ -67,29 +67,11 @@ static void note_depth(ud_thread_t *t)
 		;
 }
 
-void ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
-		  ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key)
+void ud_held_grow(ud_thread_t *t)
 {
-	if (UD_unlikely(t->depth == t->cap)) {
-		unsigned cap = t->cap ? t->cap * 2 : 16;
-		t->held = ud_realloc(t->held, t->cap * sizeof *t->held,
-				     cap * sizeof *t->held);
-		t->cap = cap;
-	}
-	ud_held_t *h = &t->held[t->depth++];
-	if (UD_unlikely(t->depth > t->max_depth))
-		note_depth(t);
-	h->inst = inst;
-	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
-	h->cls = c;
-	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	h->prev_key = t->chain_key;
-	h->pc = pc;
-	h->refs = 1;
-	h->mode = (uint8_t)mode;
-	h->trylock = trylock;
-	h->forked = 0;
-	t->chain_key = key;
+	unsigned cap = t->cap ? t->cap * 2 : 16;
+	t->held = ud_realloc(t->held, t->cap * sizeof *t->held, cap * sizeof *t->held);
+	t->cap = cap;
 }
 
 /* Topmost entry for inst (or, with inst NULL, for address addr). */
@@ -120,7 +102,8 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
 		if (!e->trylock && ud_engine_active() &&
 		    (!ud_chain_lookup(key) || ud_nested_same_class(t, j, e->cls)))
-			ud_validate(t, j, e->inst, (ud_mode_t)e->mode, e->pc, key);
+			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
+				    key, 0);
 	}
 	t->chain_key = key;
 }
@@ -148,7 +131,7 @@ void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)
 	ud_report_fill_class(&l->cls, h->cls);
 	l->mode = (ud_mode_t)h->mode;
 	l->trylock = h->trylock;
-	l->references = h->refs;
+	l->references = UD_HELD_REFS(h);
 	l->pc = h->pc;
 }
 
@@ -160,20 +143,54 @@ void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t)
 	r->thread.origin = t->origin;
 }
 
+/* The held locks a report lists: those the program took (not the entries the
+** runtime holds to model thread lifetimes and barrier phases). */
 void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t)
 {
-	if (!t->depth)
-		return;
-	r->held_locks = ud_alloc(t->depth * sizeof *r->held_locks);
-	r->nheld = t->depth;
+	unsigned n = 0;
 	for (unsigned i = 0; i < t->depth; i++)
-		ud_report_fill_lock(&r->held_locks[i], &t->held[i]);
+		n += !(t->held[i].cls->flags & UD_CLASS_IMPLICIT);
+	if (!n)
+		return;
+	r->held_locks = ud_alloc(n * sizeof *r->held_locks);
+	r->nheld = n;
+	n = 0;
+	for (unsigned i = 0; i < t->depth; i++)
+		if (!(t->held[i].cls->flags & UD_CLASS_IMPLICIT))
+			ud_report_fill_lock(&r->held_locks[n++], &t->held[i]);
+}
+
+int ud_held_mode(const ud_thread_t *t, const void *addr)
+{
+	for (unsigned i = t->depth; i-- > 0;)
+		if (t->held[i].addr == (uintptr_t)addr)
+			return t->held[i].mode;
+	return -1;
+}
+
+/* Quietly: the combinations left were each held at some point already. */
+void ud_release_implicit(ud_thread_t *t)
+{
+	unsigned n = 0;
+	uint64_t key = UD_CHAIN_KEY_INITIAL;
+	for (unsigned i = 0; i < t->depth; i++) {
+		ud_held_t *h = &t->held[i];
+		if (h->cls->flags & UD_CLASS_IMPLICIT)
+			continue;
+		t->held[n] = *h;
+		t->held[n].prev_key = key;
+		key = ud_chain_mix(key, h->cls, (ud_mode_t)h->mode, h->trylock);
+		n++;
+	}
+	t->depth = n;
+	t->chain_key = key;
 }
 
 /* ---- thread end and fork ------------------------------------------------- */
 
 void ud_thread_exit(ud_thread_t *t)
 {
+	ud_release_implicit(t);
 	if (!t->depth)
 		return;
 	if (ud_config.check_exit && ud_engine_active()) {

@@ -167,6 +167,12 @@ void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
 		put_rthread(b, &r->thread);
 		ud_buf_puts(b, " still has locks held!");
 		break;
+	case UD_REPORT_WAIT_CONTEXT:
+		ud_buf_puts(b, "[ BUG: Invalid wait context ]");
+		break;
+	case UD_REPORT_ASSERT:
+		ud_buf_puts(b, "WARNING: lock assertion failed!");
+		break;
 	default:
 		ud_buf_printf(b, "WARNING: unknown report kind %d", (int)r->kind);
 		break;
@@ -326,6 +332,82 @@ static void format_held_freed(ud_buf_t *b, const ud_report_t *r)
 	put_backtrace(b, r);
 }
 
+/* A sleeping wait under a spinlock: the kernel's layout, with the wait type
+** of the context (the innermost spinlock held) as "context-{N:N}". */
+static void format_wait_context(ud_buf_t *b, const ud_report_t *r)
+{
+	int outer, inner;
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, " is trying to lock:\n");
+	put_lock(b, "", &r->target);
+	ud_buf_puts(b, "while holding the spinlock:\n");
+	put_lock(b, "", &r->held);
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	wait_type(r->held.cls.kind, &outer, &inner);
+	ud_buf_printf(b, "context-{%d:%d}\n", outer, inner);
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
+/* What an assertion or pin expected, and what the thread has. */
+static void format_assert(ud_buf_t *b, const ud_report_t *r)
+{
+	static const char *const said[UD_ASSERT_COUNT] = {
+		[UD_ASSERT_HELD] = "ulockdep_assert_held",
+		[UD_ASSERT_HELD_WRITE] = "ulockdep_assert_held_write",
+		[UD_ASSERT_HELD_READ] = "ulockdep_assert_held_read",
+		[UD_ASSERT_NOT_HELD] = "ulockdep_assert_not_held",
+		[UD_ASSERT_NONE_HELD] = "ulockdep_assert_none_held",
+		[UD_ASSERT_PIN_NOT_HELD] = "ulockdep_pin",
+		[UD_ASSERT_UNPIN_NOT_PINNED] = "ulockdep_unpin",
+		[UD_ASSERT_RELEASE_PINNED] = "release",
+	};
+	const char *what = r->detail < UD_ASSERT_COUNT ? said[r->detail] : "?";
+	const char *name = ud_report_class_name(&r->target.cls);
+	put_rthread(b, &r->thread);
+	switch (r->detail) {
+	case UD_ASSERT_NONE_HELD:
+		ud_buf_printf(b, " asserts that it holds no lock (%s), at:\n", what);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		ud_buf_puts(b, "but it holds one:\n");
+		put_lock(b, "", &r->held);
+		break;
+	case UD_ASSERT_RELEASE_PINNED:
+		ud_buf_printf(b, " is releasing a pinned lock (%s) at:\n", name);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		ud_buf_puts(b, "the lock was pinned (ulockdep_pin) and not unpinned:\n");
+		put_lock(b, "", &r->held);
+		break;
+	case UD_ASSERT_UNPIN_NOT_PINNED:
+		ud_buf_printf(b, " is unpinning a lock (%s) that it has not pinned, at:\n",
+			      name);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		break;
+	case UD_ASSERT_PIN_NOT_HELD:
+		ud_buf_printf(b, " is pinning a lock (%s) that it does not hold, at:\n",
+			      name);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		break;
+	default:
+		ud_buf_printf(b, " failed %s(%s) at:\n", what, name);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		if (r->detail == UD_ASSERT_NOT_HELD) {
+			ud_buf_puts(b, "but it holds the lock:\n");
+			put_lock(b, "", &r->held);
+		} else if (r->held.pc) {
+			ud_buf_printf(b, "the lock is held for %s:\n",
+				      r->held.mode == UD_MODE_WRITE ? "writing" : "reading");
+			put_lock(b, "", &r->held);
+		} else {
+			ud_buf_puts(b, "but it does not hold the lock.\n");
+		}
+		break;
+	}
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
 void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 {
 	put_banner(out, r);
@@ -341,6 +423,12 @@ void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 		break;
 	case UD_REPORT_HELD_FREED:
 		format_held_freed(out, r);
+		break;
+	case UD_REPORT_WAIT_CONTEXT:
+		format_wait_context(out, r);
+		break;
+	case UD_REPORT_ASSERT:
+		format_assert(out, r);
 		break;
 	case UD_REPORT_HELD_AT_EXIT:
 	default:

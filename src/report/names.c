@@ -120,11 +120,26 @@ static void name_site(ud_buf_t *b, uintptr_t pc)
 /* The name of a key before any version or subclass suffix. */
 static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 {
-	if (key->name && key->name[0]) {
+	char data[256];
+	size_t len = key->name ? strlen(key->name) : 0;
+	if (len && key->name[len - 1] == ':' && key->addr) {
+		/* "thread:", "once:": completed with what key.addr names, a
+		** function (thread start routine) or a variable. */
+		ud_frame_t fr[8];
+		unsigned n = ud_symbolize_code(key->addr, false, fr, 8);
+		ud_buf_puts(b, key->name);
+		if (n && fr[n - 1].function)
+			ud_buf_puts(b, fr[n - 1].function);
+		else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
+			ud_buf_puts(b, data);
+		else
+			ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+		return;
+	}
+	if (len) {
 		ud_buf_puts(b, key->name);
 		return;
 	}
-	char data[256];
 	switch (key->kind) {
 	case UD_KEY_STATIC:
 		if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])

@@ -21,6 +21,8 @@ typedef enum ud_report_kind {
 	UD_REPORT_UNLOCK_BALANCE,	/* bad unlock balance */
 	UD_REPORT_HELD_FREED,		/* held lock freed (destroy, re-init, free) */
 	UD_REPORT_HELD_AT_EXIT,		/* thread exits with locks held */
+	UD_REPORT_WAIT_CONTEXT,		/* sleeping wait while holding a spinlock */
+	UD_REPORT_ASSERT,		/* failed lock assertion or pin misuse */
 	UD_REPORT_KIND_COUNT
 } ud_report_kind_t;
 
@@ -74,6 +76,7 @@ typedef struct ud_report {
 	uintptr_t freed_lo, freed_hi;	/* held-freed: the memory range */
 	ud_stack_id_t stack;		/* current stack of the reporting thread */
 	uint64_t signature;		/* same problem => same signature */
+	unsigned detail;		/* assert: the ud_assert_kind_t that failed */
 } ud_report_t;
 
 /* Allocate the arrays of a report (runtime memory, zeroed). */

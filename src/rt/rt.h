@@ -150,6 +150,10 @@ typedef struct ud_rt_thread {
 	bool registered;	/* linked in the thread list (thread.c) */
 	int cancel_state;	/* saved while a report is written (init.c) */
 	ud_thread_t *t;		/* engine thread, created on first use */
+	unsigned off;		/* ulockdep_off() depth (each raises in_runtime) */
+	void *(*start)(void *);	/* start routine, if started through pthread_create */
+	char life;		/* its address: the thread-lifetime pseudo-lock */
+	struct ud_once_frame *once;	/* pthread_once calls running on this thread */
 	pthread_t self;		/* for pthread_setname_np on another thread */
 	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
 } ud_rt_thread_t;
@@ -228,6 +232,25 @@ void ud_hook_thread_setname(pthread_t th, const char *name);
 void ud_hooks_fork_prepare(void);
 void ud_hooks_fork_parent(void);
 void ud_hooks_fork_child(void);
+
+/* ---- annotations and modelled waits (annotate.c, intercept_sync.c) -------- */
+
+/*
+** Enter/leave the runtime for a call that is not a lock interceptor: the
+** thread's engine state, or NULL when the call must pass through.
+*/
+ud_thread_t *ud_rt_enter(ud_rt_thread_t **tsp);
+static inline void ud_rt_leave(ud_rt_thread_t *ts)
+{
+	ts->in_runtime--;
+}
+/* The instance at addr, created on first sight with this kind and key (the
+** key's kind UD_KEY_ACQUIRE_SITE means: the usual first-sight key at pc). */
+ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
+			      const ud_class_key_t *key, uintptr_t pc);
+/* A new thread (in the trampoline, inside the runtime) starts holding its
+** lifetime pseudo-lock, "thread:<start routine>". */
+void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *));
 
 /* ---- static storage (classify.c) ------------------------------------------ */
 

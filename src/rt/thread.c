@@ -139,8 +139,11 @@ static void *trampoline(void *p)
 	ts->in_runtime++;
 	ud_free(p, sizeof(start_info_t));
 	ud_thread_t *t = thread_create(ts);
-	if (t)
+	if (t) {
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
+		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
+		ud_sync_thread_begin(ts, si.start);
+	}
 	ts->in_runtime--;
 
 	void *rv = si.start(si.arg);

@@ -1,0 +1,46 @@
+/*
+** annotate.c: class settings that come from annotations: flags (no-validate,
+** no-track, implicit), an instance order, and subclasses. All are set under
+** the graph lock and read without it: a flag or order set while another
+** thread acquires a lock of the class applies from its next acquisition.
+*/
+#include "internal.h"
+
+void ud_class_add_flags(ud_class_t *c, unsigned flags)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	__atomic_or_fetch(&c->flags, (uint8_t)flags, __ATOMIC_RELAXED);
+	ud_lock_release(&ud_graph_lock);
+}
+
+unsigned ud_class_flags(const ud_class_t *c)
+{
+	return __atomic_load_n(&c->flags, __ATOMIC_RELAXED);
+}
+
+void ud_class_set_cmp(ud_class_t *c, int (*cmp)(const void *, const void *))
+{
+	ud_lock_acquire(&ud_graph_lock);
+	__atomic_store_n(&c->cmp, cmp, __ATOMIC_RELAXED);
+	ud_lock_release(&ud_graph_lock);
+}
+
+ud_class_t *ud_class_subclass(ud_class_t *c, unsigned subclass)
+{
+	if (subclass == c->key.subclass)
+		return c;
+	ud_class_key_t k = c->key;
+	k.subclass = subclass & 7;
+	ud_class_t *s = ud_class_get(&k);
+	/* A subclass is the same kind of lock, with the same settings. */
+	ud_lock_acquire(&ud_graph_lock);
+	if (!s->kind_set) {
+		s->kind = c->kind;
+		s->kind_set = true;
+	}
+	s->flags |= c->flags;
+	if (!s->cmp)
+		s->cmp = c->cmp;
+	ud_lock_release(&ud_graph_lock);
+	return s;
+}

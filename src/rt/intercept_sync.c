@@ -1,0 +1,330 @@
+/*
+** intercept_sync.c: waits the runtime models as locks, with no annotation.
+**
+** pthread_join: each thread started through pthread_create holds a pseudo-lock,
+** its lifetime, from start to end; its class is keyed by the start routine
+** and printed "thread:<routine>". Joining a thread is a wait on that class,
+** so joining while holding a lock the thread takes is a circular dependency.
+**
+** pthread_once: the once-control is a pseudo-lock ("once:<init routine>")
+** held around the init routine, and every call waits on it.
+**
+** pthread_barrier_wait: the barrier ("barrier:<variable>") is waited on, and
+** the barrier in turn waits for the parties' progress: the waiter's thread
+** lifetime is released during the wait and taken again after it, and the
+** barrier gets a dependency on the thread class. A lock held across the wait
+** that a party takes in its phase is then a cycle. docs/design.md explains
+** the model.
+**
+** pthread_join and the barrier calls are looked up with dlsym the first time
+** they are used; pthread_once is bound to glibc's __pthread_once.
+*/
+#include "rt.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#include "../base/alloc.h"
+#include "../base/lock.h"
+#include "../base/log.h"
+
+UD_ALIAS(pthread_once);
+int ud_real_pthread_once(pthread_once_t *ctl, void (*init)(void));
+
+/* ---- real functions ------------------------------------------------------- */
+
+static struct {
+	void *join, *barrier_init, *barrier_destroy, *barrier_wait;
+} real;
+
+static void *resolve(void **slot, const char *name)
+{
+	void *p = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (ud_likely(p != NULL))
+		return p;
+	ud_tls.in_runtime++;	/* dlsym may allocate and lock: not ours to judge */
+	p = dlvsym(RTLD_NEXT, name, "GLIBC_2.34");
+	if (!p)
+		p = dlsym(RTLD_NEXT, name);
+	ud_tls.in_runtime--;
+	if (!p) {
+		ud_log_message("ulockdep: internal error: %s not found", name);
+		abort();
+	}
+	__atomic_store_n(slot, p, __ATOMIC_RELEASE);
+	return p;
+}
+
+#define REAL_SYNC(field, type) ((type)resolve(&real.field, "pthread_" #field))
+
+/* ---- threads: pthread_t -> start routine ------------------------------------ */
+
+/*
+** Filled by each new thread, read by its joiner. Open addressing on the
+** pthread_t; an entry is cleared by the join and re-used for the same value,
+** so the table stays as large as the number of thread handles in use at once.
+*/
+typedef struct tentry {
+	pthread_t th;
+	void *(*start)(void *);
+	bool used;
+} tentry_t;
+
+static ud_lock_t tab_lock = UD_LOCK_INIT;
+static tentry_t *tab;
+static size_t tab_cap, tab_used;
+
+static size_t th_hash(pthread_t th)
+{
+	uint64_t x = (uint64_t)th * 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32);
+}
+
+/* Slot for th (found, or the empty one to fill); tab_lock held, table not full. */
+static tentry_t *tab_slot(pthread_t th)
+{
+	size_t i = th_hash(th) & (tab_cap - 1);
+	while (tab[i].used && !pthread_equal(tab[i].th, th))
+		i = (i + 1) & (tab_cap - 1);
+	return &tab[i];
+}
+
+static void tab_put(pthread_t th, void *(*start)(void *))
+{
+	ud_lock_acquire(&tab_lock);
+	if ((tab_used + 1) * 2 > tab_cap) {
+		size_t ocap = tab_cap;
+		tentry_t *old = tab;
+		tab_cap = ocap ? ocap * 2 : 64;
+		tab = ud_alloc(tab_cap * sizeof *tab);
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].used)
+				*tab_slot(old[i].th) = old[i];
+		ud_free(old, ocap * sizeof *old);
+	}
+	tentry_t *e = tab_slot(th);
+	if (!e->used)
+		tab_used++;
+	e->used = true;
+	e->th = th;
+	e->start = start;
+	ud_lock_release(&tab_lock);
+}
+
+/* The start routine of th, and forget it if `clear`. */
+static void *(*tab_get(pthread_t th, bool clear))(void *)
+{
+	void *(*start)(void *) = NULL;
+	ud_lock_acquire(&tab_lock);
+	if (tab_cap) {
+		tentry_t *e = tab_slot(th);
+		if (e->used) {
+			start = e->start;
+			if (clear)
+				e->start = NULL;
+		}
+	}
+	ud_lock_release(&tab_lock);
+	return start;
+}
+
+/* ---- thread lifetime ------------------------------------------------------------ */
+
+static ud_class_key_t life_key(void *(*start)(void *))
+{
+	return (ud_class_key_t){
+		.kind = UD_KEY_USER,
+		.key = (uintptr_t)start,
+		.addr = (uintptr_t)start,
+		.name = "thread:",
+	};
+}
+
+/* Lifetime entries are the runtime's: no held-lock list shows them. */
+static void mark_implicit(ud_instance_t *inst)
+{
+	ud_class_t *c = ud_instance_class(inst);
+	if (!(ud_class_flags(c) & UD_CLASS_IMPLICIT))
+		ud_class_add_flags(c, UD_CLASS_IMPLICIT);
+}
+
+/* The pc lines show for a lifetime: just past the routine's entry, so that
+** the symbolizer (which steps back from return addresses) names the routine. */
+static uintptr_t start_pc(void *(*start)(void *))
+{
+	return (uintptr_t)start + 1;
+}
+
+void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *))
+{
+	ud_thread_t *t = ts->t;
+	if (!t)
+		return;
+	ts->start = start;
+	tab_put(pthread_self(), start);
+	ud_class_key_t k = life_key(start);
+	ud_instance_t *inst = ud_instance_create(&ts->life, UD_KIND_PSEUDO, &k);
+	mark_implicit(inst);
+	ud_acquire(t, inst, UD_MODE_WRITE, 0, start_pc(start));
+}
+
+/*
+** Wait for a thread of class `start` to end (or progress): the wait is taken
+** on an instance of its class that nobody holds, at the routine's address.
+*/
+static void wait_thread_class(ud_thread_t *t, void *(*start)(void *), unsigned flags,
+			      uintptr_t pc)
+{
+	ud_class_key_t k = life_key(start);
+	ud_instance_t *inst = ud_rt_instance((const void *)start, UD_KIND_PSEUDO, &k, pc);
+	mark_implicit(inst);
+	ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, flags, NULL, pc);
+	(void)ud_release(t, (const void *)start, pc);
+}
+
+UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
+{
+	uintptr_t pc = UD_CALLER_PC();
+	ud_rt_thread_t *ts;
+	bool waited = false;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (t) {
+		void *(*start)(void *) = tab_get(th, false);
+		if (start)
+			wait_thread_class(t, start, UD_ACQ_WAIT, pc);
+		waited = start != NULL;
+		ud_rt_leave(ts);
+	}
+	int rc = REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
+	if (rc == 0 && (t = ud_rt_enter(&ts)) != NULL) {
+		/* A thread joined before it got to register is judged now. */
+		void *(*start)(void *) = tab_get(th, true);
+		if (start && !waited)
+			wait_thread_class(t, start, UD_ACQ_WAIT, pc);
+		ud_rt_leave(ts);
+	}
+	return rc;
+}
+
+/* ---- pthread_once --------------------------------------------------------------- */
+
+/* A pthread_once call in progress on this thread (calls may nest). */
+struct ud_once_frame {
+	pthread_once_t *ctl;
+	void (*init)(void);
+	ud_instance_t *inst;
+	uintptr_t pc;
+	struct ud_once_frame *prev;
+};
+
+/* Runs the init routine with the once-control held. */
+static void once_trampoline(void)
+{
+	struct ud_once_frame *f = ud_tls.once;
+	ud_rt_thread_t *ts;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (t) {
+		ud_acquire_as(t, f->inst, NULL, UD_MODE_WRITE, 0, NULL, f->pc);
+		ud_rt_leave(ts);
+	}
+	f->init();
+	if (t && (t = ud_rt_enter(&ts)) != NULL) {
+		(void)ud_release(t, f->ctl, f->pc);
+		ud_rt_leave(ts);
+	}
+}
+
+UD_INTERCEPTOR(int, pthread_once, pthread_once_t *ctl, void (*init)(void))
+{
+	uintptr_t pc = UD_CALLER_PC();
+	ud_rt_thread_t *ts;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (!t)
+		return REAL(pthread_once)(ctl, init);
+	ud_class_key_t k = {
+		.kind = UD_KEY_USER,
+		.key = (uintptr_t)ctl,
+		.addr = (uintptr_t)init,
+		.name = "once:",
+	};
+	ud_instance_t *inst = ud_rt_instance(ctl, UD_KIND_PSEUDO, &k, pc);
+	ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, UD_ACQ_WAIT, NULL, pc);
+	(void)ud_release(t, ctl, pc);
+	struct ud_once_frame f = { ctl, init, inst, pc, ts->once };
+	ts->once = &f;
+	ud_rt_leave(ts);
+	int rc = REAL(pthread_once)(ctl, once_trampoline);
+	ts->once = f.prev;
+	return rc;
+}
+
+/* ---- barriers ----------------------------------------------------------------------- */
+
+static ud_instance_t *barrier_instance(pthread_barrier_t *b, uintptr_t pc)
+{
+	ud_class_key_t k = {
+		.kind = UD_KEY_USER,
+		.key = (uintptr_t)b,
+		.addr = (uintptr_t)b,
+		.name = "barrier:",
+	};
+	return ud_rt_instance(b, UD_KIND_PSEUDO, &k, pc);
+}
+
+/* A barrier's identity ends where its object is (re)initialised or destroyed. */
+static void barrier_forget(pthread_barrier_t *b, uintptr_t pc)
+{
+	ud_rt_thread_t *ts;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (!t)
+		return;
+	ud_instance_destroy(t, b, pc);
+	ud_rt_leave(ts);
+}
+
+UD_INTERCEPTOR(int, pthread_barrier_init, pthread_barrier_t *b,
+	       const pthread_barrierattr_t *a, unsigned count)
+{
+	uintptr_t pc = UD_CALLER_PC();
+	int rc = REAL_SYNC(barrier_init, int (*)(pthread_barrier_t *,
+						 const pthread_barrierattr_t *,
+						 unsigned))(b, a, count);
+	if (rc == 0)
+		barrier_forget(b, pc);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
+{
+	barrier_forget(b, UD_CALLER_PC());
+	return REAL_SYNC(barrier_destroy, int (*)(pthread_barrier_t *))(b);
+}
+
+UD_INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
+{
+	uintptr_t pc = UD_CALLER_PC();
+	ud_rt_thread_t *ts;
+	ud_instance_t *life = NULL;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (t) {
+		/* The phase this thread ends here is its lifetime so far. */
+		if (ts->start && ud_held_mode(t, &ts->life) >= 0) {
+			life = ud_instance_lookup(&ts->life);
+			(void)ud_release(t, &ts->life, pc);
+		}
+		ud_instance_t *inst = barrier_instance(b, pc);
+		ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, UD_ACQ_WAIT, NULL, pc);
+		/* The barrier opens only when the parties of this class come. */
+		if (ts->start)
+			wait_thread_class(t, ts->start, 0, pc);
+		(void)ud_release(t, b, pc);
+		ud_rt_leave(ts);
+	}
+	int rc = REAL_SYNC(barrier_wait, int (*)(pthread_barrier_t *))(b);
+	if (life && (t = ud_rt_enter(&ts)) != NULL) {
+		/* The next phase: held again, as a trylock (it waited for nothing). */
+		ud_acquire(t, life, UD_MODE_WRITE, UD_ACQ_TRY, start_pc(ts->start));
+		ud_rt_leave(ts);
+	}
+	return rc;
+}
