@@ -37,10 +37,9 @@ extern "C" {
 /*
 ** A class key: its address identifies a lock class. Define one, in static
 ** storage, next to each lock type that is one class (ULOCKDEP_DEFINE_KEY).
+** Unnamed classes are printed with the key's variable name.
 */
-typedef struct ulockdep_class_key {
-	char ulockdep_unused_;
-} ulockdep_class_key_t;
+typedef char ulockdep_class_key_t;
 
 /* `static ulockdep_class_key_t name;` usable at file or function scope. */
 #define ULOCKDEP_DEFINE_KEY(name) static ulockdep_class_key_t name

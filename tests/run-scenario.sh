@@ -4,7 +4,8 @@
 # Runs one scenario program under `ulockdep run` and checks its output against
 # the directives written as comments in SOURCE:
 #   // EXPECT: <kind> [<kind>...]  kinds: none circular recursive unlock_balance
-#                                  held_freed held_at_exit (one or more lines)
+#                                  held_freed held_at_exit wait_context assert
+#                                  (one or more lines)
 #   // OPTIONS: k=v:k=v            passed as ULOCKDEP_OPTIONS
 #   // ARGS: ...                   program arguments (split on blanks)
 #   // HANGS: yes                  a real deadlock: the report must be printed,
@@ -45,7 +46,7 @@ directive() {
 		sed 's/[[:space:]]*$//'
 }
 
-all_kinds="circular recursive unlock_balance held_freed held_at_exit"
+all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert"
 
 expected=""
 for word in $(directive EXPECT | tr ',' ' '); do
@@ -131,6 +132,8 @@ pattern() {
 	unlock_balance) echo 'WARNING: bad unlock balance detected!' ;;
 	held_freed) echo 'WARNING: held lock freed!' ;;
 	held_at_exit) echo 'WARNING: .*/[0-9]+ still has locks held!' ;;
+	wait_context) echo 'BUG: Invalid wait context' ;;
+	assert) echo 'WARNING: lock assertion failed!' ;;
 	esac
 }
 

@@ -443,7 +443,7 @@ static ud_held_t *held_nested_class(ud_thread_t *t, const ud_instance_t *inst)
 	for (unsigned i = t->depth; i-- > 0;) {
 		ud_held_t *h = &t->held[i];
 		if (h->nest && h->cls->key.kind == c->key.kind &&
-		    h->cls->key.key == c->key.key && UD_HELD_REFS(h) > 1)
+		    h->cls->key.key == c->key.key)
 			return h;
 	}
 	return NULL;
@@ -455,17 +455,17 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
 	if (UD_unlikely(!h)) {
 		ud_instance_t *inst = ud_instance_lookup(addr);
-		if (inst && (h = held_nested_class(t, inst)) != NULL) {
-			h->refs--;
-			return true;
+		/* Under a nest lock, any lock of the class counts on one entry. */
+		h = inst ? held_nested_class(t, inst) : NULL;
+		if (!h) {
+			/* A lock never seen (taken before the runtime started, or
+			** while calls passed through) cannot be judged; an
+			** untracked class is never held. */
+			if (ud_engine_active() && inst &&
+			    !(ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
+				report_unlock_balance(t, addr, pc);
+			return false;
 		}
-		/* A lock never seen (taken before the runtime started, or while
-		** calls passed through) cannot be judged; an untracked class is
-		** never held. */
-		if (ud_engine_active() && inst &&
-		    !(ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
-			report_unlock_balance(t, addr, pc);
-		return false;
 	}
 	if (UD_unlikely(h->pins)) {
 		/* Report, then release as asked: the program goes on. */

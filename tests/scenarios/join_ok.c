@@ -1,0 +1,51 @@
+/*
+** join_ok.c: correct joins. Workers take `a`; main joins them holding nothing,
+** takes `a` after the joins, and joins a thread that takes no lock while it
+** holds `a`. A worker also joins a thread of its own.
+*/
+// EXPECT: none
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MUST(call, want)                                                     \
+	do {                                                                 \
+		int rc_ = (call);                                            \
+		if (rc_ != (want)) {                                         \
+			fprintf(stderr, "%s:%d: %s = %d, expected %d\n",     \
+				__FILE__, __LINE__, #call, rc_, (want));     \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
+static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
+
+static void *idle(void *arg)
+{
+	return arg;
+}
+
+static void *worker(void *arg)
+{
+	pthread_t th;
+	MUST(pthread_mutex_lock(&a), 0);
+	MUST(pthread_mutex_unlock(&a), 0);
+	MUST(pthread_create(&th, NULL, idle, NULL), 0);
+	MUST(pthread_join(th, NULL), 0);
+	return arg;
+}
+
+int main(void)
+{
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		MUST(pthread_create(&th[i], NULL, worker, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		MUST(pthread_join(th[i], NULL), 0);
+	MUST(pthread_mutex_lock(&a), 0);
+	pthread_t t2;
+	MUST(pthread_create(&t2, NULL, idle, NULL), 0);
+	MUST(pthread_join(t2, NULL), 0);
+	MUST(pthread_mutex_unlock(&a), 0);
+	return 0;
+}
