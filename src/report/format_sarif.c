@@ -58,6 +58,12 @@ static const struct {
 	[UD_REPORT_HELD_AT_EXIT] = { "LocksHeldAtExit", "Locks held at thread exit",
 		"A thread ends while holding locks nobody can release any more.",
 		"warning" },
+	[UD_REPORT_WAIT_CONTEXT] = { "InvalidWaitContext", "Invalid wait context",
+		"A thread sleeps (mutex, rwlock, condition wait, join) while "
+		"holding a spinlock.", "error" },
+	[UD_REPORT_ASSERT] = { "LockAssertionFailed", "Lock assertion failed",
+		"A lock assertion of ulockdep.h does not hold, or a pinned lock "
+		"is released.", "error" },
 };
 
 void ud_report_sarif_reset(void)

@@ -260,6 +260,8 @@ const char *ud_report_kind_name(ud_report_kind_t k)
 	case UD_REPORT_UNLOCK_BALANCE: return "unlock_balance";
 	case UD_REPORT_HELD_FREED: return "held_freed";
 	case UD_REPORT_HELD_AT_EXIT: return "held_at_exit";
+	case UD_REPORT_WAIT_CONTEXT: return "wait_context";
+	case UD_REPORT_ASSERT: return "assert";
 	default: return "unknown";
 	}
 }

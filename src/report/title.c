@@ -175,6 +175,8 @@ static const char *title_words(ud_report_kind_t k)
 	case UD_REPORT_UNLOCK_BALANCE: return "bad unlock balance";
 	case UD_REPORT_HELD_FREED: return "held lock freed";
 	case UD_REPORT_HELD_AT_EXIT: return "locks held at exit";
+	case UD_REPORT_WAIT_CONTEXT: return "invalid wait context";
+	case UD_REPORT_ASSERT: return "lock assertion failed";
 	default: return "unknown problem";
 	}
 }
