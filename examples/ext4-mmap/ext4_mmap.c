@@ -11,6 +11,9 @@
 **   ext4_mmap               mmap, then write: the cycle of the report
 **   ext4_mmap --threads     the same two calls in two threads, one after the other
 **   ext4_mmap --pre-mmap    the proposed fix: convert before taking mmap_lock
+**   ext4_mmap --might-fault the fault path only says it may take mmap_lock
+**                           (ulockdep_might_lock_read), as the kernel's
+**                           might_fault() does: the same report
 **
 ** Nothing here ever blocks on another thread, so every mode exits 0; the
 ** deadlock it models needs the two paths to interleave, which ulockdep
@@ -262,11 +265,20 @@ static noinline int ext4_file_pre_mmap(struct file *file)
 
 /* ---- page faults ----------------------------------------------------------- */
 
+/* --might-fault: annotate instead of locking. */
+static int might_fault;
+
 /* The fault handler looks the address up under mmap_lock, read side. */
 static noinline void do_user_addr_fault(unsigned long address)
 {
 	struct mm_struct *mm = current->mm;
 
+	if (might_fault) {
+		/* A fault may or may not happen: validated as if it took the lock. */
+		ulockdep_might_lock_read(&mm->mmap_lock);
+		(void)address;
+		return;
+	}
 	mmap_read_lock(mm);
 	(void)address;		/* find_vma() and handle_mm_fault() would run here */
 	mmap_read_unlock(mm);
@@ -545,9 +557,11 @@ static void run_in_thread(void *(*fn)(void *), const char *name, long *ret)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ext4_mmap [--pre-mmap] [--threads]\n"
-		     "  --pre-mmap  convert inline data in f_op->pre_mmap, before mmap_lock (the fix)\n"
-		     "  --threads   run mmap and write in two threads, one after the other\n");
+	fprintf(out, "usage: ext4_mmap [--pre-mmap] [--threads] [--might-fault]\n"
+		     "  --pre-mmap     convert inline data in f_op->pre_mmap, before mmap_lock (the fix)\n"
+		     "  --threads      run mmap and write in two threads, one after the other\n"
+		     "  --might-fault  the fault path annotates (ulockdep_might_lock_read) instead\n"
+		     "                 of taking mmap_lock\n");
 }
 
 int main(int argc, char **argv)
@@ -560,6 +574,8 @@ int main(int argc, char **argv)
 			pre_mmap = 1;
 		} else if (!strcmp(argv[i], "--threads")) {
 			threads = 1;
+		} else if (!strcmp(argv[i], "--might-fault")) {
+			might_fault = 1;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;

@@ -2,7 +2,10 @@
 # ext4_mmap.sh BUILD_DIR: the flagship example under `ulockdep run`.
 # As patched, the model must draw the seed's circular-locking report, section
 # by section and in order, and exit 66; with --pre-mmap (the fix) it must run
-# clean and exit 0. Each mode runs in one thread and in two.
+# clean and exit 0. Each mode runs in one thread and in two. With
+# --might-fault the fault path annotates (ulockdep_might_lock_read) instead of
+# taking mmap_lock: the same report, the annotation standing where the lock
+# helper stood; with --pre-mmap too, clean again.
 set -u
 
 build=${1:?usage: ext4_mmap.sh BUILD_DIR}
@@ -65,6 +68,7 @@ expect_in_order() {
 check_report() {
 	name=$1
 	comm=$2
+	fault_lock=${3:-mmap_read_lock}	# the inline frame that takes mmap_lock
 	err=$tmp/$name.err
 	expect_rc "$name" 66
 	n=$(grep -c -F 'WARNING:' "$err")
@@ -86,7 +90,7 @@ check_report() {
 		'vm_mmap_pgoff' \
 		'ksys_mmap_pgoff' \
 		'-> #0 (&mm->mmap_lock)' \
-		'mmap_read_lock&&[inline]' \
+		"$fault_lock&&[inline]" \
 		'do_user_addr_fault' \
 		'handle_page_fault&&[inline]' \
 		'exc_page_fault' \
@@ -146,6 +150,12 @@ run fixed --pre-mmap
 check_clean fixed
 run fixed_threads --pre-mmap --threads
 check_clean fixed_threads
+run might_fault --might-fault
+check_report might_fault ext4_mmap ulockdep_might_lock_read
+run might_fault_threads --might-fault --threads
+check_report might_fault_threads writer ulockdep_might_lock_read
+run might_fault_fixed --might-fault --pre-mmap
+check_clean might_fault_fixed
 
 if [ "$failures" -ne 0 ]; then
 	echo "--- stderr of the patched run:" >&2
