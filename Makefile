@@ -18,24 +18,24 @@ $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
 build: $(BUILD)/CMakeCache.txt
-	cmake --build $(BUILD) -j $(JOBS)
+	cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 deps:
 	@scripts/install-deps
 
 test: deps
-	$(MAKE) build
+	@$(MAKE) --no-print-directory build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: deps
-	$(MAKE) build
+	@$(MAKE) --no-print-directory build
 	@examples/ext4-mmap/demo.sh $(BUILD)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench: deps
-	$(MAKE) build
+	@$(MAKE) --no-print-directory build
 	@bench/run.sh $(BUILD)
 
 clean:
