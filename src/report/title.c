@@ -88,7 +88,8 @@ bool ud_report_is_lock_wrapper(const char *fn)
 	    starts_with(fn, n, "cnd_") || starts_with(fn, n, "std::") ||
 	    starts_with(fn, n, "__gthread") || starts_with(fn, n, "__gthrw") ||
 	    starts_with(fn, n, "__gnu_cxx::") || starts_with(fn, n, "__pthread") ||
-	    starts_with(fn, n, "___pthread"))
+	    starts_with(fn, n, "___pthread") ||
+	    starts_with(fn, n, "ulockdep_"))	/* the annotations of ulockdep.h */
 		return true;
 	const char *b;
 	size_t bn;
