@@ -123,10 +123,19 @@ typedef struct ulockdep_rt_api {
 	void (*unpin)(const void *lock);
 	void (*off)(void);
 	void (*on)(void);
-	int (*mutex_lock)(pthread_mutex_t *m, unsigned subclass, const void *nest_lock);
-	int (*rwlock_lock)(pthread_rwlock_t *l, int mode, unsigned subclass,
+	/* pthread_mutex_t *, pthread_rwlock_t *: void here, since strict ISO
+	** modes leave pthread_rwlock_t undeclared. */
+	int (*mutex_lock)(void *m, unsigned subclass, const void *nest_lock);
+	int (*rwlock_lock)(void *l, int mode, unsigned subclass,
 			   const void *nest_lock);
 } ulockdep_rt_api_t;
+
+/* glibc declares RTLD_DEFAULT only for _GNU_SOURCE; its value is 0. */
+#ifdef RTLD_DEFAULT
+#define ULOCKDEP__RTLD_DEFAULT RTLD_DEFAULT
+#else
+#define ULOCKDEP__RTLD_DEFAULT ((void *)0)
+#endif
 
 typedef const ulockdep_rt_api_t *(*ulockdep_rt_api_fn)(unsigned version);
 
@@ -138,7 +147,7 @@ static inline const ulockdep_rt_api_t *ulockdep__api(void)
 	const void *a = __atomic_load_n(&api, __ATOMIC_ACQUIRE);
 	if (__builtin_expect(a == NULL, 0)) {
 		ulockdep_rt_api_fn get;
-		*(void **)&get = dlsym(RTLD_DEFAULT, "ulockdep_rt_api");
+		*(void **)&get = dlsym(ULOCKDEP__RTLD_DEFAULT, "ulockdep_rt_api");
 		a = get ? (const void *)get(ULOCKDEP_API_VERSION) : NULL;
 		if (!a)
 			a = (const void *)1;
@@ -249,6 +258,7 @@ ULOCKDEP_INLINE int ulockdep_mutex_lock_nest_lock(pthread_mutex_t *m,
 	return a ? a->mutex_lock(m, 0, nest_lock) : pthread_mutex_lock(m);
 }
 
+#ifdef PTHREAD_RWLOCK_INITIALIZER	/* rwlocks declared (POSIX 2001 and later) */
 /* pthread_rwlock_rdlock(l) / _wrlock(l) as subclass `subclass`. */
 ULOCKDEP_INLINE int ulockdep_rwlock_rdlock_nested(pthread_rwlock_t *l,
 						  unsigned subclass)
@@ -265,6 +275,7 @@ ULOCKDEP_INLINE int ulockdep_rwlock_wrlock_nested(pthread_rwlock_t *l,
 	return a ? a->rwlock_lock(l, ULOCKDEP_EXCLUSIVE, subclass, NULL)
 		 : pthread_rwlock_wrlock(l);
 }
+#endif
 
 /* ---- custom locks --------------------------------------------------------- */
 

@@ -404,8 +404,9 @@ static void nested_after(ud_rt_thread_t *ts, ud_instance_t *inst, int rc)
 	ts->in_runtime--;
 }
 
-static int api_mutex_lock(pthread_mutex_t *m, unsigned subclass, const void *nest)
+static int api_mutex_lock(void *lock, unsigned subclass, const void *nest)
 {
+	pthread_mutex_t *m = lock;
 	ud_rt_thread_t *ts = NULL;
 	ud_instance_t *inst = nested_before(&ts, m, mutex_kind(m), ULOCKDEP_EXCLUSIVE,
 					    subclass, nest, PC());
@@ -414,9 +415,10 @@ static int api_mutex_lock(pthread_mutex_t *m, unsigned subclass, const void *nes
 	return rc;
 }
 
-static int api_rwlock_lock(pthread_rwlock_t *l, int mode, unsigned subclass,
+static int api_rwlock_lock(void *lock, int mode, unsigned subclass,
 			   const void *nest)
 {
+	pthread_rwlock_t *l = lock;
 	ud_rt_thread_t *ts = NULL;
 	ud_instance_t *inst = nested_before(&ts, l, rwlock_kind(l), mode, subclass,
 					    nest, PC());
