@@ -68,6 +68,21 @@ ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 	return inst;
 }
 
+void ud_annotate_fork_prepare(void)
+{
+	ud_lock_acquire(&make_lock);
+}
+
+void ud_annotate_fork_parent(void)
+{
+	ud_lock_release(&make_lock);
+}
+
+void ud_annotate_fork_child(void)
+{
+	ud_lock_reset(&make_lock);
+}
+
 static ud_mode_t mode_of(ud_lock_kind_t kind, int mode)
 {
 	switch (mode) {

@@ -128,6 +128,35 @@ static void *(*tab_get(pthread_t th, bool clear))(void *)
 	return start;
 }
 
+/* ---- fork ----------------------------------------------------------------------- */
+
+/* Our locks are whole in a fork child: taken around fork like the others. */
+static void fork_prepare(void)
+{
+	ud_annotate_fork_prepare();
+	ud_lock_acquire(&tab_lock);
+}
+
+static void fork_parent(void)
+{
+	ud_lock_release(&tab_lock);
+	ud_annotate_fork_parent();
+}
+
+static void fork_child(void)
+{
+	ud_lock_reset(&tab_lock);
+	ud_annotate_fork_child();
+}
+
+/* Only needed once another thread may hold the locks: at the first start. */
+static void register_atfork(void)
+{
+	static int done;
+	if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+		pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
 /* ---- thread lifetime ------------------------------------------------------------ */
 
 static ud_class_key_t life_key(void *(*start)(void *))
@@ -160,6 +189,7 @@ void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *))
 	ud_thread_t *t = ts->t;
 	if (!t)
 		return;
+	register_atfork();
 	ts->start = start;
 	tab_put(pthread_self(), start);
 	ud_class_key_t k = life_key(start);

@@ -251,6 +251,11 @@ ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 /* A new thread (in the trampoline, inside the runtime) starts holding its
 ** lifetime pseudo-lock, "thread:<start routine>". */
 void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *));
+/* The lock annotate.c makes instances under, around fork (atfork handlers
+** registered by intercept_sync.c once a second thread exists). */
+void ud_annotate_fork_prepare(void);
+void ud_annotate_fork_parent(void);
+void ud_annotate_fork_child(void);
 
 /* ---- static storage (classify.c) ------------------------------------------ */
 
