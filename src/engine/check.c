@@ -300,7 +300,10 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 				report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
 				add_deps = false;
 			}
-		} else if (same || ud_config.strict_same_class) {
+		} else if (same || (ud_config.strict_same_class &&
+				    /* the runtime's model (a thread joining one
+				    ** of its own routine) keeps instance order */
+				    !(c->flags & UD_CLASS_IMPLICIT))) {
 			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
 			add_deps = false;
 		} else if (direct) {

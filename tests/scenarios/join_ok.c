@@ -1,9 +1,11 @@
 /*
 ** join_ok.c: correct joins. Workers take `a`; main joins them holding nothing,
 ** takes `a` after the joins, and joins a thread that takes no lock while it
-** holds `a`. A worker also joins a thread of its own.
+** holds `a`. A worker also joins a thread of its own, and one of its own
+** routine: under the strict rule too, that is no recursive locking.
 */
 // EXPECT: none
+// OPTIONS: strict=1
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,10 @@ static void *worker(void *arg)
 	MUST(pthread_mutex_unlock(&a), 0);
 	MUST(pthread_create(&th, NULL, idle, NULL), 0);
 	MUST(pthread_join(th, NULL), 0);
+	if (!arg) {
+		MUST(pthread_create(&th, NULL, worker, (void *)1), 0);
+		MUST(pthread_join(th, NULL), 0);
+	}
 	return arg;
 }
 
