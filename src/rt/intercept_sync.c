@@ -2,9 +2,10 @@
 ** intercept_sync.c: waits the runtime models as locks, with no annotation.
 **
 ** pthread_join: each thread started through pthread_create holds a pseudo-lock,
-** its lifetime, from start to end; its class is keyed by the start routine
-** and printed "thread:<routine>". Joining a thread is a wait on that class,
-** so joining while holding a lock the thread takes is a circular dependency.
+** its lifetime, from start to end; its class is keyed by where it was created
+** (the creation stack, as a lock is keyed by its init site) and printed
+** "thread:<start routine>". Joining a thread is a wait on its class, so
+** joining while holding a lock the thread takes is a circular dependency.
 **
 ** pthread_once: the once-control is a pseudo-lock ("once:<init routine>")
 ** held around the init routine, and every call waits on it.
@@ -12,7 +13,7 @@
 ** pthread_barrier_wait: the barrier ("barrier:<variable>") is waited on, and
 ** the barrier in turn waits for the parties' progress: the waiter's thread
 ** lifetime is released during the wait and taken again after it, and the
-** barrier gets a dependency on the thread class. A lock held across the wait
+** barrier gets a dependency on the waiter's thread class. A lock held across the wait
 ** that a party takes in its phase is then a cycle. docs/design.md explains
 ** the model.
 **
@@ -57,7 +58,7 @@ static void *resolve(void **slot, const char *name)
 
 #define REAL_SYNC(field, type) ((type)resolve(&real.field, "pthread_" #field))
 
-/* ---- threads: pthread_t -> start routine ------------------------------------ */
+/* ---- threads: pthread_t -> lifetime class ---------------------------------- */
 
 /*
 ** Filled by each new thread, read by its joiner. Open addressing on the
@@ -66,7 +67,7 @@ static void *resolve(void **slot, const char *name)
 */
 typedef struct tentry {
 	pthread_t th;
-	void *(*start)(void *);
+	ud_class_t *life;	/* NULL once joined */
 	bool used;
 } tentry_t;
 
@@ -89,7 +90,7 @@ static tentry_t *tab_slot(pthread_t th)
 	return &tab[i];
 }
 
-static void tab_put(pthread_t th, void *(*start)(void *))
+static void tab_put(pthread_t th, ud_class_t *life)
 {
 	ud_lock_acquire(&tab_lock);
 	if ((tab_used + 1) * 2 > tab_cap) {
@@ -107,25 +108,25 @@ static void tab_put(pthread_t th, void *(*start)(void *))
 		tab_used++;
 	e->used = true;
 	e->th = th;
-	e->start = start;
+	e->life = life;
 	ud_lock_release(&tab_lock);
 }
 
-/* The start routine of th, and forget it if `clear`. */
-static void *(*tab_get(pthread_t th, bool clear))(void *)
+/* The lifetime class of th, and forget it if `clear`. */
+static ud_class_t *tab_get(pthread_t th, bool clear)
 {
-	void *(*start)(void *) = NULL;
+	ud_class_t *life = NULL;
 	ud_lock_acquire(&tab_lock);
 	if (tab_cap) {
 		tentry_t *e = tab_slot(th);
 		if (e->used) {
-			start = e->start;
+			life = e->life;
 			if (clear)
-				e->start = NULL;
+				e->life = NULL;
 		}
 	}
 	ud_lock_release(&tab_lock);
-	return start;
+	return life;
 }
 
 /* ---- fork ----------------------------------------------------------------------- */
@@ -159,22 +160,18 @@ static void register_atfork(void)
 
 /* ---- thread lifetime ------------------------------------------------------------ */
 
-static ud_class_key_t life_key(void *(*start)(void *))
+/* Threads created at one place (one stack) are one class; without a stack,
+** the start routine keys it. Named "thread:" + the start routine. */
+static ud_class_key_t life_key(void *(*start)(void *), ud_stack_id_t created)
 {
-	return (ud_class_key_t){
-		.kind = UD_KEY_USER,
-		.key = (uintptr_t)start,
+	ud_class_key_t k = {
+		.kind = created ? UD_KEY_INIT_SITE : UD_KEY_USER,
+		.key = created ? created : (uintptr_t)start,
+		.site = created,
 		.addr = (uintptr_t)start,
 		.name = "thread:",
 	};
-}
-
-/* Lifetime entries are the runtime's: no held-lock list shows them. */
-static void mark_implicit(ud_instance_t *inst)
-{
-	ud_class_t *c = ud_instance_class(inst);
-	if (!(ud_class_flags(c) & UD_CLASS_IMPLICIT))
-		ud_class_add_flags(c, UD_CLASS_IMPLICIT);
+	return k;
 }
 
 /* The pc lines show for a lifetime: just past the routine's entry, so that
@@ -184,32 +181,35 @@ static uintptr_t start_pc(void *(*start)(void *))
 	return (uintptr_t)start + 1;
 }
 
-void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *))
+void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
+			  ud_stack_id_t created)
 {
 	ud_thread_t *t = ts->t;
 	if (!t)
 		return;
 	register_atfork();
-	ts->start = start;
-	tab_put(pthread_self(), start);
-	ud_class_key_t k = life_key(start);
+	ud_class_key_t k = life_key(start, created);
 	ud_instance_t *inst = ud_instance_create(&ts->life, UD_KIND_PSEUDO, &k);
-	mark_implicit(inst);
+	ud_class_t *c = ud_instance_class(inst);
+	/* Lifetime entries are the runtime's: no held-lock list shows them. */
+	if (!(ud_class_flags(c) & UD_CLASS_IMPLICIT))
+		ud_class_add_flags(c, UD_CLASS_IMPLICIT);
+	ts->start = start;
+	ts->life_cls = c;
+	tab_put(pthread_self(), c);
 	ud_acquire(t, inst, UD_MODE_WRITE, 0, start_pc(start));
 }
 
 /*
-** Wait for a thread of class `start` to end (or progress): the wait is taken
-** on an instance of its class that nobody holds, at the routine's address.
+** Wait for threads of class c to end (or progress): the wait is taken on an
+** instance of the class that nobody holds, at the class's own address.
 */
-static void wait_thread_class(ud_thread_t *t, void *(*start)(void *), unsigned flags,
+static void wait_thread_class(ud_thread_t *t, ud_class_t *c, unsigned flags,
 			      uintptr_t pc)
 {
-	ud_class_key_t k = life_key(start);
-	ud_instance_t *inst = ud_rt_instance((const void *)start, UD_KIND_PSEUDO, &k, pc);
-	mark_implicit(inst);
+	ud_instance_t *inst = ud_rt_instance(c, UD_KIND_PSEUDO, ud_class_key(c), pc);
 	ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, flags, NULL, pc);
-	(void)ud_release(t, (const void *)start, pc);
+	(void)ud_release(t, c, pc);
 }
 
 UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
@@ -219,18 +219,18 @@ UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 	bool waited = false;
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (t) {
-		void *(*start)(void *) = tab_get(th, false);
-		if (start)
-			wait_thread_class(t, start, UD_ACQ_WAIT, pc);
-		waited = start != NULL;
+		ud_class_t *life = tab_get(th, false);
+		if (life)
+			wait_thread_class(t, life, UD_ACQ_WAIT, pc);
+		waited = life != NULL;
 		ud_rt_leave(ts);
 	}
 	int rc = REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
 	if (rc == 0 && (t = ud_rt_enter(&ts)) != NULL) {
 		/* A thread joined before it got to register is judged now. */
-		void *(*start)(void *) = tab_get(th, true);
-		if (start && !waited)
-			wait_thread_class(t, start, UD_ACQ_WAIT, pc);
+		ud_class_t *life = tab_get(th, true);
+		if (life && !waited)
+			wait_thread_class(t, life, UD_ACQ_WAIT, pc);
 		ud_rt_leave(ts);
 	}
 	return rc;
@@ -338,15 +338,15 @@ UD_INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (t) {
 		/* The phase this thread ends here is its lifetime so far. */
-		if (ts->start && ud_held_mode(t, &ts->life) >= 0) {
+		if (ts->life_cls && ud_held_mode(t, &ts->life) >= 0) {
 			life = ud_instance_lookup(&ts->life);
 			(void)ud_release(t, &ts->life, pc);
 		}
 		ud_instance_t *inst = barrier_instance(b, pc);
 		ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, UD_ACQ_WAIT, NULL, pc);
 		/* The barrier opens only when the parties of this class come. */
-		if (ts->start)
-			wait_thread_class(t, ts->start, 0, pc);
+		if (ts->life_cls)
+			wait_thread_class(t, ts->life_cls, 0, pc);
 		(void)ud_release(t, b, pc);
 		ud_rt_leave(ts);
 	}

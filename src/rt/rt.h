@@ -153,6 +153,7 @@ typedef struct ud_rt_thread {
 	unsigned off;		/* ulockdep_off() depth (each raises in_runtime) */
 	void *(*start)(void *);	/* start routine, if started through pthread_create */
 	char life;		/* its address: the thread-lifetime pseudo-lock */
+	ud_class_t *life_cls;	/* the lifetime's class, NULL if none */
 	struct ud_once_frame *once;	/* pthread_once calls running on this thread */
 	pthread_t self;		/* for pthread_setname_np on another thread */
 	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
@@ -249,8 +250,10 @@ static inline void ud_rt_leave(ud_rt_thread_t *ts)
 ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 			      const ud_class_key_t *key, uintptr_t pc);
 /* A new thread (in the trampoline, inside the runtime) starts holding its
-** lifetime pseudo-lock, "thread:<start routine>". */
-void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *));
+** lifetime pseudo-lock, "thread:<start routine>", keyed by the stack that
+** created it (0: by the routine). */
+void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
+			  ud_stack_id_t created);
 /* The lock annotate.c makes instances under, around fork (atfork handlers
 ** registered by intercept_sync.c once a second thread exists). */
 void ud_annotate_fork_prepare(void);

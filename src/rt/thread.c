@@ -142,7 +142,7 @@ static void *trampoline(void *p)
 	if (t) {
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
 		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
-		ud_sync_thread_begin(ts, si.start);
+		ud_sync_thread_begin(ts, si.start, si.stack);
 	}
 	ts->in_runtime--;
 
