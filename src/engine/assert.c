@@ -34,8 +34,7 @@ void ud_report_assert(ud_thread_t *t, unsigned what, uintptr_t addr,
 	ud_report_fill_held(&r, t);
 	r.stack = ud_stack_capture();
 	r.signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_ASSERT, what), cls), pc);
-	ud_engine_note_report();
-	ud_report_submit(&r);
+	ud_engine_submit(&r);
 	ud_report_release(&r);
 }
 

@@ -54,8 +54,7 @@ static ud_report_t *pending_new(pending_t *p)
 static void pending_submit(pending_t *p)
 {
 	for (unsigned i = 0; i < p->n; i++) {
-		ud_engine_note_report();
-		ud_report_submit(&p->r[i]);
+		ud_engine_submit(&p->r[i]);
 		ud_report_release(&p->r[i]);
 	}
 	ud_free(p->r, p->cap * sizeof *p->r);
@@ -434,8 +433,7 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	ud_report_fill_held(&r, t);
 	r.stack = ud_stack_capture();
 	r.signature = ud_sig_mix(ud_sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
-	ud_engine_note_report();
-	ud_report_submit(&r);
+	ud_engine_submit(&r);
 	ud_report_release(&r);
 }
 

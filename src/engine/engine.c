@@ -27,10 +27,14 @@ bool ud_engine_active(void)
 	return atomic_load_explicit(&ud_active, memory_order_relaxed);
 }
 
-/* Called after each report is built: halt_on_error turns validation off. */
-void ud_engine_note_report(void)
+/*
+** Hand a report over (no engine lock held). With halt_on_error, the first
+** report actually shown turns validation off; a suppressed or duplicate one
+** does not.
+*/
+void ud_engine_submit(ud_report_t *r)
 {
-	if (ud_config.halt_on_error)
+	if (ud_report_submit(r) && ud_config.halt_on_error)
 		atomic_store(&ud_active, false);
 }
 

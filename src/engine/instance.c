@@ -318,8 +318,7 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 		ud_report_fill_held(&r, t);
 		r.signature = ((uint64_t)UD_REPORT_HELD_FREED << 56) ^
 			      ((uint64_t)h->cls->id << 24) ^ (uint64_t)pc;
-		ud_engine_note_report();
-		ud_report_submit(&r);
+		ud_engine_submit(&r);
 		ud_report_release(&r);
 	}
 	return kept;

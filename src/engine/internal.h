@@ -149,7 +149,7 @@ extern ud_engine_config_t ud_config;
 extern _Atomic bool ud_active;
 extern _Atomic size_t ud_stat_edges;
 extern _Atomic unsigned ud_stat_max_depth;
-void ud_engine_note_report(void);
+void ud_engine_submit(ud_report_t *r);
 
 /* class.c */
 void ud_class_fork_child(void);

@@ -203,8 +203,7 @@ void ud_thread_exit(ud_thread_t *t)
 		for (unsigned i = 0; i < t->depth; i++)
 			sig = ud_chain_mix(sig, t->held[i].cls, UD_MODE_WRITE, false);
 		r.signature = sig;
-		ud_engine_note_report();
-		ud_report_submit(&r);
+		ud_engine_submit(&r);
 		ud_report_release(&r);
 	}
 	t->depth = 0;

@@ -30,6 +30,14 @@ run exitcode0 0 3 --exitcode=0
 run halt 66 1 --halt-on-error
 grep -q 'WARNING: possible circular locking dependency detected' "$T/halt.err" || fail "halt: the first report is not the circular one"
 grep -q 'bad unlock' "$T/halt.err" && fail "halt: validation went on after the first report"
+# A suppressed report is not "the first report": validation goes on to the
+# next one, which is shown and then stops it.
+printf 'deadlock:order_two_one\n' > "$T/supp"
+run halt_supp 66 1 --halt-on-error --suppressions="$T/supp"
+grep -q 'WARNING: bad unlock balance detected!' "$T/halt_supp.err" ||
+	fail "halt_supp: the report after the suppressed one is not shown"
+grep -q 'still has locks held' "$T/halt_supp.err" &&
+	fail "halt_supp: validation went on after the first shown report"
 run max2 66 2 --report-max=2
 grep -q '^  1x locks held at exit in keeper (m_kept) (not shown: report_max)$' "$T/max2.err" ||
 	fail "max2: the third problem is not listed as not shown"
