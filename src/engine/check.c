@@ -144,6 +144,7 @@ static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
 		l->lock.pc = e->to_pc;
 		l->stack = e->stack;
 		l->tid = e->tid;
+		l->thread_origin = e->thread_origin;
 		memcpy(l->thread_name, e->thread_name, sizeof l->thread_name);
 		ids[i] = instances ? e->stack : e->to->cls->id;
 	}
@@ -163,6 +164,7 @@ static void edge_origin(ud_edge_t *e, ud_thread_t *t, ud_instance_t *inst,
 	e->to_addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
 	e->to_pc = pc;
 	e->tid = t->tid;
+	e->thread_origin = t->parent_tid ? t->origin : 0;
 	memcpy(e->thread_name, t->name, sizeof e->thread_name);
 }
 

@@ -58,6 +58,7 @@ typedef struct ud_edge {
 	uintptr_t to_addr;	/* instance address of `to` then */
 	uintptr_t to_pc;	/* acquisition site of `to` then */
 	int tid;		/* thread that created it */
+	ud_stack_id_t thread_origin;	/* where that thread was created, 0: main */
 	char thread_name[16];
 } ud_edge_t;
 

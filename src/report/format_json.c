@@ -264,7 +264,12 @@ static void put_link(ud_buf_t *b, unsigned index, const ud_report_link_t *l)
 	if (l->tid) {
 		ud_buf_puts(b, "{\"name\":");
 		put_thread_name(b, l->thread_name, sizeof l->thread_name);
-		ud_buf_printf(b, ",\"tid\":%d}", l->tid);
+		ud_buf_printf(b, ",\"tid\":%d,\"created_at\":", l->tid);
+		if (l->thread_origin)
+			put_stack(b, l->thread_origin);
+		else
+			ud_buf_puts(b, "null");
+		ud_buf_puts(b, "}");
 	} else {
 		ud_buf_puts(b, "null");
 	}

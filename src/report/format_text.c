@@ -139,12 +139,18 @@ static void put_thread(ud_buf_t *b, const char *name, int tid)
 	ud_buf_printf(b, "%s/%d", name[0] ? name : program_name(), tid);
 }
 
+/* A thread named by a fixed 16-byte field that may lack its terminator. */
+static void put_thread16(ud_buf_t *b, const char field[16], int tid)
+{
+	char name[17];
+	memcpy(name, field, 16);
+	name[16] = 0;
+	put_thread(b, name, tid);
+}
+
 static void put_rthread(ud_buf_t *b, const ud_report_thread_t *t)
 {
-	char name[sizeof t->name + 1];
-	memcpy(name, t->name, sizeof t->name);
-	name[sizeof t->name] = 0;
-	put_thread(b, name, t->tid);
+	put_thread16(b, t->name, t->tid);
 }
 
 void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
@@ -213,7 +219,11 @@ static void put_held_list(ud_buf_t *b, const ud_report_t *r)
 	}
 }
 
-/* The current stack, then where the thread was born (if it is not main). */
+/*
+** The current stack, then where the thread was born (if it is not main),
+** then the same for each other thread that made a link of the chain (once
+** each, in the order of the chain).
+*/
 static void put_backtrace(ud_buf_t *b, const ud_report_t *r)
 {
 	ud_buf_puts(b, "\nstack backtrace:\n");
@@ -222,6 +232,17 @@ static void put_backtrace(ud_buf_t *b, const ud_report_t *r)
 		put_rthread(b, &r->thread);
 		ud_buf_puts(b, " was created at:\n");
 		put_stack(b, r->thread.origin);
+	}
+	for (unsigned i = r->nlinks; i-- > 0;) {
+		const ud_report_link_t *l = &r->links[i];
+		bool seen = !l->thread_origin || l->tid == r->thread.tid;
+		for (unsigned j = r->nlinks; !seen && --j > i;)
+			seen = r->links[j].tid == l->tid;
+		if (seen)
+			continue;
+		put_thread16(b, l->thread_name, l->tid);
+		ud_buf_puts(b, " was created at:\n");
+		put_stack(b, l->thread_origin);
 	}
 }
 
@@ -254,11 +275,8 @@ static void format_circular(ud_buf_t *b, const ud_report_t *r)
 		put_class(b, &l->lock.cls);
 		ud_buf_puts(b, ":\n");
 		if (l->tid != 0 && l->tid != r->thread.tid) {
-			char name[sizeof l->thread_name + 1];
-			memcpy(name, l->thread_name, sizeof l->thread_name);
-			name[sizeof l->thread_name] = 0;
 			ud_buf_puts(b, INDENT "[taken by ");
-			put_thread(b, name, l->tid);
+			put_thread16(b, l->thread_name, l->tid);
 			ud_buf_puts(b, "]\n");
 		}
 		put_stack(b, l->stack);

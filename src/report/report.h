@@ -48,6 +48,7 @@ typedef struct ud_report_link {
 	ud_report_lock_t lock;	/* the class this link enters (mode as acquired then) */
 	ud_stack_id_t stack;	/* the acquisition that first created the dependency */
 	int tid;		/* the thread that created it */
+	ud_stack_id_t thread_origin;	/* where that thread was created, 0: main/unknown */
 	char thread_name[16];
 } ud_report_link_t;
 

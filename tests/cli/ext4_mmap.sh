@@ -146,6 +146,14 @@ run patched
 check_report patched ext4_mmap
 run patched_threads --threads
 check_report patched_threads writer
+# The chain's other thread (mapper made link #1) is named, with where it was
+# created, as is the reporting thread (writer).
+for who in writer mapper; do
+	grep -q "^$who/[0-9]* was created at:\$" "$tmp/patched_threads.err" ||
+		fail "patched_threads: no '$who/<tid> was created at:' section"
+done
+grep -q '^       \[taken by mapper/[0-9]*\]$' "$tmp/patched_threads.err" ||
+	fail "patched_threads: link #1 does not say it was taken by mapper"
 run fixed --pre-mmap
 check_clean fixed
 run fixed_threads --pre-mmap --threads

@@ -162,7 +162,8 @@ static void test_report_json(void **state)
 	assert_non_null(strstr(j, "\"chain\":[{\"index\":0,\"class\":\"json_a\""));
 	assert_non_null(strstr(j, "{\"index\":1,\"class\":\"json_b\",\"class_id\":7002,"
 			       "\"lock_kind\":\"mutex\",\"address\":\"0x2000\",\"mode\":\"read\","
-			       "\"thread\":{\"name\":\"other\",\"tid\":43},\"frames\":[{\"function\":"
+			       "\"thread\":{\"name\":\"other\",\"tid\":43,\"created_at\":null},"
+			       "\"frames\":[{\"function\":"
 			       "\"json_site_insert\""));
 	assert_non_null(strstr(j, "\"file\":\""));
 	assert_non_null(strstr(j, "test_format_json.c\",\"line\":"));
