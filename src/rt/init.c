@@ -226,11 +226,3 @@ __attribute__((constructor(101))) static void ud_rt_constructor(void)
 	(void)ud_rt_ready();
 }
 
-/* ---- annotations ----------------------------------------------------------- */
-
-UD_EXPORT void ulockdep_rt_set_class(const void *lock, const void *key,
-				     const char *name, unsigned subclass)
-{
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_set_class(&c, lock, key, name, subclass);
-}
