@@ -43,6 +43,44 @@ typedef struct shard {
 } shard_t;
 
 static shard_t shards[NSHARDS];
+
+/*
+** Live instances per 64-byte granule, counted in hashed buckets. A free() of
+** a block whose granules all count zero holds no lock: the common case costs
+** one load per granule instead of a probe per possible lock address. A bucket
+** shared by unrelated granules only costs a probe, never an answer.
+*/
+#define GRANULE_SHIFT 6
+#define NBUCKETS (1u << 18)
+static _Atomic uint32_t *granules;
+static ud_lock_t granules_lock = UD_LOCK_INIT;
+
+static inline size_t granule_bucket(uintptr_t g)
+{
+	return (size_t)(((uint64_t)g * 0x9e3779b97f4a7c15ull) >> 40) & (NBUCKETS - 1);
+}
+
+static _Atomic uint32_t *granules_get(void)
+{
+	_Atomic uint32_t *g = atomic_load_explicit(&granules, memory_order_acquire);
+	if (g)
+		return g;
+	ud_lock_acquire(&granules_lock);
+	g = atomic_load_explicit(&granules, memory_order_relaxed);
+	if (!g) {
+		g = ud_alloc(NBUCKETS * sizeof *g);	/* fresh mapping: zero */
+		atomic_store_explicit(&granules, g, memory_order_release);
+	}
+	ud_lock_release(&granules_lock);
+	return g;
+}
+
+static inline void granule_count(uintptr_t a, int d)
+{
+	_Atomic uint32_t *g = granules_get();
+	atomic_fetch_add_explicit(&g[granule_bucket(a >> GRANULE_SHIFT)], (uint32_t)d,
+				  memory_order_relaxed);
+}
 static ud_lock_t free_lock = UD_LOCK_INIT;
 static ud_instance_t *free_list;
 static ud_node_t *free_nodes;	/* graph lock */
@@ -159,6 +197,7 @@ static ud_instance_t *shard_unlink(shard_t *s, uintptr_t a)
 	}
 	atomic_store_explicit(&t->slots[hole], NULL, memory_order_release);
 	s->count--;
+	granule_count(a, -1);
 	return in;
 }
 
@@ -269,6 +308,7 @@ ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 		shard_grow(s);
 	table_put(atomic_load_explicit(&s->table, memory_order_relaxed), in);
 	s->count++;
+	granule_count(a, 1);
 	ud_lock_release(&s->lock);
 	if (old)
 		retire(old);
@@ -332,11 +372,9 @@ void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc)
 	forget(a);
 }
 
-void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
-			       uintptr_t pc)
+/* Forget every instance in [lo, hi) that t does not hold, by table scan. */
+static void forget_range_scan(ud_thread_t *t, uintptr_t lo, uintptr_t hi)
 {
-	check_held_freed(t, lo, hi, pc);
-	/* Walk the shards: ranges are rare (free/munmap of lock memory). */
 	for (unsigned i = 0; i < NSHARDS; i++) {
 		shard_t *s = &shards[i];
 		for (;;) {
@@ -357,6 +395,40 @@ void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 			retire(victim);
 		}
 	}
+}
+
+/* Forget the instances of [lo, hi) granule by granule: only granules whose
+** bucket counts live instances are probed, at every byte address (annotated
+** locks may be single bytes). */
+static void forget_range_granules(ud_thread_t *t, uintptr_t lo, uintptr_t hi)
+{
+	_Atomic uint32_t *g = granules_get();
+	for (uintptr_t gr = lo >> GRANULE_SHIFT; gr <= (hi - 1) >> GRANULE_SHIFT; gr++) {
+		if (!atomic_load_explicit(&g[granule_bucket(gr)], memory_order_relaxed))
+			continue;
+		uintptr_t a = gr << GRANULE_SHIFT, end = a + ((uintptr_t)1 << GRANULE_SHIFT);
+		for (a = a < lo ? lo : a; a < end && a < hi; a++) {
+			shard_t *s = shard_of(a);
+			if (!table_find(atomic_load_explicit(&s->table, memory_order_acquire), a))
+				continue;	/* a racing writer can only add locks the caller does not own */
+			if (!(t && ud_held_find(t, NULL, a)))
+				forget(a);
+		}
+	}
+}
+
+void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			       uintptr_t pc)
+{
+	if (hi <= lo)
+		return;
+	check_held_freed(t, lo, hi, pc);
+	/* A big range (a large munmap) is cheaper to match against the tables. */
+	size_t ngran = ((hi - 1) >> GRANULE_SHIFT) - (lo >> GRANULE_SHIFT) + 1;
+	if (ngran > 4096 && ngran / 4 > ud_instance_count())
+		forget_range_scan(t, lo, hi);
+	else
+		forget_range_granules(t, lo, hi);
 }
 
 ud_class_t *ud_instance_class(const ud_instance_t *inst)
@@ -412,6 +484,7 @@ void ud_instance_fork_parent(void)
 void ud_instance_fork_child(void)
 {
 	ud_lock_reset(&free_lock);
+	ud_lock_reset(&granules_lock);	/* leaf lock, held only to publish the map */
 	for (unsigned i = 0; i < NSHARDS; i++)
 		ud_lock_reset(&shards[i].lock);
 }

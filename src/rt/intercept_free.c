@@ -1,0 +1,119 @@
+/*
+** intercept_free.c: memory returned by the program ends the locks inside it.
+**
+** With check_free=1, free(), realloc() moving a block, and munmap() report a
+** lock the calling thread still holds in that memory ("held lock freed!") and
+** make the engine forget every other lock instance there, so a new lock at a
+** reused address is a new identity even when it is never initialised by a call.
+**
+** free is called by everything, before the runtime is ready and by our own
+** dependencies: a call passes straight through unless the runtime is ready,
+** the option is on and the thread is not already inside the runtime.
+*/
+#include "rt.h"
+
+#include <dlfcn.h>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static struct {
+	void (*_Atomic free)(void *);
+	void *(*_Atomic realloc)(void *, size_t);
+	int (*_Atomic munmap)(void *, size_t);
+} real_mem;
+
+/* 0: not looked up, 1: lookup running, 2: done. */
+static _Atomic int mem_state;
+
+/* glibc's own entry points: only used if a lookup finds nothing. */
+extern void __libc_free(void *p);
+extern void *__libc_realloc(void *p, size_t n);
+
+/*
+** Look the next definitions up once. dlsym may call free or realloc on this
+** very thread: those calls find the lookup running and take the paths below
+** (a leaked block, glibc's realloc), never a recursion.
+*/
+static bool mem_resolve(void)
+{
+	int expect = 0;
+	if (atomic_load_explicit(&mem_state, memory_order_acquire) == 2)
+		return true;
+	if (!atomic_compare_exchange_strong(&mem_state, &expect, 1))
+		return atomic_load_explicit(&mem_state, memory_order_acquire) == 2;
+	void *f = dlsym(RTLD_NEXT, "free");
+	void *r = dlsym(RTLD_NEXT, "realloc");
+	void *m = dlsym(RTLD_NEXT, "munmap");
+	atomic_store(&real_mem.free, f ? (void (*)(void *))f : __libc_free);
+	atomic_store(&real_mem.realloc,
+		     r ? (void *(*)(void *, size_t))r : __libc_realloc);
+	atomic_store(&real_mem.munmap, (int (*)(void *, size_t))m);
+	atomic_store_explicit(&mem_state, 2, memory_order_release);
+	return true;
+}
+
+static inline void real_free(void *p)
+{
+	void (*f)(void *) = atomic_load_explicit(&real_mem.free, memory_order_acquire);
+	if (ud_unlikely(!f) && mem_resolve())
+		f = atomic_load_explicit(&real_mem.free, memory_order_acquire);
+	if (f)
+		f(p);
+	/* else: freed during our own lookup; a leaked block is harmless */
+}
+
+/* Should this call end the locks in the memory? Cheap when the option is off. */
+static inline bool checking(void)
+{
+	return atomic_load_explicit(&ud_rt_state, memory_order_acquire) == UD_RT_READY &&
+	       ud_rt_opts.check_free && !ud_tls.in_runtime && !ud_tls.dead;
+}
+
+static void end_range(const void *p, size_t n, uintptr_t pc)
+{
+	ud_rt_thread_t *ts;
+	ud_thread_t *t = ud_rt_enter(&ts);
+	if (!t)
+		return;
+	ud_instance_destroy_range(t, (uintptr_t)p, (uintptr_t)p + n, pc);
+	ud_rt_leave(ts);
+}
+
+UD_INTERCEPTOR(void, free, void *p)
+{
+	if (p && ud_unlikely(checking()))
+		end_range(p, malloc_usable_size(p), UD_CALLER_PC());
+	real_free(p);
+}
+
+UD_INTERCEPTOR(void *, realloc, void *p, size_t n)
+{
+	size_t old = 0;
+	bool check = p && ud_unlikely(checking());
+	if (check)
+		old = malloc_usable_size(p);
+	void *(*f)(void *, size_t) = atomic_load_explicit(&real_mem.realloc,
+							  memory_order_acquire);
+	if (ud_unlikely(!f) && mem_resolve())
+		f = atomic_load_explicit(&real_mem.realloc, memory_order_acquire);
+	/* NULL only while the lookup runs: dlsym's own blocks are glibc's */
+	void *q = f ? f(p, n) : __libc_realloc(p, n);
+	/* The old block is gone when it moved, or when n == 0 freed it. It is
+	** ended after the fact: its locks cannot be used by now anyway. */
+	if (check && (q ? q != p : n == 0))
+		end_range(p, old, UD_CALLER_PC());
+	return q;
+}
+
+UD_INTERCEPTOR(int, munmap, void *p, size_t n)
+{
+	if (ud_unlikely(checking()) && n)
+		end_range(p, n, UD_CALLER_PC());
+	int (*f)(void *, size_t) = mem_resolve()
+		? atomic_load_explicit(&real_mem.munmap, memory_order_relaxed) : NULL;
+	if (f)
+		return f(p, n);
+	return (int)syscall(SYS_munmap, p, n);
+}
