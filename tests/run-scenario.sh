@@ -5,6 +5,7 @@
 # the directives written as comments in SOURCE:
 #   // EXPECT: <kind> [<kind>...]  kinds: none circular recursive unlock_balance
 #                                  held_freed held_at_exit wait_context assert
+#                                  inconsistent
 #                                  (one or more lines)
 #   // OPTIONS: k=v:k=v            passed as ULOCKDEP_OPTIONS
 #   // ARGS: ...                   program arguments (split on blanks)
@@ -46,7 +47,7 @@ directive() {
 		sed 's/[[:space:]]*$//'
 }
 
-all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert"
+all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert inconsistent"
 
 expected=""
 for word in $(directive EXPECT | tr ',' ' '); do
@@ -134,6 +135,7 @@ pattern() {
 	held_at_exit) echo 'WARNING: .*/[0-9]+ still has locks held!' ;;
 	wait_context) echo 'BUG: Invalid wait context' ;;
 	assert) echo 'WARNING: lock assertion failed!' ;;
+	inconsistent) echo 'WARNING: inconsistent lock state' ;;
 	esac
 }
 

@@ -377,6 +377,7 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 				ud_nested_same_class(t, t->depth, c)))
 			ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	}
+	ud_usage_check(t, inst, c, mode, pc);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }
 
@@ -408,6 +409,7 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	if (!trylock && ud_engine_active() &&
 	    (!ud_chain_lookup(key) || ud_nested_same_class(t, t->depth, c)))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
+	ud_usage_check(t, inst, c, mode, pc);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 	t->held[t->depth - 1].nest = nested;
 }

@@ -94,6 +94,15 @@ void ud_thread_set_name(ud_thread_t *t, const char *name);
 void ud_thread_set_origin(ud_thread_t *t, int parent_tid, ud_stack_id_t stack);
 int ud_thread_tid(const ud_thread_t *t);
 unsigned ud_thread_depth(const ud_thread_t *t);
+/*
+** Signal context of t, kept by the runtime: `unblocked` has bit s-1 set for
+** each signal s the thread does not block, `in_handler` for each signal whose
+** handler is running on it (nested handlers: several bits). Both start at 0:
+** no signal usage is recorded until the runtime sets them.
+*/
+void ud_thread_set_signals(ud_thread_t *t, uint64_t unblocked, uint64_t in_handler);
+void ud_thread_get_signals(const ud_thread_t *t, uint64_t *unblocked,
+			   uint64_t *in_handler);
 /* The thread ends: reports locks still held (if configured), then forgets them. */
 void ud_thread_exit(ud_thread_t *t);
 /* In a fork child: the thread survived fork with these held locks; re-init of any

@@ -87,6 +87,10 @@ struct ud_class {
 	uint8_t flags;		/* UD_CLASS_* (annotations) */
 	struct ud_class *hnext;	/* class hash chain */
 	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
+	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
+	** taken with s unblocked; first stacks of each, allocated on first use. */
+	_Atomic uint64_t sig_in_used, sig_on_used;
+	ud_stack_id_t *sig_stacks;	/* [0..63] in-handler, [64..127] unblocked */
 };
 
 struct ud_instance {
@@ -129,6 +133,8 @@ struct ud_thread {
 	ud_held_t *held;
 	unsigned depth, cap;
 	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
+	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */
+	uint64_t sig_in;	/* signals whose handlers are running on this thread */
 };
 
 #define UD_CHAIN_KEY_INITIAL 0x6a09e667f3bcc909ull
@@ -251,6 +257,21 @@ void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
 		 ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key,
 		 unsigned flags);
 uint64_t ud_sig_mix(uint64_t sig, uint64_t v);
+
+/* usage.c */
+/* Record new signal usage of class c by this acquisition, report conflicts. */
+__attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst,
+					     ud_class_t *c, ud_mode_t mode, uintptr_t pc);
+/* One test on the acquire path: does this acquisition add usage to c? */
+static inline __attribute__((always_inline)) void
+ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+	       ud_mode_t mode, uintptr_t pc)
+{
+	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
+	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
+	if (UD_unlikely((t->sig_on & ~on) | (t->sig_in & ~in)))
+		ud_usage_mark(t, inst, c, mode, pc);
+}
 
 /* assert.c */
 /* Report an annotation misuse or failed assertion (UD_ASSERT_*) about the

@@ -64,6 +64,10 @@ static const struct {
 	[UD_REPORT_ASSERT] = { "LockAssertionFailed", "Lock assertion failed",
 		"A lock assertion of ulockdep.h does not hold, or a pinned lock "
 		"is released.", "error" },
+	[UD_REPORT_INCONSISTENT] = { "InconsistentLockState",
+		"Inconsistent lock state",
+		"A lock is taken in a signal handler and also with that signal "
+		"unblocked: the handler can interrupt its holder.", "error" },
 };
 
 void ud_report_sarif_reset(void)

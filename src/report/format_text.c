@@ -179,6 +179,9 @@ void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
 	case UD_REPORT_ASSERT:
 		ud_buf_puts(b, "WARNING: lock assertion failed!");
 		break;
+	case UD_REPORT_INCONSISTENT:
+		ud_buf_puts(b, "WARNING: inconsistent lock state");
+		break;
 	default:
 		ud_buf_printf(b, "WARNING: unknown report kind %d", (int)r->kind);
 		break;
@@ -426,6 +429,57 @@ static void format_assert(ud_buf_t *b, const ud_report_t *r)
 	put_backtrace(b, r);
 }
 
+/* "USR1" for SIGUSR1; real-time and unnamed signals by number. */
+static void put_signame(ud_buf_t *b, unsigned sig)
+{
+	const char *n = sigabbrev_np((int)sig);
+	if (n)
+		ud_buf_puts(b, n);
+	else
+		ud_buf_printf(b, "%u", sig);
+}
+
+/* "{IN-SIGUSR1-W}" (taken in the handler) or "{SIGUSR1-ON-W}" (unblocked). */
+static void put_usage(ud_buf_t *b, unsigned sig, bool in, bool read)
+{
+	ud_buf_puts(b, in ? "{IN-SIG" : "{SIG");
+	put_signame(b, sig);
+	ud_buf_printf(b, "%s-%s}", in ? "" : "-ON", read ? "R" : "W");
+}
+
+/* A lock taken in a signal handler and also with that signal unblocked. */
+static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
+{
+	unsigned sig = r->detail & 0xff;
+	bool new_in = r->detail & UD_USAGE_NEW_IN;
+	bool read = r->target.mode != UD_MODE_WRITE;
+	ud_buf_puts(b, "inconsistent ");
+	put_usage(b, sig, !new_in, read);
+	ud_buf_puts(b, " -> ");
+	put_usage(b, sig, new_in, read);
+	ud_buf_puts(b, " usage.\n");
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, new_in ? " [in a SIG" : " [SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, new_in ? " handler] takes:\n" : " unblocked] takes:\n");
+	put_lock(b, "", &r->target);
+	put_usage(b, sig, !new_in, read);
+	ud_buf_puts(b, " state was registered at:\n");
+	put_stack(b, r->usage_stack);
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	ud_buf_puts(b, " Possible unsafe locking scenario:\n\n");
+	ud_buf_puts(b, "       CPU0\n");
+	ud_buf_puts(b, "       ----\n");
+	put_lock_op(b, CPU0, read, &r->target.cls);
+	ud_buf_puts(b, CPU0 "<SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, ">\n");
+	put_lock_op(b, CPU0 "  ", read, &r->target.cls);
+	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
+	put_held_list(b, r);
+	put_backtrace(b, r);
+}
+
 void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 {
 	put_banner(out, r);
@@ -447,6 +501,9 @@ void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 		break;
 	case UD_REPORT_ASSERT:
 		format_assert(out, r);
+		break;
+	case UD_REPORT_INCONSISTENT:
+		format_inconsistent(out, r);
 		break;
 	case UD_REPORT_HELD_AT_EXIT:
 	default:

@@ -262,6 +262,7 @@ const char *ud_report_kind_name(ud_report_kind_t k)
 	case UD_REPORT_HELD_AT_EXIT: return "held_at_exit";
 	case UD_REPORT_WAIT_CONTEXT: return "wait_context";
 	case UD_REPORT_ASSERT: return "assert";
+	case UD_REPORT_INCONSISTENT: return "inconsistent";
 	default: return "unknown";
 	}
 }

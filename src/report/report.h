@@ -23,8 +23,12 @@ typedef enum ud_report_kind {
 	UD_REPORT_HELD_AT_EXIT,		/* thread exits with locks held */
 	UD_REPORT_WAIT_CONTEXT,		/* sleeping wait while holding a spinlock */
 	UD_REPORT_ASSERT,		/* failed lock assertion or pin misuse */
+	UD_REPORT_INCONSISTENT,		/* lock taken in a signal handler and with it unblocked */
 	UD_REPORT_KIND_COUNT
 } ud_report_kind_t;
+
+/* Inconsistent: set in `detail` when the new usage is the in-handler one. */
+#define UD_USAGE_NEW_IN 0x100u
 
 /* A class as a report shows it. */
 typedef struct ud_report_class {
@@ -77,7 +81,9 @@ typedef struct ud_report {
 	uintptr_t freed_lo, freed_hi;	/* held-freed: the memory range */
 	ud_stack_id_t stack;		/* current stack of the reporting thread */
 	uint64_t signature;		/* same problem => same signature */
-	unsigned detail;		/* assert: the ud_assert_kind_t that failed */
+	unsigned detail;		/* assert: the ud_assert_kind_t that failed;
+					** inconsistent: signal | UD_USAGE_NEW_IN */
+	ud_stack_id_t usage_stack;	/* inconsistent: where the old usage was first seen */
 } ud_report_t;
 
 /* Allocate the arrays of a report (runtime memory, zeroed). */

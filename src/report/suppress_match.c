@@ -52,7 +52,8 @@ static bool applies(ud_supp_type_t t, ud_report_kind_t k)
 {
 	switch (t) {
 	case UD_SUPP_DEADLOCK:
-		return k == UD_REPORT_CIRCULAR || k == UD_REPORT_RECURSIVE;
+		return k == UD_REPORT_CIRCULAR || k == UD_REPORT_RECURSIVE ||
+		       k == UD_REPORT_INCONSISTENT;
 	case UD_SUPP_RECURSIVE:
 		return k == UD_REPORT_RECURSIVE;
 	case UD_SUPP_UNLOCK:

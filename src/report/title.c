@@ -178,6 +178,7 @@ static const char *title_words(ud_report_kind_t k)
 	case UD_REPORT_HELD_AT_EXIT: return "locks held at exit";
 	case UD_REPORT_WAIT_CONTEXT: return "invalid wait context";
 	case UD_REPORT_ASSERT: return "lock assertion failed";
+	case UD_REPORT_INCONSISTENT: return "inconsistent lock state";
 	default: return "unknown problem";
 	}
 }

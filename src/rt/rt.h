@@ -174,6 +174,8 @@ void ud_rt_thread_end(ud_rt_thread_t *ts);
 void ud_rt_threads_fork_prepare(void);
 void ud_rt_threads_fork_parent(void);
 void ud_rt_threads_fork_child(ud_rt_thread_t *self);
+/* A new engine thread reads its signal mask once (intercept_signal.c). */
+void ud_rt_signals_thread_start(ud_thread_t *t);
 /* Set up the key whose destructor ends threads we did not see start. */
 void ud_rt_threads_init(void);
 

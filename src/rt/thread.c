@@ -87,6 +87,8 @@ static ud_thread_t *thread_create(ud_rt_thread_t *ts)
 	ud_lock_release(&list_lock);
 	if (ts->t && end_key_ok)
 		pthread_setspecific(end_key, ts);
+	if (ts->t)
+		ud_rt_signals_thread_start(ts->t);
 	return ts->t;
 }
 
