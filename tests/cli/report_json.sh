@@ -15,9 +15,13 @@ U="$B/ulockdep"
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-command -v python3 >/dev/null || { echo "FAIL: python3 is needed (scripts/install-deps)"; exit 1; }
-python3 -c 'import jsonschema' 2>/dev/null ||
-	{ echo "FAIL: python3-jsonschema is needed (scripts/install-deps)"; exit 1; }
+# The distribution's python3 first: scripts/install-deps installs jsonschema
+# for it, and another python3 earlier in PATH may lack the module.
+PY=
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import jsonschema' 2>/dev/null; then PY=$p; break; fi
+done
+[ -n "$PY" ] || { echo "FAIL: python3 with jsonschema is needed (scripts/install-deps)"; exit 1; }
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 mark() { grep -n "MARK:$2 " "$1" | cut -d: -f1; }
@@ -32,7 +36,7 @@ printf 'lock:no_such_class\nexit:keeper\n' >"$T/supp"
 "$U" run --format=json --log-path="$T/multi" --suppressions="$T/supp" --print-suppressions -- "$T/multi" 3; rc=$?
 [ $rc -eq 66 ] || fail "multi json: exit $rc, expected 66"
 
-python3 - "$SRC/docs/json-schema.json" "$(mark "$A" inl_b)" "$(mark "$A" fwd_call)" "$(mark "$A" bwd_a)" "$T"/abba.* "$T"/multi.* <<'PY' || fail "JSON checks (above)"
+"$PY" - "$SRC/docs/json-schema.json" "$(mark "$A" inl_b)" "$(mark "$A" fwd_call)" "$(mark "$A" bwd_a)" "$T"/abba.* "$T"/multi.* <<'PY' || fail "JSON checks (above)"
 import glob, json, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -90,7 +94,7 @@ PY
 [ $rc -eq 66 ] || fail "multi sarif: exit $rc, expected 66"
 "$U" run --format=sarif --log-path="$T/clean" -- /bin/true; rc=$?
 [ $rc -eq 0 ] || fail "clean sarif: exit $rc, expected 0"
-python3 - "$(mark "$A" bwd_a)" "$T"/sarif.* "$T"/msarif.* "$T"/clean.* <<'PY' || fail "SARIF checks (above)"
+"$PY" - "$(mark "$A" bwd_a)" "$T"/sarif.* "$T"/msarif.* "$T"/clean.* <<'PY' || fail "SARIF checks (above)"
 import json, sys
 l_ba = int(sys.argv[1])
 errors = []
