@@ -370,6 +370,9 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	ud_class_t *c = ud_instance_class(inst);
 	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
 		return;
+	/* Usage first, as the kernel marks it before validating: a report about
+	** this acquisition then shows the usage it adds. */
+	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	if (!trylock && UD_likely(ud_engine_active())) {
 		/* Direct same-class nesting is checked per instance, every time. */
@@ -377,7 +380,6 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 				ud_nested_same_class(t, t->depth, c)))
 			ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	}
-	ud_usage_check(t, inst, c, mode, pc);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }
 
@@ -405,11 +407,11 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 			nested = true;
 		}
 	}
+	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	if (!trylock && ud_engine_active() &&
 	    (!ud_chain_lookup(key) || ud_nested_same_class(t, t->depth, c)))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
-	ud_usage_check(t, inst, c, mode, pc);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 	t->held[t->depth - 1].nest = nested;
 }

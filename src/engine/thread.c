@@ -123,6 +123,8 @@ void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c)
 	rc->id = c->id;
 	rc->key = c->key;
 	rc->kind = c->kind;
+	rc->sig_in = atomic_load_explicit(&((ud_class_t *)c)->sig_in_used, memory_order_relaxed);
+	rc->sig_on = atomic_load_explicit(&((ud_class_t *)c)->sig_on_used, memory_order_relaxed);
 }
 
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)

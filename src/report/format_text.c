@@ -107,14 +107,27 @@ static void wait_type(ud_lock_kind_t kind, int *outer, int *inner)
 	}
 }
 
-/* "(<class>){....}-{W:W}" */
+/*
+** The usage character, the kernel's irq letters applied to signals: '-'
+** taken in a signal handler and never with that signal unblocked (safe),
+** '+' never in a handler but with signals unblocked (unsafe), '?' in a
+** handler and also with its signal unblocked (inconsistent), '.' neither.
+*/
+static char usage_char(const ud_report_class_t *cls)
+{
+	if (cls->sig_in)
+		return (cls->sig_in & cls->sig_on) ? '?' : '-';
+	return cls->sig_on ? '+' : '.';
+}
+
+/* "(<class>){U...}-{W:W}": the other usage positions (the kernel's read and
+** softirq states) have no userspace counterpart and stay '.'. */
 static void put_class(ud_buf_t *b, const ud_report_class_t *cls)
 {
 	int outer, inner;
 	wait_type(cls->kind, &outer, &inner);
-	/* Usage stays "{....}": there are no irq contexts to record yet. */
-	ud_buf_printf(b, "(%s){....}-{%d:%d}", ud_report_class_name(cls), outer,
-		      inner);
+	ud_buf_printf(b, "(%s){%c...}-{%d:%d}", ud_report_class_name(cls),
+		      usage_char(cls), outer, inner);
 }
 
 /* A lock line, once per symbolized frame of its pc; `lead` starts each one. */

@@ -35,6 +35,8 @@ typedef struct ud_report_class {
 	unsigned id;		/* engine class id, stable for the run */
 	ud_class_key_t key;	/* how the class was keyed: formatters name it from this */
 	ud_lock_kind_t kind;	/* decides the wait type printed after the usage */
+	uint64_t sig_in;	/* signals whose handlers took it (bit s-1) */
+	uint64_t sig_on;	/* signals unblocked when it was taken */
 } ud_report_class_t;
 
 /* One lock line: "<addr> (<class>){usage}-{wait}, at: <pc>". */

@@ -27,9 +27,9 @@ rc=$?
 [ "$rc" -eq 66 ] || fail "under ulockdep run: exit status $rc, expected 66"
 grep -q -F 'WARNING: possible circular locking dependency detected' "$tmp/run.err" ||
 	fail "under ulockdep run: no circular dependency report"
-grep -q -F '(queue_lock){....}-{2:2}' "$tmp/run.err" ||
+grep -q -F '(queue_lock){+...}-{2:2}' "$tmp/run.err" ||
 	fail "under ulockdep run: the spinlock is not named in the report"
-grep -q -F '(stats_lock){....}-{3:3}' "$tmp/run.err" ||
+grep -q -F '(stats_lock){+...}-{3:3}' "$tmp/run.err" ||
 	fail "under ulockdep run: the mutex is not named in the report"
 grep -q -F '[ BUG: Invalid wait context ]' "$tmp/run.err" ||
 	fail "under ulockdep run: no invalid wait context report"

@@ -48,8 +48,8 @@ for opt in O0 O2; do
 	e=$T/$opt.err
 	has "$e" "$name" \
 		"WARNING: possible circular locking dependency detected" \
-		"(lock_a){....}-{3:3}, at: backward+0x" \
-		"(lock_b){....}-{3:3}, at: backward+0x" \
+		"(lock_a){+...}-{3:3}, at: backward+0x" \
+		"(lock_b){+...}-{3:3}, at: backward+0x" \
 		"  1x possible deadlock in backward (lock_a -> lock_b -> lock_a)"
 	# The title names the function, not the lock wrapper or libc.
 	(cd "$T" && "$U" run --format=json -- "$exe" 2>&1 >/dev/null) |
@@ -68,7 +68,7 @@ for opt in O0 O2; do
 	section "$e" "-> #0 (lock_a)" "other info" >"$T/$opt.l0"
 	grep -q "^       backward+0x[0-9a-f]*/0x[0-9a-f]* [^ ]*abba_inline.c:$L_ba$" "$T/$opt.l0" ||
 		fail "$name: link #0 lacks 'backward+0x../0x.. abba_inline.c:$L_ba'"
-	grep -q "(lock_b){....}-{3:3}, at: backward+0x[0-9a-f]*/0x[0-9a-f]* [^ ]*abba_inline.c:$L_bb$" "$e" ||
+	grep -q "(lock_b){+...}-{3:3}, at: backward+0x[0-9a-f]*/0x[0-9a-f]* [^ ]*abba_inline.c:$L_bb$" "$e" ||
 		fail "$name: the held lock is not at abba_inline.c:$L_bb"
 	[ $fails -eq 0 ] || { echo "--- $name stderr:"; cat "$e"; }
 done

@@ -12,6 +12,7 @@
 // CHECK: {IN-SIGUSR1-W} state was registered at:
 // CHECK: on_usr1
 // CHECK: <SIGUSR1>
+// CHECK: (l){?...}-{3:3}
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>

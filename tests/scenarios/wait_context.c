@@ -9,8 +9,8 @@
 */
 // EXPECT: wait_context
 // CHECK: [ BUG: Invalid wait context ]
-// CHECK: (spin){....}-{2:2}
-// CHECK: (my_spin_key){....}-{2:2}
+// CHECK: (spin){+...}-{2:2}
+// CHECK: (my_spin_key){+...}-{2:2}
 // CHECK: (thread:idle)
 // CHECK: context-{2:2}
 #include <pthread.h>

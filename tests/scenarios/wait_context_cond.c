@@ -6,7 +6,7 @@
 ** The deadline has passed already, so the wait returns at once.
 */
 // EXPECT: wait_context circular
-// CHECK: (cond_mutex){....}-{3:3}
+// CHECK: (cond_mutex){+...}-{3:3}
 // CHECK: while holding the spinlock:
 // CHECK: context-{2:2}
 #include <pthread.h>
