@@ -10,15 +10,7 @@
 #include <stdlib.h>
 #include <threads.h>
 
-#define MUST(call, want)                                                     \
-	do {                                                                 \
-		int rc_ = (call);                                            \
-		if (rc_ != (want)) {                                         \
-			fprintf(stderr, "%s:%d: %s = %d, expected %d\n",     \
-				__FILE__, __LINE__, #call, rc_, (want));     \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#include "scenario.h"
 
 static mtx_t a, b;
 

@@ -18,15 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MUST(call, want)                                                     \
-	do {                                                                 \
-		int rc_ = (call);                                            \
-		if (rc_ != (want)) {                                         \
-			fprintf(stderr, "%s:%d: %s = %d, expected %d\n",     \
-				__FILE__, __LINE__, #call, rc_, (want));     \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#include "scenario.h"
 
 static pthread_mutex_t arena_lock, bin_lock, huge_lock;
 

@@ -12,45 +12,5 @@
 ** default; free_reuse.c shows check_free=1 removing it.
 */
 // EXPECT: circular
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-struct obj {
-	pthread_mutex_t lock;
-	char pad[64];
-};
-
-static struct obj *make(void)
-{
-	struct obj *o = malloc(sizeof *o);
-	if (!o)
-		abort();
-	pthread_mutex_t init = PTHREAD_MUTEX_INITIALIZER;
-	o->lock = init;
-	return o;
-}
-
-int main(void)
-{
-	void *seen[2] = { 0, 0 };
-	for (int round = 0; round < 2; round++) {
-		struct obj *outer = make(), *inner = make();
-		if (round == 0) {
-			seen[0] = outer;
-			seen[1] = inner;
-		} else if ((void *)outer != seen[1] || (void *)inner != seen[0]) {
-			/* The point of the test is address reuse in swapped roles. */
-			fprintf(stderr, "free_reuse: malloc did not reuse the blocks swapped\n");
-			return 2;
-		}
-		pthread_mutex_lock(&outer->lock);
-		pthread_mutex_lock(&inner->lock);
-		pthread_mutex_unlock(&inner->lock);
-		pthread_mutex_unlock(&outer->lock);
-		/* Freed so that the next round gets them back swapped (tcache is LIFO). */
-		free(outer);
-		free(inner);
-	}
-	return 0;
-}
+/* The program itself is free_reuse.c's; only the options differ. */
+#include "free_reuse.c"

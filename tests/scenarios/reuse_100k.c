@@ -21,15 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MUST(call, want)                                                     \
-	do {                                                                 \
-		int rc_ = (call);                                            \
-		if (rc_ != (want)) {                                         \
-			fprintf(stderr, "%s:%d: %s = %d, expected %d\n",     \
-				__FILE__, __LINE__, #call, rc_, (want));     \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#include "scenario.h"
 
 enum { ITERATIONS = 100000 };
 

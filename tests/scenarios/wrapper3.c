@@ -19,15 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MUST(call, want)                                                     \
-	do {                                                                 \
-		int rc_ = (call);                                            \
-		if (rc_ != (want)) {                                         \
-			fprintf(stderr, "%s:%d: %s = %d, expected %d\n",     \
-				__FILE__, __LINE__, #call, rc_, (want));     \
-			abort();                                             \
-		}                                                            \
-	} while (0)
+#include "scenario.h"
 
 /* A program's own lock API, three calls deep over pthreads. */
 typedef struct my_mutex {
