@@ -5,7 +5,8 @@
 # the directives written as comments in SOURCE:
 #   // EXPECT: <kind> [<kind>...]  kinds: none circular recursive unlock_balance
 #                                  held_freed held_at_exit wait_context assert
-#                                  inconsistent
+#                                  inconsistent signal_order
+#                                  signal_inversion
 #                                  (one or more lines)
 #   // OPTIONS: k=v:k=v            passed as ULOCKDEP_OPTIONS
 #   // ARGS: ...                   program arguments (split on blanks)
@@ -47,7 +48,7 @@ directive() {
 		sed 's/[[:space:]]*$//'
 }
 
-all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert inconsistent"
+all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert inconsistent signal_order signal_inversion"
 
 expected=""
 for word in $(directive EXPECT | tr ',' ' '); do
@@ -136,6 +137,8 @@ pattern() {
 	wait_context) echo 'BUG: Invalid wait context' ;;
 	assert) echo 'WARNING: lock assertion failed!' ;;
 	inconsistent) echo 'WARNING: inconsistent lock state' ;;
+	signal_order) echo 'WARNING: SIG[A-Z0-9+]+-safe -> SIG[A-Z0-9+]+-unsafe lock order detected' ;;
+	signal_inversion) echo 'WARNING: possible signal lock inversion dependency detected' ;;
 	esac
 }
 

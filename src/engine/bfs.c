@@ -115,3 +115,51 @@ bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 	}
 	return false;
 }
+
+/*
+** Signal usage searches (usage.c) walk the class graph without the strong-path
+** rule: any dependency can carry a signal handler's wait. Backwards they
+** follow in-edges, so the edges of a path come out in the order walked (each
+** one ending where the previous one starts).
+*/
+static ud_node_t *usage_step_node(const ud_edge_t *e, bool backward)
+{
+	return backward ? e->from : e->to;
+}
+
+ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
+			 uint64_t *seen, ud_path_t *path)
+{
+	stamp++;
+	size_t head = 0, tail = 0;
+	queue_reserve(16);
+	visit(start, 0);
+	queue[tail++] = (qentry_t){ start, NULL, 0, 0 };
+	uint64_t all = 0;
+
+	while (head < tail) {
+		uint32_t cur = (uint32_t)head++;
+		ud_class_t *c = queue[cur].node->cls;
+		uint64_t u = atomic_load_explicit(backward ? &c->sig_in_used
+							   : &c->sig_on_used,
+						  memory_order_relaxed);
+		all |= u;
+		if (u & mask) {
+			build_path(cur, path);
+			return c;
+		}
+		ud_node_t *n = queue[cur].node;
+		uint32_t deg = backward ? n->nin : n->nout;
+		for (uint32_t i = 0; i < deg; i++) {
+			ud_edge_t *e = backward ? n->in[i] : n->out[i];
+			ud_node_t *to = usage_step_node(e, backward);
+			if (to->inst || !visit(to, 0))
+				continue;
+			queue_reserve(tail + 1);
+			queue[tail++] = (qentry_t){ to, e, cur, 0 };
+		}
+	}
+	if (seen)
+		*seen = all;
+	return NULL;
+}

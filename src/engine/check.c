@@ -19,7 +19,8 @@
 **     of the stack down to and including the first that was not a trylock
 **     (earlier ones already lead to it). A dependency that is new, or new in
 **     kind, is searched for a strong path back (bfs.c); finding one is a
-**     circular dependency, and the edge closing it is not added.
+**     circular dependency, and the edge closing it is not added. A new
+**     class dependency is also checked against signal usage (usage.c).
 **  3. Wait context: a sleeping wait (any lock but a spinlock, or a wait on a
 **     pseudo-lock) while a spinlock is held is an invalid wait context.
 **  4. The chain is cached.
@@ -136,16 +137,7 @@ static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	ids[0] = instances ? stack : c->id;
 	for (unsigned i = 1; i < n; i++) {
 		const ud_edge_t *e = path->edges[i - 1];
-		ud_report_link_t *l = &r->links[i];
-		l->lock.addr = e->to_addr;
-		ud_report_fill_class(&l->lock.cls, e->to->cls);
-		l->lock.mode = (ud_mode_t)e->to_mode;
-		l->lock.references = 1;
-		l->lock.pc = e->to_pc;
-		l->stack = e->stack;
-		l->tid = e->tid;
-		l->thread_origin = e->thread_origin;
-		memcpy(l->thread_name, e->thread_name, sizeof l->thread_name);
+		ud_report_fill_link(&r->links[i], e);
 		ids[i] = instances ? e->stack : e->to->cls->id;
 	}
 	sort_ids(ids, n);
@@ -153,6 +145,26 @@ static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	for (unsigned i = 0; i < n; i++)
 		sig = ud_sig_mix(sig, ids[i]);
 	r->signature = sig;
+}
+
+/* A new class dependency h -> c that joins a signal handler's lock to one
+** taken with that signal unblocked (usage.c). */
+static void check_signal_order(pending_t *p, ud_thread_t *t, ud_held_t *h,
+			       ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+			       uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+{
+	ud_report_t r = {0};
+	if (!ud_usage_order(&r, h->cls, c))
+		return;
+	ud_report_fill_thread(&r, t);
+	fill_new_lock(&r.target, inst, c, mode, pc);
+	ud_report_fill_lock(&r.held, h);
+	r.stack = stack;
+	unsigned depth = t->depth;
+	t->depth = ctx;
+	ud_report_fill_held(&r, t);
+	t->depth = depth;
+	*pending_new(p) = r;
 }
 
 /* Record the first creation of an edge. */
@@ -190,6 +202,8 @@ static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	if (e) {
 		e->dep |= (uint8_t)dep;
 	} else {
+		if (!instances)
+			check_signal_order(p, t, h, inst, c, mode, pc, stack, ctx);
 		e = ud_graph_add_edge(from, to, dep);
 		edge_origin(e, t, inst, mode, pc, stack);
 	}

@@ -197,6 +197,15 @@ typedef struct ud_path {
 */
 bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 		 ud_mode_t held_mode, ud_path_t *path);
+/*
+** The class nearest to `start` (itself included), following dependencies
+** forwards or backwards, whose usage meets `mask`: signals unblocked when it
+** was taken (forwards), signals whose handlers took it (backwards). Fills
+** *path with the edges walked; NULL if none, and then *seen (if given) gets
+** the union of that usage over every class reached.
+*/
+ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
+			 uint64_t *seen, ud_path_t *path);
 
 /* chain.c */
 bool ud_chain_lookup(uint64_t key);
@@ -238,6 +247,9 @@ void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);
 void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c);
+/* A chain link: the lock the edge leads to, as it was first taken after
+** the edge's `from`. */
+void ud_report_fill_link(ud_report_link_t *l, const ud_edge_t *e);
 
 /* Is h an entry for this life of inst? (A re-initialised held lock leaves
 ** an entry whose record may since have been recycled for another lock.) */
@@ -262,6 +274,13 @@ uint64_t ud_sig_mix(uint64_t sig, uint64_t v);
 /* Record new signal usage of class c by this acquisition, report conflicts. */
 __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst,
 					     ud_class_t *c, ud_mode_t mode, uintptr_t pc);
+/*
+** Would a new dependency prev -> next join a class taken in a handler of some
+** signal S (at or before prev) to one taken with S unblocked (at or after
+** next)? If so fills the order-specific part of r (kind, classes, links,
+** signature) and returns true. Graph lock held.
+*/
+bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next);
 /* One test on the acquire path: does this acquisition add usage to c? */
 static inline __attribute__((always_inline)) void
 ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,

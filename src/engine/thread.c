@@ -137,6 +137,19 @@ void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)
 	l->pc = h->pc;
 }
 
+void ud_report_fill_link(ud_report_link_t *l, const ud_edge_t *e)
+{
+	l->lock.addr = e->to_addr;
+	ud_report_fill_class(&l->lock.cls, e->to->cls);
+	l->lock.mode = (ud_mode_t)e->to_mode;
+	l->lock.references = 1;
+	l->lock.pc = e->to_pc;
+	l->stack = e->stack;
+	l->tid = e->tid;
+	l->thread_origin = e->thread_origin;
+	memcpy(l->thread_name, e->thread_name, sizeof l->thread_name);
+}
+
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t)
 {
 	r->thread.tid = t->tid;

@@ -7,10 +7,29 @@
 ** taken by the handler while the thread that the handler interrupted holds
 ** it: "inconsistent lock state". The acquire path only tests whether the
 ** acquisition adds a bit (ud_usage_check); everything else happens here.
+**
+** Two classes can deadlock the same way through a dependency. Say A is taken
+** in a handler of S (S-safe), B with S unblocked (S-unsafe), and somewhere B
+** is taken while A is held, A -> B. One thread holds B with S unblocked; a
+** second holds A and waits for B; S arrives on the first, whose handler waits
+** for A. So a path of dependencies from an S-safe class to an S-unsafe one is
+** reported, at whichever event completes it:
+**  - a new dependency prev -> next, when a class at or before prev is S-safe
+**    and one at or after next is S-unsafe ("S-safe -> S-unsafe lock order");
+**  - a class gaining S-safe usage with an S-unsafe class after it, or S-unsafe
+**    usage with an S-safe class before it ("lock inversion").
+** The searches follow every dependency, and run only for signals that some
+** class was taken in a handler of, so a program whose handlers take no lock
+** pays nothing for them.
 */
 #include "internal.h"
 
+#include <string.h>
+
 #include "../base/alloc.h"
+
+/* Signals any class was taken in a handler of / with unblocked (graph lock). */
+static uint64_t any_in, any_on;
 
 void ud_thread_set_signals(ud_thread_t *t, uint64_t unblocked, uint64_t in_handler)
 {
@@ -52,6 +71,115 @@ static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 							 c->id), sig), new_in);
 }
 
+/* The stack that gave class c usage `in` (handler) or `on` of signal bit. */
+static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in)
+{
+	return c->sig_stacks ? c->sig_stacks[bit + (in ? 0 : 64)] : 0;
+}
+
+/* Links for the classes of a path, `first` then the end of each edge. A path
+** walked backwards (edges[0] ends at the start) is turned round. */
+static void fill_path(ud_report_link_t *l, ud_class_t *first,
+		      ud_edge_t *const *edges, unsigned n, bool walked_back)
+{
+	ud_report_fill_class(&l[0].lock.cls, first);
+	l[0].lock.references = 1;
+	for (unsigned i = 0; i < n; i++)
+		ud_report_fill_link(&l[i + 1], edges[walked_back ? n - 1 - i : i]);
+}
+
+/* A private copy of a search's path: the next search reuses the buffer. */
+static ud_edge_t **path_copy(const ud_path_t *p)
+{
+	ud_edge_t **e = ud_alloc((p->n ? p->n : 1) * sizeof *e);
+	memcpy(e, p->edges, p->n * sizeof *e);
+	return e;
+}
+
+static uint64_t usage_signature(ud_report_kind_t kind, const ud_class_t *safe,
+				const ud_class_t *unsafe, unsigned sig)
+{
+	return ud_sig_mix(ud_sig_mix(ud_sig_mix(kind, safe->id), unsafe->id), sig);
+}
+
+/*
+** c just gained usage: `in` (handler) signals that already have an unsafe
+** class, `on` (unblocked) signals that already have a safe one. Looks for a
+** class of the opposite usage after c, or before it, and fills r if found.
+*/
+static void inversion(ud_report_t *r, ud_thread_t *t, ud_instance_t *inst,
+		      ud_class_t *c, ud_mode_t mode, uintptr_t pc,
+		      ud_stack_id_t stack, uint64_t in, uint64_t on)
+{
+	ud_path_t path;
+	ud_class_t *other = NULL;
+	bool new_in = false;
+	if (in && (other = ud_bfs_usage(&c->node, false, in, NULL, &path)))
+		new_in = true;
+	else if (!on || !(other = ud_bfs_usage(&c->node, true, on, NULL, &path)))
+		return;
+	uint64_t both = new_in ? in & atomic_load_explicit(&other->sig_on_used,
+							    memory_order_relaxed)
+			       : on & atomic_load_explicit(&other->sig_in_used,
+							    memory_order_relaxed);
+	unsigned bit = (unsigned)__builtin_ctzll(both);
+	ud_class_t *safe = new_in ? c : other, *unsafe = new_in ? other : c;
+
+	r->kind = UD_REPORT_SIG_INVERSION;
+	ud_report_fill_thread(r, t);
+	r->target.addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	ud_report_fill_class(&r->target.cls, c);
+	r->target.mode = mode;
+	r->target.references = 1;
+	r->target.pc = pc;
+	ud_report_fill_held(r, t);
+	r->stack = stack;
+	r->detail = (bit + 1) | (new_in ? UD_USAGE_NEW_IN : 0);
+	ud_report_fill_class(&r->safe, safe);
+	ud_report_fill_class(&r->unsafe, unsafe);
+	r->safe_stack = usage_stack(safe, bit, true);
+	r->unsafe_stack = usage_stack(unsafe, bit, false);
+	ud_report_alloc(r, path.n + 1, 0);
+	r->split = path.n + 1;
+	fill_path(r->links, safe, path.edges, path.n, !new_in);
+	r->signature = usage_signature(UD_REPORT_SIG_INVERSION, safe, unsafe, bit);
+}
+
+bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next)
+{
+	uint64_t sigs = any_in & any_on, in = 0;
+	if (!sigs)
+		return false;
+	ud_path_t path;
+	/* Which signals' handlers took a class at or before prev... */
+	ud_bfs_usage(&prev->node, true, 0, &in, &path);
+	if (!(in & sigs))
+		return false;
+	/* ...then the nearest class after next taken with one unblocked. */
+	ud_class_t *unsafe = ud_bfs_usage(&next->node, false, in & sigs, NULL, &path);
+	if (!unsafe)
+		return false;
+	uint64_t on = atomic_load_explicit(&unsafe->sig_on_used, memory_order_relaxed);
+	unsigned bit = (unsigned)__builtin_ctzll(on & in & sigs);
+	ud_edge_t **fwd = path_copy(&path);
+	unsigned nfwd = path.n;
+	ud_class_t *safe = ud_bfs_usage(&prev->node, true, 1ull << bit, NULL, &path);
+
+	r->kind = UD_REPORT_SIG_ORDER;
+	r->detail = bit + 1;
+	ud_report_fill_class(&r->safe, safe);
+	ud_report_fill_class(&r->unsafe, unsafe);
+	r->safe_stack = usage_stack(safe, bit, true);
+	r->unsafe_stack = usage_stack(unsafe, bit, false);
+	ud_report_alloc(r, path.n + 1 + nfwd + 1, 0);
+	r->split = path.n + 1;
+	fill_path(r->links, safe, path.edges, path.n, true);
+	fill_path(r->links + r->split, next, fwd, nfwd, false);
+	ud_free(fwd, (nfwd ? nfwd : 1) * sizeof *fwd);
+	r->signature = usage_signature(UD_REPORT_SIG_ORDER, safe, unsafe, bit);
+	return true;
+}
+
 __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst,
 					     ud_class_t *c, ud_mode_t mode, uintptr_t pc)
 {
@@ -69,6 +197,8 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 	set_stacks(c->sig_stacks + 64, new_on, stack);
 	atomic_store_explicit(&c->sig_in_used, in | new_in, memory_order_relaxed);
 	atomic_store_explicit(&c->sig_on_used, on | new_on, memory_order_relaxed);
+	any_in |= new_in;
+	any_on |= new_on;
 	/* A new bit that meets the other usage of its signal; the lowest such
 	** signal is reported, and the bits stay set so it is reported once. */
 	uint64_t bad_in = new_in & (on | new_on), bad_on = new_on & in;
@@ -78,9 +208,12 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 		unsigned bit = (unsigned)__builtin_ctzll(is_in ? bad_in : bad_on);
 		ud_stack_id_t old = c->sig_stacks[bit + (is_in ? 64 : 0)];
 		report_inconsistent(&r, t, inst, c, mode, pc, stack, bit + 1, is_in, old);
+	} else if (((new_in & any_on) | (new_on & any_in)) && ud_engine_active()) {
+		inversion(&r, t, inst, c, mode, pc, stack, new_in & any_on,
+			  new_on & any_in);
 	}
 	ud_lock_release(&ud_graph_lock);
-	if (r.kind == UD_REPORT_INCONSISTENT) {
+	if (r.kind == UD_REPORT_INCONSISTENT || r.kind == UD_REPORT_SIG_INVERSION) {
 		ud_engine_submit(&r);
 		ud_report_release(&r);
 	}

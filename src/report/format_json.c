@@ -278,9 +278,70 @@ static void put_link(ud_buf_t *b, unsigned index, const ud_report_link_t *l)
 	ud_buf_puts(b, "}");
 }
 
+static void put_links(ud_buf_t *b, const ud_report_t *r, unsigned from,
+		      unsigned to)
+{
+	ud_buf_puts(b, "[");
+	for (unsigned i = from; i < to; i++) {
+		if (i > from)
+			ud_buf_puts(b, ",");
+		put_link(b, i - from, &r->links[i]);
+	}
+	ud_buf_puts(b, "]");
+}
+
+static bool is_signal_dependency(ud_report_kind_t k)
+{
+	return k == UD_REPORT_SIG_ORDER || k == UD_REPORT_SIG_INVERSION;
+}
+
+/* A class with the stack that first gave it the usage. */
+static void put_usage_class(ud_buf_t *b, const ud_report_class_t *c,
+			    ud_stack_id_t stack)
+{
+	ud_buf_puts(b, "{");
+	put_class(b, c);
+	ud_buf_puts(b, ",\"usage_at\":");
+	put_stack(b, stack);
+	ud_buf_puts(b, "}");
+}
+
+/* Signal order and inversion: the two classes and the paths between them. */
+static void put_signal_dependency(ud_buf_t *b, const ud_report_t *r)
+{
+	unsigned sig = r->detail & 0xff;
+	const char *abbrev = sigabbrev_np((int)sig);
+	ud_buf_printf(b, "{\"signal\":%u,\"signal_name\":", sig);
+	if (abbrev) {
+		ud_buf_t n = { 0 };
+		ud_buf_printf(&n, "SIG%s", abbrev);
+		ud_json_str(b, n.data);
+		ud_buf_free(&n);
+	} else {
+		ud_buf_puts(b, "null");
+	}
+	ud_buf_puts(b, ",\"safe\":");
+	put_usage_class(b, &r->safe, r->safe_stack);
+	ud_buf_puts(b, ",\"unsafe\":");
+	put_usage_class(b, &r->unsafe, r->unsafe_stack);
+	if (r->kind == UD_REPORT_SIG_ORDER) {
+		ud_buf_puts(b, ",\"safe_to_held\":");
+		put_links(b, r, 0, r->split);
+		ud_buf_puts(b, ",\"target_to_unsafe\":");
+		put_links(b, r, r->split, r->nlinks);
+	} else {
+		ud_buf_printf(b, ",\"new_usage\":\"%s\",\"safe_to_unsafe\":",
+			      r->detail & UD_USAGE_NEW_IN ? "in_handler" : "unblocked");
+		put_links(b, r, 0, r->nlinks);
+	}
+	ud_buf_puts(b, "}");
+}
+
 void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 {
-	bool pair = r->kind == UD_REPORT_CIRCULAR || r->kind == UD_REPORT_RECURSIVE;
+	bool sigdep = is_signal_dependency(r->kind);
+	bool pair = r->kind == UD_REPORT_CIRCULAR || r->kind == UD_REPORT_RECURSIVE ||
+		    r->kind == UD_REPORT_SIG_ORDER;
 	ud_buf_printf(b, "{\"schema_version\":%d,\"kind\":\"%s\",\"title\":",
 		      UD_JSON_SCHEMA_VERSION, ud_report_kind_name(r->kind));
 	ud_buf_t title = { 0 };
@@ -302,13 +363,9 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 		ud_buf_puts(b, "null");
 	ud_buf_printf(b, ",\"same_instance\":%s",
 		      r->kind == UD_REPORT_RECURSIVE && r->same_instance ? "true" : "false");
-	ud_buf_puts(b, ",\"chain\":[");
-	for (unsigned i = 0; i < r->nlinks; i++) {
-		if (i)
-			ud_buf_puts(b, ",");
-		put_link(b, i, &r->links[i]);
-	}
-	ud_buf_puts(b, "],\"held_locks\":[");
+	ud_buf_puts(b, ",\"chain\":");
+	put_links(b, r, 0, sigdep ? 0 : r->nlinks);
+	ud_buf_puts(b, ",\"held_locks\":[");
 	for (unsigned i = 0; i < r->nheld; i++) {
 		if (i)
 			ud_buf_puts(b, ",");
@@ -323,6 +380,10 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 		ud_buf_puts(b, "}");
 	} else {
 		ud_buf_puts(b, "null");
+	}
+	if (sigdep) {
+		ud_buf_puts(b, ",\"signal_dependency\":");
+		put_signal_dependency(b, r);
 	}
 	ud_buf_puts(b, ",\"stack\":");
 	put_stack(b, r->stack);

@@ -68,6 +68,14 @@ static const struct {
 		"Inconsistent lock state",
 		"A lock is taken in a signal handler and also with that signal "
 		"unblocked: the handler can interrupt its holder.", "error" },
+	[UD_REPORT_SIG_ORDER] = { "SignalSafeToUnsafeOrder",
+		"Signal-safe -> signal-unsafe lock order",
+		"A new dependency leads from a lock taken in a signal handler to "
+		"a lock taken with that signal unblocked.", "error" },
+	[UD_REPORT_SIG_INVERSION] = { "SignalLockInversion",
+		"Possible signal lock inversion dependency",
+		"A lock gains signal usage opposite to that of a lock it is "
+		"ordered with.", "error" },
 };
 
 void ud_report_sarif_reset(void)

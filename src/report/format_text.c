@@ -166,6 +166,8 @@ static void put_rthread(ud_buf_t *b, const ud_report_thread_t *t)
 	put_thread16(b, t->name, t->tid);
 }
 
+static void put_signame(ud_buf_t *b, unsigned sig);
+
 void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
 {
 	switch (r->kind) {
@@ -194,6 +196,16 @@ void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
 		break;
 	case UD_REPORT_INCONSISTENT:
 		ud_buf_puts(b, "WARNING: inconsistent lock state");
+		break;
+	case UD_REPORT_SIG_ORDER:
+		ud_buf_puts(b, "WARNING: SIG");
+		put_signame(b, r->detail & 0xff);
+		ud_buf_puts(b, "-safe -> SIG");
+		put_signame(b, r->detail & 0xff);
+		ud_buf_puts(b, "-unsafe lock order detected");
+		break;
+	case UD_REPORT_SIG_INVERSION:
+		ud_buf_puts(b, "WARNING: possible signal lock inversion dependency detected");
 		break;
 	default:
 		ud_buf_printf(b, "WARNING: unknown report kind %d", (int)r->kind);
@@ -493,6 +505,144 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	put_backtrace(b, r);
 }
 
+/* "SIGUSR1-safe" / "SIGUSR1-unsafe". */
+static void put_state(ud_buf_t *b, unsigned sig, bool safe)
+{
+	ud_buf_puts(b, "SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, safe ? "-safe" : "-unsafe");
+}
+
+/* Links from..to-1 of a path, each class with the stack that first took it
+** after the previous one (the first class has none on this path). */
+static void put_path(ud_buf_t *b, const ud_report_t *r, unsigned from, unsigned to)
+{
+	for (unsigned i = from; i < to; i++) {
+		const ud_report_link_t *l = &r->links[i];
+		ud_buf_puts(b, "-> ");
+		put_class(b, &l->lock.cls);
+		ud_buf_puts(b, i == from ? "\n" : " ... acquired at:\n");
+		if (i == from)
+			continue;
+		if (l->tid != 0 && l->tid != r->thread.tid) {
+			ud_buf_puts(b, INDENT "[taken by ");
+			put_thread16(b, l->thread_name, l->tid);
+			ud_buf_puts(b, "]\n");
+		}
+		put_stack(b, l->stack);
+	}
+}
+
+/* One class with the stack that gave it its usage. */
+static void put_usage_class(ud_buf_t *b, const ud_report_class_t *c,
+			    unsigned sig, bool safe, ud_stack_id_t stack)
+{
+	ud_buf_puts(b, " ");
+	put_class(b, c);
+	ud_buf_puts(b, "\n... which became ");
+	put_state(b, sig, safe);
+	ud_buf_puts(b, " at:\n");
+	put_stack(b, stack);
+}
+
+/* The deadlock both signal reports describe: CPU0 holds the unsafe lock with
+** the signal unblocked, CPU1 blocks it and goes from the safe lock towards the
+** unsafe one, the handler on CPU0 waits for the safe lock. */
+static void put_signal_scenario(ud_buf_t *b, const ud_report_t *r, unsigned sig)
+{
+	if (r->nlinks > 2) {
+		ud_buf_puts(b, "Chain exists of:\n  ");
+		for (unsigned i = 0; i < r->nlinks; i++)
+			ud_buf_printf(b, "%s%s", i ? " --> " : "",
+				      ud_report_class_name(&r->links[i].lock.cls));
+		ud_buf_puts(b, "\n\n");
+	}
+	ud_buf_puts(b, " Possible signal unsafe locking scenario:\n\n");
+	ud_buf_puts(b, "       CPU0                    CPU1\n");
+	ud_buf_puts(b, "       ----                    ----\n");
+	put_lock_op(b, CPU0, false, &r->unsafe);
+	ud_buf_puts(b, CPU1 "block(SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, ");\n");
+	put_lock_op(b, CPU1, false, &r->safe);
+	put_lock_op(b, CPU1, false, &r->unsafe);
+	ud_buf_puts(b, CPU0 "<SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, ">\n");
+	put_lock_op(b, CPU0 "  ", false, &r->safe);
+	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
+}
+
+/* A new dependency from a handler's lock towards one taken unblocked. */
+static void format_sig_order(ud_buf_t *b, const ud_report_t *r)
+{
+	unsigned sig = r->detail & 0xff;
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, " is trying to acquire:\n");
+	put_lock(b, "", &r->target);
+	ud_buf_puts(b, "\nand this task is already holding:\n");
+	put_lock(b, "", &r->held);
+	ud_buf_puts(b, "which would create a new lock dependency:\n ");
+	put_class(b, &r->held.cls);
+	ud_buf_puts(b, " -> ");
+	put_class(b, &r->target.cls);
+	ud_buf_puts(b, "\n\nbut this new dependency connects a ");
+	put_state(b, sig, true);
+	ud_buf_puts(b, " lock:\n");
+	put_usage_class(b, &r->safe, sig, true, r->safe_stack);
+	ud_buf_puts(b, "\nto a ");
+	put_state(b, sig, false);
+	ud_buf_puts(b, " lock:\n");
+	put_usage_class(b, &r->unsafe, sig, false, r->unsafe_stack);
+	ud_buf_puts(b, "\nother info that might help us debug this:\n\n");
+	put_signal_scenario(b, r, sig);
+	put_held_list(b, r);
+	ud_buf_puts(b, "\nthe dependencies between the ");
+	put_state(b, sig, true);
+	ud_buf_puts(b, " lock and the holding lock:\n");
+	put_path(b, r, 0, r->split);
+	ud_buf_puts(b, "\nthe dependencies between the lock to be acquired and the ");
+	put_state(b, sig, false);
+	ud_buf_puts(b, " lock:\n");
+	put_path(b, r, r->split, r->nlinks);
+	put_backtrace(b, r);
+}
+
+/* A lock gained usage that an ordered lock's opposite usage makes unsafe. */
+static void format_sig_inversion(ud_buf_t *b, const ud_report_t *r)
+{
+	unsigned sig = r->detail & 0xff;
+	bool new_in = r->detail & UD_USAGE_NEW_IN;
+	put_rthread(b, &r->thread);
+	ud_buf_puts(b, new_in ? " [in a SIG" : " [SIG");
+	put_signame(b, sig);
+	ud_buf_puts(b, new_in ? " handler] just changed the state of lock:\n"
+			      : " unblocked] just changed the state of lock:\n");
+	put_lock(b, "", &r->target);
+	if (new_in) {
+		ud_buf_puts(b, "but this lock took another, ");
+		put_state(b, sig, false);
+		ud_buf_puts(b, " lock in the past:\n");
+		put_usage_class(b, &r->unsafe, sig, false, r->unsafe_stack);
+	} else {
+		ud_buf_puts(b, "but this lock was taken by another, ");
+		put_state(b, sig, true);
+		ud_buf_puts(b, " lock in the past:\n");
+		put_usage_class(b, &r->safe, sig, true, r->safe_stack);
+	}
+	ud_buf_puts(b, "\nand signals could create inverse lock ordering between them.\n");
+	ud_buf_puts(b, "\nother info that might help us debug this:\n");
+	put_signal_scenario(b, r, sig);
+	put_held_list(b, r);
+	ud_buf_puts(b, "\nthe shortest dependencies between the ");
+	put_state(b, sig, true);
+	ud_buf_puts(b, " lock and the ");
+	put_state(b, sig, false);
+	ud_buf_puts(b, " lock:\n");
+	put_path(b, r, 0, r->nlinks);
+	put_backtrace(b, r);
+}
+
 void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 {
 	put_banner(out, r);
@@ -517,6 +667,12 @@ void ud_report_format_text(const ud_report_t *r, ud_buf_t *out)
 		break;
 	case UD_REPORT_INCONSISTENT:
 		format_inconsistent(out, r);
+		break;
+	case UD_REPORT_SIG_ORDER:
+		format_sig_order(out, r);
+		break;
+	case UD_REPORT_SIG_INVERSION:
+		format_sig_inversion(out, r);
 		break;
 	case UD_REPORT_HELD_AT_EXIT:
 	default:

@@ -263,6 +263,8 @@ const char *ud_report_kind_name(ud_report_kind_t k)
 	case UD_REPORT_WAIT_CONTEXT: return "wait_context";
 	case UD_REPORT_ASSERT: return "assert";
 	case UD_REPORT_INCONSISTENT: return "inconsistent";
+	case UD_REPORT_SIG_ORDER: return "signal_order";
+	case UD_REPORT_SIG_INVERSION: return "signal_inversion";
 	default: return "unknown";
 	}
 }

@@ -24,10 +24,13 @@ typedef enum ud_report_kind {
 	UD_REPORT_WAIT_CONTEXT,		/* sleeping wait while holding a spinlock */
 	UD_REPORT_ASSERT,		/* failed lock assertion or pin misuse */
 	UD_REPORT_INCONSISTENT,		/* lock taken in a signal handler and with it unblocked */
+	UD_REPORT_SIG_ORDER,		/* dependency from a handler's lock to an unblocked one */
+	UD_REPORT_SIG_INVERSION,	/* new usage meets the opposite one along a dependency */
 	UD_REPORT_KIND_COUNT
 } ud_report_kind_t;
 
-/* Inconsistent: set in `detail` when the new usage is the in-handler one. */
+/* Inconsistent and inversion: set in `detail` when the new usage is the
+** in-handler one. */
 #define UD_USAGE_NEW_IN 0x100u
 
 /* A class as a report shows it. */
@@ -86,6 +89,16 @@ typedef struct ud_report {
 	unsigned detail;		/* assert: the ud_assert_kind_t that failed;
 					** inconsistent: signal | UD_USAGE_NEW_IN */
 	ud_stack_id_t usage_stack;	/* inconsistent: where the old usage was first seen */
+
+	/* Signal order and inversion (detail: the signal): the class taken in a
+	** handler (safe) and the one taken with the signal unblocked (unsafe),
+	** with the stacks that first gave them that usage. Order: links[0..split)
+	** lead from the safe class to the held lock, links[split..nlinks) from
+	** the lock being acquired to the unsafe class. Inversion: all links
+	** lead from the safe class to the unsafe one. */
+	ud_report_class_t safe, unsafe;
+	ud_stack_id_t safe_stack, unsafe_stack;
+	unsigned split;
 } ud_report_t;
 
 /* Allocate the arrays of a report (runtime memory, zeroed). */

@@ -53,7 +53,8 @@ static bool applies(ud_supp_type_t t, ud_report_kind_t k)
 	switch (t) {
 	case UD_SUPP_DEADLOCK:
 		return k == UD_REPORT_CIRCULAR || k == UD_REPORT_RECURSIVE ||
-		       k == UD_REPORT_INCONSISTENT;
+		       k == UD_REPORT_INCONSISTENT || k == UD_REPORT_SIG_ORDER ||
+		       k == UD_REPORT_SIG_INVERSION;
 	case UD_SUPP_RECURSIVE:
 		return k == UD_REPORT_RECURSIVE;
 	case UD_SUPP_UNLOCK:
@@ -79,7 +80,8 @@ static bool class_matches(const char *pat, const ud_report_t *r)
 {
 	if (ud_supp_match(pat, ud_report_class_name(&r->target.cls)))
 		return true;
-	if ((r->kind == UD_REPORT_CIRCULAR || r->kind == UD_REPORT_RECURSIVE) &&
+	if ((r->kind == UD_REPORT_CIRCULAR || r->kind == UD_REPORT_RECURSIVE ||
+	     r->kind == UD_REPORT_SIG_ORDER) &&
 	    ud_supp_match(pat, ud_report_class_name(&r->held.cls)))
 		return true;
 	for (unsigned i = 0; i < r->nlinks; i++)
@@ -113,6 +115,10 @@ int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l)
 			add_stack(&fs, r->stack);
 			add_pc(&fs, r->target.pc);
 			add_pc(&fs, r->held.pc);
+			/* Where signal usage was first seen (signal reports). */
+			add_stack(&fs, r->usage_stack);
+			add_stack(&fs, r->safe_stack);
+			add_stack(&fs, r->unsafe_stack);
 			for (unsigned k = 0; k < r->nlinks; k++) {
 				add_stack(&fs, r->links[k].stack);
 				add_pc(&fs, r->links[k].lock.pc);

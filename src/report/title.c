@@ -179,6 +179,8 @@ static const char *title_words(ud_report_kind_t k)
 	case UD_REPORT_WAIT_CONTEXT: return "invalid wait context";
 	case UD_REPORT_ASSERT: return "lock assertion failed";
 	case UD_REPORT_INCONSISTENT: return "inconsistent lock state";
+	case UD_REPORT_SIG_ORDER: return "signal-safe -> signal-unsafe lock order";
+	case UD_REPORT_SIG_INVERSION: return "possible signal lock inversion";
 	default: return "unknown problem";
 	}
 }
