@@ -92,7 +92,8 @@ static void fill_path(ud_report_link_t *l, ud_class_t *first,
 static ud_edge_t **path_copy(const ud_path_t *p)
 {
 	ud_edge_t **e = ud_alloc((p->n ? p->n : 1) * sizeof *e);
-	memcpy(e, p->edges, p->n * sizeof *e);
+	if (p->n)
+		memcpy(e, p->edges, p->n * sizeof *e);
 	return e;
 }
 
