@@ -272,6 +272,14 @@ void ud_annotate_fork_prepare(void);
 void ud_annotate_fork_parent(void);
 void ud_annotate_fork_child(void);
 
+/* ---- freed memory (free_range.c) ------------------------------------------ */
+
+/* Entry points of libulockdep_free.so (exported under reserved names). */
+UD_EXPORT bool __ulockdep_free_checking(void);
+UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
+/* At start-up: say so if check_free=1 but the free library is missing. */
+void ud_rt_free_check_loaded(void);
+
 /* ---- static storage (classify.c) ------------------------------------------ */
 
 /* Is addr inside a writable segment of a loaded object (.data, .bss)? */
