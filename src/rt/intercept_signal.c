@@ -132,21 +132,21 @@ static void wrapper(int sig, siginfo_t *si, void *uc)
 	void *fn = atomic_load_explicit(&handlers[sig].fn, memory_order_acquire);
 	int flags = atomic_load_explicit(&handlers[sig].flags, memory_order_relaxed);
 	uintptr_t here = current_sp();
-	/* Handlers left without a jump we saw are gone if we run above them. */
-	if (tls_nframes)
+	const stack_t *alt = &((ucontext_t *)uc)->uc_stack;
+	bool has_alt = !(alt->ss_flags & SS_DISABLE) && alt->ss_size;
+	uintptr_t alt_lo = has_alt ? (uintptr_t)alt->ss_sp : 0;
+	uintptr_t alt_hi = has_alt ? alt_lo + alt->ss_size : 0;
+	/* Handlers left without a jump we saw are gone if we run above them,
+	** on the stack the interrupted code ran on. */
+	bool switched = alt_lo <= here && here < alt_hi && !(alt->ss_flags & SS_ONSTACK);
+	if (tls_nframes && !switched)
 		drop_left(here);
 	unsigned depth = tls_nframes;
 	uint64_t in = tls_in;
-	if (depth < UD_FRAMES) {
-		const stack_t *alt = &((ucontext_t *)uc)->uc_stack;
-		bool has_alt = !(alt->ss_flags & SS_DISABLE) && alt->ss_size;
+	if (depth < UD_FRAMES)
 		tls_frames[depth] = (hframe_t){
-			.sp = here,
-			.alt_lo = has_alt ? (uintptr_t)alt->ss_sp : 0,
-			.alt_hi = has_alt ? (uintptr_t)alt->ss_sp + alt->ss_size : 0,
-			.in_before = in,
+			.sp = here, .alt_lo = alt_lo, .alt_hi = alt_hi, .in_before = in,
 		};
-	}
 	tls_nframes = depth + 1;
 	tls_in = in | 1ull << (sig - 1);
 	ud_thread_t *t = ud_tls.t;
