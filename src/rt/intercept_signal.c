@@ -147,6 +147,8 @@ static void wrapper(int sig, siginfo_t *si, void *uc)
 		tls_frames[depth] = (hframe_t){
 			.sp = here, .alt_lo = alt_lo, .alt_hi = alt_hi, .in_before = in,
 		};
+	/* A nested handler may read the frames: the record first, then the count. */
+	atomic_signal_fence(memory_order_seq_cst);
 	tls_nframes = depth + 1;
 	tls_in = in | 1ull << (sig - 1);
 	ud_thread_t *t = ud_tls.t;
@@ -160,6 +162,7 @@ static void wrapper(int sig, siginfo_t *si, void *uc)
 	else
 		((void (*)(int))fn)(sig);
 	tls_in = in;
+	atomic_signal_fence(memory_order_seq_cst);
 	tls_nframes = depth;
 	/* Back to the interrupted context: the mask the kernel restores. */
 	t = ud_tls.t;
