@@ -22,5 +22,8 @@ void ud_cli_options_markdown(FILE *f);
 ** command (build tree and install layouts). NULL after printing why not.
 */
 char *ud_cli_find_runtime(void);
+/* libulockdep_free.so, next to the runtime library rt (check_free=1);
+** malloc'd, or NULL after saying why. */
+char *ud_cli_find_free_lib(const char *rt);
 
 #endif

@@ -61,7 +61,9 @@ void ud_cli_run_usage(FILE *f)
 	      "  ULOCKDEP_LIB      path of libulockdep.so to preload (default: next\n"
 	      "                    to this command, or in ../lib, ../lib/<multiarch>,\n"
 	      "                    ../lib64 relative to its directory)\n"
-	      "  LD_PRELOAD        kept, after the runtime library\n"
+	      "  LD_PRELOAD        kept, after the runtime library (and, with\n"
+	      "                    check_free=1, libulockdep_free.so from the\n"
+	      "                    runtime library's directory)\n"
 	      "  PATH              where PROGRAM is looked up when it has no '/'\n"
 	      "\n"
 	      "Exit status:\n"
@@ -342,20 +344,30 @@ static int exec_failure_status(int e)
 	return e == ENOENT || e == ENOTDIR ? UD_EXIT_NOTFOUND : UD_EXIT_NOEXEC;
 }
 
+/* Is the n bytes at p one of the libraries in libs? */
+static bool is_one_of(const char *p, size_t n, const char *const *libs)
+{
+	for (; *libs; libs++)
+		if (n == strlen(*libs) && !strncmp(p, *libs, n))
+			return true;
+	return false;
+}
+
 /*
-** LD_PRELOAD value: the runtime first, then what was there (without a second
-** copy of the runtime, as with a nested `ulockdep run`).
+** LD_PRELOAD value: the runtime libraries first, then what was there (without
+** a second copy of them, as with a nested `ulockdep run`).
 */
-static char *preload_value(const char *lib)
+static char *preload_value(const char *const *libs)
 {
 	const char *old = getenv("LD_PRELOAD");
 	ud_buf_t b = { 0 };
-	ud_buf_puts(&b, lib);
+	for (const char *const *l = libs; *l; l++)
+		ud_buf_printf(&b, "%s%s", l == libs ? "" : ":", *l);
 	if (old) {
 		const char *p = old;
 		while (*p) {
 			size_t n = strcspn(p, ": \t");
-			if (n && !(n == strlen(lib) && !strncmp(p, lib, n)))
+			if (n && !is_one_of(p, n, libs))
 				ud_buf_printf(&b, ":%.*s", (int)n, p);
 			p += n;
 			if (*p)
@@ -409,6 +421,11 @@ int ud_cmd_run(int argc, char **argv)
 	char *lib = ud_cli_find_runtime();
 	if (!lib)
 		return UD_EXIT_USAGE;
+	/* free() is interposed by a library of its own, only when checked. */
+	char *free_lib = NULL;
+	if (opts.check_free && !(free_lib = ud_cli_find_free_lib(lib)))
+		return UD_EXIT_USAGE;
+	const char *libs[] = { lib, free_lib, NULL };
 
 	if (canon.len) {
 		if (setenv("ULOCKDEP_OPTIONS", canon.data, 1) < 0)
@@ -416,7 +433,7 @@ int ud_cmd_run(int argc, char **argv)
 	} else {
 		unsetenv("ULOCKDEP_OPTIONS");
 	}
-	char *preload = preload_value(lib);
+	char *preload = preload_value(libs);
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;
 

@@ -1,11 +1,13 @@
 /*
-** find_runtime.c: locate libulockdep.so for `ulockdep run`.
+** find_runtime.c: locate libulockdep.so (and libulockdep_free.so) for
+** `ulockdep run`.
 **
 ** ULOCKDEP_LIB wins when set. Otherwise the library is looked up relative to
 ** the directory of this executable, which covers the build tree (both are
 ** written to the build directory) and the GNUInstallDirs layouts (bin/ next to
 ** lib/, lib/<multiarch>/ or lib64/). The result is made absolute, because
-** LD_PRELOAD is also read by programs that have changed directory.
+** LD_PRELOAD is also read by programs that have changed directory. The
+** free() library (check_free=1) is taken from the runtime's directory.
 */
 #include "cli.h"
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #define RT_NAME "libulockdep.so"
+#define FREE_NAME "libulockdep_free.so"
 
 /* Debian-style multiarch directory name of this build's target, if known. */
 #if defined(__x86_64__) && defined(__ILP32__)
@@ -162,5 +165,23 @@ char *ud_cli_find_runtime(void)
 out:
 	free(dir);
 	ud_buf_free(&tried);
+	return found;
+}
+
+char *ud_cli_find_free_lib(const char *rt)
+{
+	const char *slash = strrchr(rt, '/');
+	size_t dir = slash ? (size_t)(slash - rt) + 1 : 0;
+	char *cand = malloc(dir + sizeof FREE_NAME);
+	if (!cand)
+		return NULL;
+	memcpy(cand, rt, dir);
+	strcpy(cand + dir, FREE_NAME);
+	int e = usable(cand);
+	char *found = e ? NULL : preloadable(cand);
+	if (e)
+		fprintf(stderr, "ulockdep: check_free=1 needs %s next to the "
+			"runtime library: %s\n", cand, strerror(e));
+	free(cand);
 	return found;
 }

@@ -6,6 +6,7 @@
 #ifndef UD_REPORT_FORMAT_H
 #define UD_REPORT_FORMAT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../base/buf.h"
@@ -47,6 +48,20 @@ bool ud_report_is_lock_wrapper(const char *function);
 bool ud_report_is_system_module(const char *module);
 /* A frame as a title names it: function, else module+0xoff, else the pc. */
 void ud_report_frame_name(const struct ud_frame *f, ud_buf_t *out);
+
+/* ---- report detail, named for the machine formats (detail.c) ---- */
+
+/* "SIGUSR1"; a signal without a name by number: "SIG34". */
+void ud_report_signal_name(ud_buf_t *out, unsigned sig);
+/* "IN-SIGUSR1-W" (taken in its handler) or "SIGUSR1-ON-R" (unblocked). */
+void ud_report_usage_name(ud_buf_t *out, unsigned sig, bool in, bool read);
+/* An assert's detail (UD_ASSERT_*): "held", "not_held", "release_pinned"...;
+** the ulockdep.h call involved; whether r->held is the lock it is about; and
+** one sentence saying what went wrong. */
+const char *ud_report_assert_check(unsigned what);
+const char *ud_report_assert_call(unsigned what);
+bool ud_report_assert_has_lock(const ud_report_t *r);
+void ud_report_assert_message(ud_buf_t *out, const ud_report_t *r);
 
 /* ---- machine formats (format_json.c, format_sarif.c) ---- */
 

@@ -310,17 +310,12 @@ static void put_usage_class(ud_buf_t *b, const ud_report_class_t *c,
 static void put_signal_dependency(ud_buf_t *b, const ud_report_t *r)
 {
 	unsigned sig = r->detail & 0xff;
-	const char *abbrev = sigabbrev_np((int)sig);
-	ud_buf_printf(b, "{\"signal\":%u,\"signal_name\":", sig);
-	if (abbrev) {
-		ud_buf_t n = { 0 };
-		ud_buf_printf(&n, "SIG%s", abbrev);
-		ud_json_str(b, n.data);
-		ud_buf_free(&n);
-	} else {
-		ud_buf_puts(b, "null");
-	}
-	ud_buf_puts(b, ",\"safe\":");
+	ud_buf_t n = { 0 };
+	ud_report_signal_name(&n, sig);
+	ud_buf_puts(b, "{\"signal\":");
+	ud_json_str(b, n.data);
+	ud_buf_free(&n);
+	ud_buf_printf(b, ",\"signal_number\":%u,\"safe\":", sig);
 	put_usage_class(b, &r->safe, r->safe_stack);
 	ud_buf_puts(b, ",\"unsafe\":");
 	put_usage_class(b, &r->unsafe, r->unsafe_stack);
@@ -334,6 +329,57 @@ static void put_signal_dependency(ud_buf_t *b, const ud_report_t *r)
 			      r->detail & UD_USAGE_NEW_IN ? "in_handler" : "unblocked");
 		put_links(b, r, 0, r->nlinks);
 	}
+	ud_buf_puts(b, "}");
+}
+
+/* Inconsistent lock state: the signal, both usages, where the old one began. */
+static void put_usage(ud_buf_t *b, const ud_report_t *r)
+{
+	if (r->kind != UD_REPORT_INCONSISTENT) {
+		ud_buf_puts(b, "null");
+		return;
+	}
+	unsigned sig = r->detail & 0xff;
+	bool new_in = r->detail & UD_USAGE_NEW_IN;
+	bool read = r->target.mode != UD_MODE_WRITE;
+	ud_buf_t n = { 0 };
+	ud_report_signal_name(&n, sig);
+	ud_buf_puts(b, "{\"signal\":");
+	ud_json_str(b, n.data);
+	ud_buf_printf(b, ",\"signal_number\":%u,\"context\":\"%s\",\"new_usage\":",
+		      sig, new_in ? "in_handler" : "unblocked");
+	n.len = 0;
+	ud_report_usage_name(&n, sig, new_in, read);
+	ud_json_str(b, n.data);
+	ud_buf_puts(b, ",\"old_usage\":");
+	n.len = 0;
+	ud_report_usage_name(&n, sig, !new_in, read);
+	ud_json_str(b, n.data);
+	ud_buf_free(&n);
+	ud_buf_puts(b, ",\"registered_at\":");
+	put_stack(b, r->usage_stack);
+	ud_buf_puts(b, "}");
+}
+
+/* Assertion or pin misuse: which, the call, what it found, the lock it saw. */
+static void put_assertion(ud_buf_t *b, const ud_report_t *r)
+{
+	if (r->kind != UD_REPORT_ASSERT) {
+		ud_buf_puts(b, "null");
+		return;
+	}
+	ud_buf_printf(b, "{\"check\":\"%s\",\"call\":\"%s\",\"message\":",
+		      ud_report_assert_check(r->detail),
+		      ud_report_assert_call(r->detail));
+	ud_buf_t m = { 0 };
+	ud_report_assert_message(&m, r);
+	ud_json_str(b, m.data);
+	ud_buf_free(&m);
+	ud_buf_puts(b, ",\"held_lock\":");
+	if (ud_report_assert_has_lock(r))
+		put_lock(b, &r->held);
+	else
+		ud_buf_puts(b, "null");
 	ud_buf_puts(b, "}");
 }
 
@@ -381,10 +427,15 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 	} else {
 		ud_buf_puts(b, "null");
 	}
-	if (sigdep) {
-		ud_buf_puts(b, ",\"signal_dependency\":");
+	ud_buf_puts(b, ",\"usage\":");
+	put_usage(b, r);
+	ud_buf_puts(b, ",\"assertion\":");
+	put_assertion(b, r);
+	ud_buf_puts(b, ",\"signal_dependency\":");
+	if (sigdep)
 		put_signal_dependency(b, r);
-	}
+	else
+		ud_buf_puts(b, "null");
 	ud_buf_puts(b, ",\"stack\":");
 	put_stack(b, r->stack);
 	ud_buf_puts(b, "}\n");

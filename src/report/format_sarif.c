@@ -12,7 +12,9 @@
 ** A result: ruleId = the report kind; message = title and classes; locations =
 ** the acquisition site of the lock being taken (released, freed), as
 ** file:line in the program's own code; relatedLocations = the acquisition
-** sites of the other links of the chain; stacks = every stack of the report.
+** sites of the other links of the chain (and where an inconsistent class got
+** its old usage, the lock an assertion is about); stacks = every stack of the
+** report; properties = the detail of inconsistent and assert reports.
 */
 #include "format.h"
 
@@ -207,6 +209,65 @@ static uintptr_t link_pc(const ud_report_link_t *l)
 	return pcs && n ? pcs[0] : l->lock.pc;
 }
 
+/* " (IN-SIGUSR1-W -> SIGUSR1-ON-W)" or " (failed ...)": what the kind adds. */
+static void put_detail_text(ud_buf_t *msg, const ud_report_t *r)
+{
+	if (r->kind == UD_REPORT_INCONSISTENT) {
+		unsigned sig = r->detail & 0xff;
+		bool new_in = r->detail & UD_USAGE_NEW_IN;
+		bool read = r->target.mode != UD_MODE_WRITE;
+		ud_buf_puts(msg, " (");
+		ud_report_usage_name(msg, sig, !new_in, read);
+		ud_buf_puts(msg, " -> ");
+		ud_report_usage_name(msg, sig, new_in, read);
+		ud_buf_puts(msg, ")");
+	} else if (r->kind == UD_REPORT_ASSERT) {
+		ud_buf_puts(msg, " (");
+		ud_report_assert_message(msg, r);
+		ud_buf_puts(msg, ")");
+	}
+}
+
+/* The same detail as a property bag, field by field. */
+static void put_detail_properties(ud_buf_t *b, const ud_report_t *r)
+{
+	ud_buf_t n = { 0 };
+	if (r->kind == UD_REPORT_INCONSISTENT) {
+		unsigned sig = r->detail & 0xff;
+		bool new_in = r->detail & UD_USAGE_NEW_IN;
+		bool read = r->target.mode != UD_MODE_WRITE;
+		ud_report_signal_name(&n, sig);
+		ud_buf_puts(b, ",\"properties\":{\"signal\":");
+		ud_json_str(b, n.data);
+		ud_buf_printf(b, ",\"context\":\"%s\",\"newUsage\":",
+			      new_in ? "in_handler" : "unblocked");
+		n.len = 0;
+		ud_report_usage_name(&n, sig, new_in, read);
+		ud_json_str(b, n.data);
+		ud_buf_puts(b, ",\"oldUsage\":");
+		n.len = 0;
+		ud_report_usage_name(&n, sig, !new_in, read);
+		ud_json_str(b, n.data);
+		ud_buf_puts(b, "}");
+	} else if (r->kind == UD_REPORT_ASSERT) {
+		ud_report_assert_message(&n, r);
+		ud_buf_printf(b, ",\"properties\":{\"check\":\"%s\",\"call\":\"%s\","
+			      "\"detail\":", ud_report_assert_check(r->detail),
+			      ud_report_assert_call(r->detail));
+		ud_json_str(b, n.data);
+		ud_buf_puts(b, "}");
+	}
+	ud_buf_free(&n);
+}
+
+/* The first frame of a stored stack, 0 if none. */
+static uintptr_t stack_pc(ud_stack_id_t id)
+{
+	unsigned n = 0;
+	const uintptr_t *pcs = ud_stack_get(id, &n);
+	return pcs && n ? pcs[0] : 0;
+}
+
 static void render(const ud_report_t *r, ud_buf_t *b)
 {
 	ud_buf_t msg = { 0 }, text = { 0 };
@@ -215,6 +276,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 	ud_report_format_short_title(r, &msg);
 	ud_buf_puts(&msg, ": ");
 	ud_report_format_classes(r, &msg);
+	put_detail_text(&msg, r);
 	ud_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%u,\"level\":\"%s\","
 		      "\"message\":{\"text\":", ud_report_kind_name(r->kind), k,
 		      rules[k].level ? rules[k].level : "warning");
@@ -267,8 +329,37 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 			b->len--;	/* take the comma back */
 	}
 
+	/* The old usage of an inconsistent state; the lock an assert is about. */
+	ud_buf_t usage = { 0 };
+	if (r->kind == UD_REPORT_INCONSISTENT) {
+		bool new_in = r->detail & UD_USAGE_NEW_IN;
+		ud_buf_puts(&usage, "{");
+		ud_report_usage_name(&usage, r->detail & 0xff, !new_in,
+				     r->target.mode != UD_MODE_WRITE);
+		ud_buf_puts(&usage, "} state was registered at");
+		if (comma)
+			ud_buf_puts(b, ",");
+		if (put_pc_location(b, stack_pc(r->usage_stack), id++, usage.data))
+			comma = true;
+		else if (comma)
+			b->len--;
+	} else if (r->kind == UD_REPORT_ASSERT && ud_report_assert_has_lock(r)) {
+		text.len = 0;
+		ud_buf_printf(&text, "held: %s", ud_report_class_name(&r->held.cls));
+		if (comma)
+			ud_buf_puts(b, ",");
+		if (put_pc_location(b, r->held.pc, id++, text.data))
+			comma = true;
+		else if (comma)
+			b->len--;
+	}
 	ud_buf_puts(b, "],\"stacks\":[");
 	comma = false;
+	if (r->kind == UD_REPORT_INCONSISTENT && r->usage_stack) {
+		put_stack(b, r->usage_stack, usage.data);
+		comma = true;
+	}
+	ud_buf_free(&usage);
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		if (!r->links[i].stack)
 			continue;
@@ -287,6 +378,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 	}
 	ud_buf_printf(b, "],\"partialFingerprints\":{\"ulockdepSignature/v1\":"
 		      "\"%016llx\"}", (unsigned long long)r->signature);
+	put_detail_properties(b, r);
 	ud_buf_free(&text);
 }
 

@@ -192,6 +192,7 @@ bool ud_rt_init_slow(void)
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	ud_real_init();
+	ud_rt_longjmp_init();
 	read_options();
 
 	ud_engine_config_t cfg = {
@@ -211,6 +212,7 @@ bool ud_rt_init_slow(void)
 			ud_symbolize_set_strip_prefix(cwd);
 	}
 	ud_report_set_max((unsigned)ud_rt_opts.report_max);
+	ud_rt_free_check_loaded();
 	set_runtime_range();
 	ud_rt_threads_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);

@@ -16,6 +16,7 @@
 #endif
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -176,6 +177,15 @@ void ud_rt_threads_fork_parent(void);
 void ud_rt_threads_fork_child(ud_rt_thread_t *self);
 /* A new engine thread reads its signal mask once (intercept_signal.c). */
 void ud_rt_signals_thread_start(ud_thread_t *t);
+/* A jump continues at stack pointer sp (0: unknown, taken as outside every
+** handler) with blocked set *mask (NULL: unchanged): handlers it leaves are
+** forgotten (intercept_signal.c). */
+void ud_rt_signals_jump(uintptr_t sp, const sigset_t *mask);
+/* Is a wrapped handler running on this thread? */
+bool ud_rt_signals_in_handler(void);
+/* Look up the real jump functions and learn to read a jmp_buf's stack
+** pointer (intercept_longjmp.c), at start-up. */
+void ud_rt_longjmp_init(void);
 /* Set up the key whose destructor ends threads we did not see start. */
 void ud_rt_threads_init(void);
 
@@ -261,6 +271,14 @@ void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 void ud_annotate_fork_prepare(void);
 void ud_annotate_fork_parent(void);
 void ud_annotate_fork_child(void);
+
+/* ---- freed memory (free_range.c) ------------------------------------------ */
+
+/* Entry points of libulockdep_free.so (exported under reserved names). */
+UD_EXPORT bool __ulockdep_free_checking(void);
+UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
+/* At start-up: say so if check_free=1 but the free library is missing. */
+void ud_rt_free_check_loaded(void);
 
 /* ---- static storage (classify.c) ------------------------------------------ */
 

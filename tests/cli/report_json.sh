@@ -4,6 +4,9 @@
 #    suppressions used) validates against docs/json-schema.json, and the
 #    circular report carries both links with their frames, the [inline] frame
 #    included, at the lines of the MARK comments;
+#  - the inconsistent and assert reports carry their detail (signal usages
+#    and where the old one began; the assertion, its call and the lock it
+#    saw) in JSON, and in SARIF as message, properties and related location;
 #  - the SARIF log has what code scanning requires: version 2.1.0, $schema,
 #    runs[].tool.driver.name, results[].ruleId, message.text and
 #    locations[].physicalLocation.artifactLocation.uri + region.startLine,
@@ -82,6 +85,74 @@ if kinds[:2] == ['circular', 'unlock_balance']:
     s = multi[2]
     check(s['distinct'] == 2 and s['hits'] == 2 and s['suppressed'] == 1, f"summary {s}")
     check(multi[3]['used'] == [{'type': 'exit', 'pattern': 'keeper', 'line': 2, 'hits': 1}], f"used {multi[3]}")
+for e in errors:
+    print("  " + e)
+sys.exit(1 if errors else 0)
+PY
+
+# Detail of the inconsistent and assert kinds, in JSON and in SARIF.
+D=$SRC/tests/report/detail.c
+gcc -O0 -g -pthread -I"$SRC/include" -o "$T/detail" "$D" || { echo "FAIL: cannot build detail.c"; exit 1; }
+"$U" run --format=json --log-path="$T/djson" -- "$T/detail"; rc=$?
+[ $rc -eq 66 ] || fail "detail json: exit $rc, expected 66"
+"$U" run --format=sarif --log-path="$T/dsarif" -- "$T/detail"; rc=$?
+[ $rc -eq 66 ] || fail "detail sarif: exit $rc, expected 66"
+"$PY" - "$SRC/docs/json-schema.json" "$(mark "$D" in_handler)" "$(mark "$D" unblocked)" \
+	"$(mark "$D" assert_held)" "$(mark "$D" rdlock)" "$(mark "$D" assert_write)" \
+	"$T"/djson.* "$T"/dsarif.* <<'PY' || fail "detail checks (above)"
+import json, sys
+import jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+l_in, l_unb, l_ah, l_rd, l_aw = (int(x) for x in sys.argv[2:7])
+errors = []
+def check(cond, what):
+    if not cond:
+        errors.append(what)
+objs = []
+for n, line in enumerate(open(sys.argv[7]), 1):
+    o = json.loads(line)
+    for e in v.iter_errors(o):
+        errors.append(f"json:{n}: {e.message} at {list(e.absolute_path)}")
+    objs.append(o)
+kinds = [o['kind'] for o in objs]
+check(kinds == ['inconsistent', 'assert', 'assert', 'summary'], f"detail kinds {kinds}")
+if kinds[:3] == ['inconsistent', 'assert', 'assert']:
+    inc, a1, a2 = objs[:3]
+    u = inc['usage']
+    check(u and u['signal'] == 'SIGUSR1' and u['signal_number'] == 10, f"usage signal {u}")
+    check(u and u['context'] == 'unblocked' and u['new_usage'] == 'SIGUSR1-ON-W'
+          and u['old_usage'] == 'IN-SIGUSR1-W', f"usage names {u}")
+    ra = (u or {}).get('registered_at') or [{}]
+    check(ra[0].get('function') == 'on_usr1' and ra[0].get('line') == l_in, f"registered_at {ra[0]}")
+    check(inc['target']['class'] == 'l' and inc['target']['at'][0]['line'] == l_unb, "inconsistent target")
+    check(inc['assertion'] is None, "inconsistent: assertion null")
+    x = a1['assertion']
+    check(x and x['check'] == 'held' and x['call'] == 'ulockdep_assert_held' and x['held_lock'] is None,
+          f"assert_held {x}")
+    check(x and x['message'] == 'failed ulockdep_assert_held(m): it does not hold the lock', f"message {x}")
+    check(a1['target']['at'][-1]['line'] == l_ah and a1['usage'] is None, "assert_held target, usage null")
+    y = a2['assertion']
+    check(y and y['check'] == 'held_write' and y['held_lock'] and y['held_lock']['class'] == 'rw'
+          and y['held_lock']['mode'] == 'read_recursive' and y['held_lock']['at'][0]['line'] == l_rd,
+          f"assert_held_write {y}")
+    check(y and y['message'].endswith('it holds it for reading'), f"message {y}")
+    check(a2['target']['at'][-1]['line'] == l_aw, "assert_held_write target")
+d = json.load(open(sys.argv[8]))
+res = d['runs'][0]['results']
+check([r['ruleId'] for r in res] == ['inconsistent', 'assert', 'assert'], f"sarif rules {[r['ruleId'] for r in res]}")
+if len(res) == 3:
+    inc, a1, a2 = res
+    check(inc['message']['text'].endswith('(IN-SIGUSR1-W -> SIGUSR1-ON-W)'), inc['message']['text'])
+    check(inc.get('properties') == {'signal': 'SIGUSR1', 'context': 'unblocked',
+          'newUsage': 'SIGUSR1-ON-W', 'oldUsage': 'IN-SIGUSR1-W'}, f"properties {inc.get('properties')}")
+    rel = [x for x in inc['relatedLocations'] if 'registered' in x['message']['text']]
+    check(len(rel) == 1 and rel[0]['physicalLocation']['region']['startLine'] == l_in, f"related {rel}")
+    check(inc['stacks'][0]['message']['text'] == '{IN-SIGUSR1-W} state was registered at', "usage stack")
+    check(a1['properties']['check'] == 'held' and 'it does not hold the lock' in a1['message']['text'],
+          f"assert 1 {a1['properties']}")
+    check(a2['properties']['check'] == 'held_write', f"assert 2 {a2['properties']}")
+    rel = [x for x in a2['relatedLocations'] if x['message']['text'] == 'held: rw']
+    check(len(rel) == 1 and rel[0]['physicalLocation']['region']['startLine'] == l_rd, f"assert 2 related {rel}")
 for e in errors:
     print("  " + e)
 sys.exit(1 if errors else 0)

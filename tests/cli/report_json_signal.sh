@@ -49,12 +49,12 @@ order = [o for o in logs.get('signal_order', []) if o['kind'] != 'summary']
 check([o['kind'] for o in order] == ['signal_order'] * 2, f"order kinds {[o['kind'] for o in order]}")
 if len(order) == 2:
     a, c = (o['signal_dependency'] for o in order)
-    check(a['signal_name'] == 'SIGUSR1' and a['safe']['class'] == 'a' and a['unsafe']['class'] == 'b',
-          f"first order report {a['signal_name']} {a['safe']['class']} {a['unsafe']['class']}")
+    check(a['signal'] == 'SIGUSR1' and a['signal_number'] == 10 and a['safe']['class'] == 'a' and a['unsafe']['class'] == 'b',
+          f"first order report {a['signal']} {a['safe']['class']} {a['unsafe']['class']}")
     check(order[0]['held']['class'] == 'a' and order[0]['target']['class'] == 'b', "first held/target")
     check(a['safe']['usage_at'][0]['function'] == 'on_signal', f"safe usage stack {a['safe']['usage_at'][:1]}")
     check(a['unsafe']['usage_at'][0]['function'] == 'take', f"unsafe usage stack {a['unsafe']['usage_at'][:1]}")
-    check(c['signal_name'] == 'SIGUSR2' and classes(c['safe_to_held']) == ['c', 'm']
+    check(c['signal'] == 'SIGUSR2' and classes(c['safe_to_held']) == ['c', 'm']
           and classes(c['target_to_unsafe']) == ['d'], f"second order paths {c}")
     check(c['safe_to_held'][1]['frames'][0]['function'] == 'main', "the c -> m link has its stack")
     check(order[1]['chain'] == [], "chain stays for circular reports")

@@ -168,7 +168,9 @@ static void test_report_json(void **state)
 	assert_non_null(strstr(j, "\"file\":\""));
 	assert_non_null(strstr(j, "test_format_json.c\",\"line\":"));
 	assert_non_null(strstr(j, "\"inline\":false,\"module\":\""));
-	assert_non_null(strstr(j, "\"freed\":null,\"stack\":[{\"function\":\"cache_lock\""));
+	assert_non_null(strstr(j, "\"freed\":null,\"usage\":null,\"assertion\":null,"
+			       "\"signal_dependency\":null,"
+			       "\"stack\":[{\"function\":\"cache_lock\""));
 	/* Brackets and braces balance outside strings. */
 	int depth = 0;
 	bool in_str = false;
@@ -189,6 +191,51 @@ static void test_report_json(void **state)
 	}
 	assert_false(in_str);
 	assert_int_equal(depth, 0);
+	ud_buf_free(&b);
+}
+
+/* The detail of the inconsistent and assert kinds, field by field. */
+static void test_detail_json(void **state)
+{
+	(void)state;
+	ud_report_t r = { 0 };
+	r.kind = UD_REPORT_INCONSISTENT;
+	r.thread.tid = 7;
+	r.target.cls = cls("json_sig", 7003);
+	r.target.pc = json_site_insert();
+	r.target.mode = UD_MODE_READ_RECURSIVE;
+	r.target.references = 1;
+	uintptr_t at = cache_lock();
+	r.usage_stack = ud_stack_put(&at, 1);
+	r.detail = 34 | UD_USAGE_NEW_IN;	/* a real-time signal: no name */
+	ud_buf_t b = { 0 };
+	ud_report_format_json(&r, &b);
+	assert_non_null(strstr(b.data, "\"usage\":{\"signal\":\"SIG34\",\"signal_number\":34,"
+			       "\"context\":\"in_handler\",\"new_usage\":\"IN-SIG34-R\","
+			       "\"old_usage\":\"SIG34-ON-R\",\"registered_at\":[{\"function\":"
+			       "\"cache_lock\""));
+	assert_non_null(strstr(b.data, "\"assertion\":null"));
+	ud_buf_free(&b);
+
+	r = (ud_report_t){ 0 };
+	r.kind = UD_REPORT_ASSERT;
+	r.detail = UD_ASSERT_NOT_HELD;
+	r.target.cls = cls("json_held", 7004);
+	r.target.pc = json_site_insert();
+	r.held = r.target;
+	r.held.addr = 0x3000;
+	ud_report_format_json(&r, &b);
+	assert_non_null(strstr(b.data, "\"usage\":null,\"assertion\":{\"check\":\"not_held\","
+			       "\"call\":\"ulockdep_assert_not_held\",\"message\":"
+			       "\"failed ulockdep_assert_not_held(json_held): it holds the lock\","
+			       "\"held_lock\":{\"address\":\"0x3000\",\"class\":\"json_held\""));
+	ud_buf_free(&b);
+
+	r.detail = UD_ASSERT_UNPIN_NOT_PINNED;
+	ud_report_format_json(&r, &b);
+	assert_non_null(strstr(b.data, "\"assertion\":{\"check\":\"unpin_not_pinned\","
+			       "\"call\":\"ulockdep_unpin\",\"message\":"
+			       "\"unpins json_held, which it has not pinned\",\"held_lock\":null}"));
 	ud_buf_free(&b);
 }
 
@@ -249,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_wrappers),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_detail_json),
 		cmocka_unit_test(test_sarif_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

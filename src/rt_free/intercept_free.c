@@ -1,22 +1,39 @@
 /*
-** intercept_free.c: memory returned by the program ends the locks inside it.
+** intercept_free.c: libulockdep_free.so, memory returned by the program ends
+** the locks inside it (check_free=1).
 **
-** With check_free=1, free(), realloc() moving a block, and munmap() report a
-** lock the calling thread still holds in that memory ("held lock freed!") and
-** make the engine forget every other lock instance there, so a new lock at a
-** reused address is a new identity even when it is never initialised by a call.
+** free(), realloc() moving a block, and munmap() report a lock the calling
+** thread still holds in that memory ("held lock freed!") and make the engine
+** forget every other lock instance there, so a new lock at a reused address
+** is a new identity even when it is never initialised by a call.
 **
-** free is called by everything, before the runtime is ready and by our own
-** dependencies: a call passes straight through unless the runtime is ready,
-** the option is on and the thread is not already inside the runtime.
+** This library is separate from libulockdep.so so that a program checked
+** without the option pays nothing on free(): `ulockdep run` preloads it only
+** with check_free=1. It depends on libulockdep.so, which decides whether a
+** call is checked (runtime ready, option on, thread not inside the runtime)
+** and does the work (src/rt/free_range.c). free is called by everything,
+** before the runtime is ready and by the runtime's own dependencies.
 */
-#include "rt.h"
-
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <malloc.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#define UD_EXPORT __attribute__((visibility("default")))
+#define UD_CALLER_PC() ((uintptr_t)__builtin_return_address(0))
+#define ud_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* libulockdep.so (free_range.c). */
+bool __ulockdep_free_checking(void);
+void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
+
+/* Its check that this library is loaded. */
+UD_EXPORT const char __ulockdep_free_lib = 1;
 
 static struct {
 	void (*_Atomic free)(void *);
@@ -64,34 +81,17 @@ static inline void real_free(void *p)
 	/* else: freed during our own lookup; a leaked block is harmless */
 }
 
-/* Should this call end the locks in the memory? Cheap when the option is off. */
-static inline bool checking(void)
+UD_EXPORT void free(void *p)
 {
-	return atomic_load_explicit(&ud_rt_state, memory_order_acquire) == UD_RT_READY &&
-	       ud_rt_opts.check_free && !ud_tls.in_runtime && !ud_tls.dead;
-}
-
-static void end_range(const void *p, size_t n, uintptr_t pc)
-{
-	ud_rt_thread_t *ts;
-	ud_thread_t *t = ud_rt_enter(&ts);
-	if (!t)
-		return;
-	ud_instance_destroy_range(t, (uintptr_t)p, (uintptr_t)p + n, pc);
-	ud_rt_leave(ts);
-}
-
-UD_INTERCEPTOR(void, free, void *p)
-{
-	if (p && ud_unlikely(checking()))
-		end_range(p, malloc_usable_size(p), UD_CALLER_PC());
+	if (p && ud_unlikely(__ulockdep_free_checking()))
+		__ulockdep_free_range(p, malloc_usable_size(p), UD_CALLER_PC());
 	real_free(p);
 }
 
-UD_INTERCEPTOR(void *, realloc, void *p, size_t n)
+UD_EXPORT void *realloc(void *p, size_t n)
 {
 	size_t old = 0;
-	bool check = p && ud_unlikely(checking());
+	bool check = p && ud_unlikely(__ulockdep_free_checking());
 	if (check)
 		old = malloc_usable_size(p);
 	void *(*f)(void *, size_t) = atomic_load_explicit(&real_mem.realloc,
@@ -103,14 +103,14 @@ UD_INTERCEPTOR(void *, realloc, void *p, size_t n)
 	/* The old block is gone when it moved, or when n == 0 freed it. It is
 	** ended after the fact: its locks cannot be used by now anyway. */
 	if (check && (q ? q != p : n == 0))
-		end_range(p, old, UD_CALLER_PC());
+		__ulockdep_free_range(p, old, UD_CALLER_PC());
 	return q;
 }
 
-UD_INTERCEPTOR(int, munmap, void *p, size_t n)
+UD_EXPORT int munmap(void *p, size_t n)
 {
-	if (ud_unlikely(checking()) && n)
-		end_range(p, n, UD_CALLER_PC());
+	if (ud_unlikely(__ulockdep_free_checking()) && n)
+		__ulockdep_free_range(p, n, UD_CALLER_PC());
 	int (*f)(void *, size_t) = mem_resolve()
 		? atomic_load_explicit(&real_mem.munmap, memory_order_relaxed) : NULL;
 	if (f)
