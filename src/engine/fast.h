@@ -92,12 +92,10 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 	return true;
 }
 
-/*
-** ud_release() of the lock on top, or of the one under it, taken once (not
-** pinned, not recursively held); false: anything else.
-*/
+/* ud_release() of the lock on top, taken once (not pinned, not recursively
+** held); false: anything else. Makes no call. */
 static inline __attribute__((always_inline)) bool
-ud_release_fast(ud_thread_t *t, const void *addr)
+ud_release_top_fast(ud_thread_t *t, const void *addr)
 {
 	unsigned d = t->depth;
 	if (UD_likely(d != 0)) {
@@ -107,9 +105,19 @@ ud_release_fast(ud_thread_t *t, const void *addr)
 			t->depth = d - 1;
 			return true;
 		}
-		if (d >= 2 && h[-1].addr == (uintptr_t)addr && h[-1].refs == 1)
-			return ud_held_remove_under_top(t);
 	}
+	return false;
+}
+
+/* ud_release_top_fast(), or the same for the lock just under the top. */
+static inline __attribute__((always_inline)) bool
+ud_release_fast(ud_thread_t *t, const void *addr)
+{
+	if (UD_likely(ud_release_top_fast(t, addr)))
+		return true;
+	unsigned d = t->depth;
+	if (d >= 2 && t->held[d - 2].addr == (uintptr_t)addr && t->held[d - 2].refs == 1)
+		return ud_held_remove_under_top(t);
 	return false;
 }
 

@@ -152,6 +152,26 @@ ud_fast_mutex_instance(const pthread_mutex_t *m, int kind)
 	return ud_instance_from_hint(m, ud_mutex_hint(m));
 }
 
+/*
+** Before a blocking lock of a normal or adaptive mutex, whose real lock cannot
+** fail (glibc's only returns 0 for those): the common case of
+** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
+** to do after the real call and makes it as a tail call. False: nothing was
+** done, and the interceptor takes the general shape.
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	int kind = ud_mutex_raw_kind(m);
+	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX)) {
+		ud_instance_t *inst = ud_fast_mutex_instance(m, kind);
+		return inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, false, pc);
+	}
+	return false;
+}
+
 /* Before a blocking or timed mutex lock: ud_hook_lock() for a mutex. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
@@ -223,22 +243,25 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
 }
 
-/* Before any real unlock: ud_hook_unlock(), popping the lock on top here. */
-static inline __attribute__((always_inline)) void
-ud_hook_release(const void *lock, uintptr_t pc)
+/*
+** Before any real unlock: the common case of ud_hook_unlock(), the lock on
+** top taken once. False: nothing was done, and ud_hook_unlock() must run
+** (it has a fast case of its own for the lock just under the top).
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_release_fast(const void *lock)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
 		ts->in_runtime = 1;
 		atomic_signal_fence(memory_order_seq_cst);
-		bool done = ud_release_fast(t, lock);
+		bool done = ud_release_top_fast(t, lock);
 		atomic_signal_fence(memory_order_seq_cst);
 		ts->in_runtime = 0;
-		if (ud_likely(done))
-			return;
+		return done;
 	}
-	ud_hook_unlock(lock, pc);
+	return false;
 }
 
 #endif

@@ -22,12 +22,19 @@ UD_INTERCEPTOR(void, mtx_destroy, mtx_t *m)
 	REAL(mtx_destroy)(m);
 }
 
-UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
+static __attribute__((noinline)) int mtx_lock_hooked(mtx_t *m, uintptr_t pc)
 {
-	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, 0, UD_CALLER_PC());
+	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, 0, pc);
 	int rc = REAL(mtx_lock)(m);
 	ud_hook_lock_done(inst, rc == thrd_success);
 	return rc;
+}
+
+UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
+{
+	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC()))
+		return REAL(mtx_lock)(m);
+	return mtx_lock_hooked(m, UD_CALLER_PC());
 }
 
 UD_INTERCEPTOR(int, mtx_timedlock, mtx_t *restrict m,
@@ -48,8 +55,15 @@ UD_INTERCEPTOR(int, mtx_trylock, mtx_t *m)
 	return rc;
 }
 
+static __attribute__((noinline)) int mtx_unlock_hooked(mtx_t *m, uintptr_t pc)
+{
+	ud_hook_unlock(m, pc);
+	return REAL(mtx_unlock)(m);
+}
+
 UD_INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 {
-	ud_hook_release(m, UD_CALLER_PC());
-	return REAL(mtx_unlock)(m);
+	if (ud_hook_release_fast(m))
+		return REAL(mtx_unlock)(m);
+	return mtx_unlock_hooked(m, UD_CALLER_PC());
 }

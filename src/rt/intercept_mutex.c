@@ -1,7 +1,8 @@
 /*
 ** intercept_mutex.c: pthread_mutex_* interceptors. No logic here: each one
-** runs the hooks around REAL() in the shape described in rt.h (the inline
-** ones of hooks_fast.h on the lock and unlock paths).
+** runs the hooks around REAL() in the shapes described in rt.h (lock and
+** unlock: the inline hook of hooks_fast.h, else the general shape out of
+** line).
 */
 #include "hooks_fast.h"
 
@@ -30,12 +31,19 @@ UD_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
-UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
+static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc)
 {
-	ud_instance_t *inst = ud_hook_mutex_lock(m, 0, UD_CALLER_PC());
+	ud_instance_t *inst = ud_hook_mutex_lock(m, 0, pc);
 	int rc = REAL(pthread_mutex_lock)(m);
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
+{
+	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC()))
+		return REAL(pthread_mutex_lock)(m);
+	return mutex_lock_hooked(m, UD_CALLER_PC());
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
@@ -64,8 +72,15 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 	return rc;
 }
 
+static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_hook_unlock(m, pc);
+	return REAL(pthread_mutex_unlock)(m);
+}
+
 UD_INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
-	ud_hook_release(m, UD_CALLER_PC());
-	return REAL(pthread_mutex_unlock)(m);
+	if (ud_hook_release_fast(m))
+		return REAL(pthread_mutex_unlock)(m);
+	return mutex_unlock_hooked(m, UD_CALLER_PC());
 }

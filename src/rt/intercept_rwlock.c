@@ -93,8 +93,15 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 	return rc;
 }
 
+static __attribute__((noinline)) int rwlock_unlock_hooked(pthread_rwlock_t *l, uintptr_t pc)
+{
+	ud_hook_unlock(l, pc);
+	return REAL(pthread_rwlock_unlock)(l);
+}
+
 UD_INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *l)
 {
-	ud_hook_release(l, UD_CALLER_PC());
-	return REAL(pthread_rwlock_unlock)(l);
+	if (ud_hook_release_fast(l))
+		return REAL(pthread_rwlock_unlock)(l);
+	return rwlock_unlock_hooked(l, UD_CALLER_PC());
 }
