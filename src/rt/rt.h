@@ -4,7 +4,11 @@
 ** The exported interceptors (intercept_*.c) hold no logic. Each one has the
 ** same short shape: take the caller's pc (in a ud_call_t, or by value for the
 ** lock hooks), call a hook before and/or after the real function, return the
-** real result. The hooks (hooks.c, inline halves in hooks_fast.h)
+** real result. Where the common case needs nothing after the real call
+** (a plain mutex lock, every unlock), an inline hook that says it finished
+** lets the interceptor tail-call the real function, and the general shape
+** is a static function of the same file. The hooks (hooks.c, inline halves
+** in hooks_fast.h)
 ** decide whether the call is tracked at all (runtime ready, thread not already
 ** inside the runtime) and translate it into engine calls. The real functions
 ** come from real.c as REAL(name).
