@@ -16,7 +16,6 @@
 
 #include "../base/alloc.h"
 
-chain_table_t *_Atomic ud_chain_current;
 
 static chain_table_t *table_new(size_t size)
 {
@@ -41,7 +40,7 @@ static void put(chain_table_t *t, uint64_t key)
 
 void ud_chain_insert(uint64_t key)
 {
-	chain_table_t *t = atomic_load_explicit(&ud_chain_current, memory_order_relaxed);
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
 	if (!t || (t->count + 1) * 2 > t->mask + 1) {
 		chain_table_t *n = table_new(t ? (t->mask + 1) * 2 : 4096);
 		if (t)
@@ -50,7 +49,7 @@ void ud_chain_insert(uint64_t key)
 				if (k)
 					put(n, k);
 			}
-		atomic_store_explicit(&ud_chain_current, n, memory_order_release);
+		atomic_store_explicit(&ud_hot.chain, n, memory_order_release);
 		t = n;
 	}
 	put(t, key);
@@ -58,6 +57,6 @@ void ud_chain_insert(uint64_t key)
 
 size_t ud_chain_count(void)
 {
-	chain_table_t *t = atomic_load_explicit(&ud_chain_current, memory_order_acquire);
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
 	return t ? t->count : 0;
 }

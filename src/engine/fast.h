@@ -19,9 +19,9 @@ ud_instance_from_hint(const void *addr, uint64_t hint)
 {
 	uint32_t idx = (uint32_t)hint;
 	/* The range check comes first: nothing is read through a bad hint. */
-	if (UD_unlikely(idx >= atomic_load_explicit(&ud_inst_count, memory_order_acquire)))
+	if (UD_unlikely(idx >= atomic_load_explicit(&ud_hot.inst_limit, memory_order_acquire)))
 		return NULL;
-	ud_instance_t *in = &ud_inst_base[idx];
+	ud_instance_t *in = &ud_hot.inst_base[idx];
 	if (UD_unlikely(atomic_load_explicit(&in->addr, memory_order_relaxed) !=
 				(uintptr_t)addr ||
 			atomic_load_explicit(&in->gen, memory_order_relaxed) != (uint32_t)(hint >> 32)))

@@ -92,7 +92,8 @@ static ud_instance_t *free_list;
 
 /*
 ** The record range. Index 0 is never handed out: an empty hint names it, and
-** its address stays 0, which no lock has. Reserved without backing (PROT_NONE
+** its address stays 0, which no lock has; so do the records of a step that
+** are not handed out yet. Reserved without backing (PROT_NONE
 ** costs no commit charge) and made writable 2 MiB at a time. Past the first
 ** step it asks for transparent huge pages: a program with many locks reads
 ** records at random, and a TLB miss per record would cost as much as the
@@ -101,9 +102,8 @@ static ud_instance_t *free_list;
 #define REGION_MAX ((size_t)1 << 35)	/* 2^30 records */
 #define REGION_MIN ((size_t)1 << 30)
 #define REGION_STEP ((size_t)1 << 21)
-ud_instance_t *ud_inst_base;
-_Atomic uint32_t ud_inst_count;		/* indexes below it are committed */
 static size_t region_size, region_committed;	/* free_lock */
+static uint32_t region_used;			/* records handed out; free_lock */
 static bool region_tried;
 
 _Static_assert(sizeof(ud_instance_t) == 32, "records are 32 bytes");
@@ -117,12 +117,12 @@ static void region_reserve(void)
 		if (p == MAP_FAILED)
 			continue;
 		uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
-		ud_inst_base = (ud_instance_t *)a;
+		ud_hot.inst_base = (ud_instance_t *)a;
 		region_size = sz;
+		region_used = 1;
 #ifdef MADV_HUGEPAGE
 		madvise((char *)a + REGION_STEP, sz - REGION_STEP, MADV_HUGEPAGE);
 #endif
-		atomic_store_explicit(&ud_inst_count, 1, memory_order_release);
 		return;
 	}
 }
@@ -134,26 +134,31 @@ static ud_instance_t *region_take(void)
 		region_tried = true;
 		region_reserve();
 	}
-	if (!ud_inst_base)
+	ud_instance_t *base = ud_hot.inst_base;
+	if (!base)
 		return NULL;
-	uint32_t n = atomic_load_explicit(&ud_inst_count, memory_order_relaxed);
+	uint32_t n = region_used;
 	size_t end = ((size_t)n + 1) * sizeof(ud_instance_t);
 	if (end > region_committed) {
 		if (region_committed + REGION_STEP > region_size ||
-		    mprotect((char *)ud_inst_base + region_committed, REGION_STEP,
+		    mprotect((char *)base + region_committed, REGION_STEP,
 			     PROT_READ | PROT_WRITE) != 0)
 			return NULL;
 		region_committed += REGION_STEP;
+		/* Published after the memory is readable: a hint below the
+		** limit may be read through, and records not handed out yet
+		** are zero (address 0: no lock's). Written once per step. */
+		atomic_store_explicit(&ud_hot.inst_limit,
+				      (uint32_t)(region_committed / sizeof(ud_instance_t)),
+				      memory_order_release);
 	}
-	/* Published after the memory is writable: a reader that sees the
-	** index below the count may read the record. */
-	atomic_store_explicit(&ud_inst_count, n + 1, memory_order_release);
-	return &ud_inst_base[n];
+	region_used = n + 1;
+	return &base[n];
 }
 
 uint64_t ud_instance_hint(const ud_instance_t *inst)
 {
-	uintptr_t base = (uintptr_t)ud_inst_base, p = (uintptr_t)inst;
+	uintptr_t base = (uintptr_t)ud_hot.inst_base, p = (uintptr_t)inst;
 	if (!base || p < base || p >= base + region_size)
 		return 0;
 	uint32_t idx = (uint32_t)((p - base) / sizeof *inst);

@@ -176,9 +176,7 @@ void ud_class_fork_child(void);
 size_t ud_class_count_locked(void);
 
 /* instance.c */
-/* The record range (hints name records by index) and the per-thread cache. */
-extern ud_instance_t *ud_inst_base;
-extern _Atomic uint32_t ud_inst_count;	/* records below it may be read */
+/* The per-thread cache (the record range is in ud_hot, below). */
 
 #define UD_INST_CACHE_SIZE 256
 typedef struct ud_cache_entry {
@@ -254,13 +252,25 @@ typedef struct chain_table {
 	size_t count;
 	_Atomic uint64_t keys[];
 } chain_table_t;
-extern chain_table_t *_Atomic ud_chain_current;
+
+/*
+** What every acquisition reads and only growth writes: the instance record
+** range (instance.c) and the chain cache's table (chain.c), alone on one cache
+** line, so that slow-path writes to their neighbours never take the line
+** from other threads' caches.
+*/
+typedef struct ud_hot {
+	ud_instance_t *inst_base;	/* the record range, NULL if none */
+	_Atomic uint32_t inst_limit;	/* records below this index are mapped */
+	chain_table_t *_Atomic chain;	/* the chain cache */
+} __attribute__((aligned(64))) ud_hot_t;
+extern ud_hot_t ud_hot;
 
 /* Was the chain with this key validated? Lock-free; inline, as every
 ** acquisition asks. */
 static inline bool ud_chain_lookup(uint64_t key)
 {
-	chain_table_t *t = atomic_load_explicit(&ud_chain_current, memory_order_acquire);
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
 	if (UD_unlikely(!t))
 		return false;
 	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {

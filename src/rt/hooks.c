@@ -41,7 +41,7 @@ static __attribute__((noinline)) bool enter_slow(ud_call_t *c)
 static inline bool enter(ud_call_t *c)
 {
 	ud_rt_thread_t *ts = &ud_tls;
-	if (ud_likely(atomic_load_explicit(&ud_rt_state, memory_order_relaxed) == UD_RT_READY &&
+	if (ud_likely(atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) == UD_RT_READY &&
 		      !ts->in_runtime && !ts->dead && ts->t)) {
 		ts->in_runtime = 1;
 		c->ts = ts;

@@ -119,7 +119,7 @@ void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t
 static inline __attribute__((always_inline)) ud_thread_t *
 ud_fast_thread(ud_rt_thread_t *ts)
 {
-	if (ud_likely(atomic_load_explicit(&ud_rt_state, memory_order_relaxed) == UD_RT_READY &&
+	if (ud_likely(atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) == UD_RT_READY &&
 		      !ts->in_runtime))
 		return ts->t;
 	return NULL;

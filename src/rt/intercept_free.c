@@ -67,7 +67,7 @@ static inline void real_free(void *p)
 /* Should this call end the locks in the memory? Cheap when the option is off. */
 static inline bool checking(void)
 {
-	return atomic_load_explicit(&ud_rt_state, memory_order_acquire) == UD_RT_READY &&
+	return atomic_load_explicit(&ud_rt_hot.state, memory_order_acquire) == UD_RT_READY &&
 	       ud_rt_opts.check_free && !ud_tls.in_runtime && !ud_tls.dead;
 }
 

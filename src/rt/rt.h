@@ -132,7 +132,12 @@ enum {
 	UD_RT_OFF,		/* finished (at exit) or disabled: pass through */
 };
 
-extern _Atomic int ud_rt_state;
+/* The runtime's state, read by every interceptor, written at start and exit:
+** alone on its cache line. */
+typedef struct ud_rt_hot {
+	_Atomic int state;
+} __attribute__((aligned(64))) ud_rt_hot_t;
+extern ud_rt_hot_t ud_rt_hot;
 extern ud_options_t ud_rt_opts;
 
 /* Initialise now if nobody has; returns true when the runtime is ready. */
@@ -140,7 +145,7 @@ bool ud_rt_init_slow(void);
 
 static inline bool ud_rt_ready(void)
 {
-	int s = atomic_load_explicit(&ud_rt_state, memory_order_acquire);
+	int s = atomic_load_explicit(&ud_rt_hot.state, memory_order_acquire);
 	if (ud_likely(s == UD_RT_READY))
 		return true;
 	return s == UD_RT_UNINIT && ud_rt_init_slow();
