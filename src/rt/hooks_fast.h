@@ -264,4 +264,22 @@ ud_hook_release_fast(const void *lock)
 	return false;
 }
 
+/* ud_hook_unlock(), trying the lock just under the top first (out of line
+** in the interceptors' general shape: it makes a call). */
+static inline void ud_hook_release(const void *lock, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ts->in_runtime = 1;
+		atomic_signal_fence(memory_order_seq_cst);
+		bool done = ud_release_fast(t, lock);
+		atomic_signal_fence(memory_order_seq_cst);
+		ts->in_runtime = 0;
+		if (done)
+			return;
+	}
+	ud_hook_unlock(lock, pc);
+}
+
 #endif

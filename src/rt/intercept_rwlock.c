@@ -96,7 +96,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 static __attribute__((noinline)) int rwlock_unlock_hooked(pthread_rwlock_t *l,
 							  uintptr_t pc)
 {
-	ud_hook_unlock(l, pc);
+	ud_hook_release(l, pc);
 	return REAL(pthread_rwlock_unlock)(l);
 }
 
