@@ -16,33 +16,12 @@
 
 #include "../base/alloc.h"
 
-typedef struct chain_table {
-	size_t mask;
-	size_t count;
-	_Atomic uint64_t keys[];
-} chain_table_t;
-
-static chain_table_t *_Atomic current;
 
 static chain_table_t *table_new(size_t size)
 {
 	chain_table_t *t = ud_alloc(sizeof *t + size * sizeof(uint64_t));
 	t->mask = size - 1;
 	return t;
-}
-
-bool ud_chain_lookup(uint64_t key)
-{
-	chain_table_t *t = atomic_load_explicit(&current, memory_order_acquire);
-	if (UD_unlikely(!t))
-		return false;
-	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {
-		uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
-		if (k == key)
-			return true;
-		if (k == 0)
-			return false;
-	}
 }
 
 static void put(chain_table_t *t, uint64_t key)
@@ -61,7 +40,7 @@ static void put(chain_table_t *t, uint64_t key)
 
 void ud_chain_insert(uint64_t key)
 {
-	chain_table_t *t = atomic_load_explicit(&current, memory_order_relaxed);
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
 	if (!t || (t->count + 1) * 2 > t->mask + 1) {
 		chain_table_t *n = table_new(t ? (t->mask + 1) * 2 : 4096);
 		if (t)
@@ -70,7 +49,7 @@ void ud_chain_insert(uint64_t key)
 				if (k)
 					put(n, k);
 			}
-		atomic_store_explicit(&current, n, memory_order_release);
+		atomic_store_explicit(&ud_hot.chain, n, memory_order_release);
 		t = n;
 	}
 	put(t, key);
@@ -78,6 +57,6 @@ void ud_chain_insert(uint64_t key)
 
 size_t ud_chain_count(void)
 {
-	chain_table_t *t = atomic_load_explicit(&current, memory_order_acquire);
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
 	return t ? t->count : 0;
 }

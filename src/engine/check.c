@@ -31,7 +31,7 @@
 ** Reports are built as data under the lock and submitted after it is dropped,
 ** because formatting symbolizes, which allocates and may lock.
 */
-#include "internal.h"
+#include "fast.h"
 
 #include <string.h>
 
@@ -503,14 +503,7 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 
 bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
-	/* The common case: the lock on top, taken once. */
-	if (UD_likely(t->depth)) {
-		ud_held_t *h = &t->held[t->depth - 1];
-		if (UD_likely(h->addr == (uintptr_t)addr && h->refs == 1)) {
-			t->chain_key = h->prev_key;
-			t->depth--;
-			return true;
-		}
-	}
+	if (UD_likely(ud_release_fast(t, addr)))
+		return true;
 	return release_slow(t, addr, pc);
 }

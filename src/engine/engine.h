@@ -113,6 +113,16 @@ void ud_thread_forked(ud_thread_t *t, int new_tid);
 
 /* The live instance at addr, or NULL. Lock-free; safe to call on the fast path. */
 ud_instance_t *ud_instance_lookup(const void *addr);
+/*
+** A hint: one 64-bit word that the caller keeps with a lock and in which it
+** stores ud_instance_hint() of the lock's instance; ud_instance_from_hint()
+** (engine/fast.h) then finds the instance without a table. The engine trusts
+** nothing in the word: it names a record by index and generation, and is
+** used only when that index lies in the engine's own record range and the
+** record has this lock's address and that generation now. 0 means no hint;
+** so does the return value 0 (a record outside the range).
+*/
+uint64_t ud_instance_hint(const ud_instance_t *inst);
 /* Start a new identity at addr (replacing any old one quietly). */
 ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 				  const ud_class_key_t *key);

@@ -13,15 +13,21 @@
 ** direct-mapped cache (address -> record, generation) safe without locks: a
 ** cached entry is used only if the record still has the same address and
 ** generation.
+**
+** Records live in one reserved range of address space, committed as it
+** fills, so that a record has a 32-bit index and a hint (engine.h) can be
+** checked against the range before anything is read through it. Should the
+** range be full or unavailable, records come from ud_alloc() and are never
+** hinted: lookups then go through the cache and the tables.
 */
 #include "internal.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../base/alloc.h"
 
 #define NSHARDS 64
-#define CACHE_SIZE 256
 
 /*
 ** A shard's table: open addressing with linear probing, at most half full.
@@ -83,22 +89,92 @@ static inline void granule_count(uintptr_t a, int d)
 }
 static ud_lock_t free_lock = UD_LOCK_INIT;
 static ud_instance_t *free_list;
+
+/*
+** The record range. Index 0 is never handed out: an empty hint names it, and
+** its address stays 0, which no lock has; so do the records of a step that
+** are not handed out yet. Reserved without backing (PROT_NONE
+** costs no commit charge) and made writable 2 MiB at a time. Past the first
+** step it asks for transparent huge pages: a program with many locks reads
+** records at random, and a TLB miss per record would cost as much as the
+** record itself.
+*/
+#define REGION_MAX ((size_t)1 << 35)	/* 2^30 records */
+#define REGION_MIN ((size_t)1 << 30)
+#define REGION_STEP ((size_t)1 << 21)
+static size_t region_size, region_committed;	/* free_lock */
+static uint32_t region_used;			/* records handed out; free_lock */
+static bool region_tried;
+
+_Static_assert(sizeof(ud_instance_t) == 32, "records are 32 bytes");
+
+static void region_reserve(void)
+{
+	for (size_t sz = REGION_MAX; sz >= REGION_MIN; sz >>= 1) {
+		/* One step more, to start on a step boundary (a huge page). */
+		char *p = mmap(NULL, sz + REGION_STEP, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
+		ud_hot.inst_base = (ud_instance_t *)a;
+		region_size = sz;
+		region_used = 1;
+#ifdef MADV_HUGEPAGE
+		madvise((char *)a + REGION_STEP, sz - REGION_STEP, MADV_HUGEPAGE);
+#endif
+		return;
+	}
+}
+
+/* free_lock held: a record of the range, or NULL when there is none. */
+static ud_instance_t *region_take(void)
+{
+	if (!region_tried) {
+		region_tried = true;
+		region_reserve();
+	}
+	ud_instance_t *base = ud_hot.inst_base;
+	if (!base)
+		return NULL;
+	uint32_t n = region_used;
+	size_t end = ((size_t)n + 1) * sizeof(ud_instance_t);
+	if (end > region_committed) {
+		if (region_committed + REGION_STEP > region_size ||
+		    mprotect((char *)base + region_committed, REGION_STEP,
+			     PROT_READ | PROT_WRITE) != 0)
+			return NULL;
+		region_committed += REGION_STEP;
+		/* Published after the memory is readable: a hint below the
+		** limit may be read through, and records not handed out yet
+		** are zero (address 0: no lock's). Written once per step. */
+		atomic_store_explicit(&ud_hot.inst_limit,
+				      (uint32_t)(region_committed / sizeof(ud_instance_t)),
+				      memory_order_release);
+	}
+	region_used = n + 1;
+	return &base[n];
+}
+
+uint64_t ud_instance_hint(const ud_instance_t *inst)
+{
+	uintptr_t base = (uintptr_t)ud_hot.inst_base, p = (uintptr_t)inst;
+	if (!base || p < base || p >= base + region_size)
+		return 0;
+	uint32_t idx = (uint32_t)((p - base) / sizeof *inst);
+	uint32_t gen = atomic_load_explicit(&((ud_instance_t *)inst)->gen,
+					    memory_order_relaxed);
+	return (uint64_t)gen << 32 | idx;
+}
 static ud_node_t *free_nodes;	/* graph lock */
 
-typedef struct cache_entry {
-	uintptr_t addr;
-	ud_instance_t *inst;
-	uint32_t gen;
-} cache_entry_t;
-
 /* initial-exec: a plain TLS access, not a __tls_get_addr call per lookup. */
-static _Thread_local cache_entry_t cache[CACHE_SIZE]
+_Thread_local ud_cache_entry_t ud_inst_cache[UD_INST_CACHE_SIZE]
 	__attribute__((tls_model("initial-exec")));
 
 static inline size_t addr_hash(uintptr_t a)
 {
-	uint64_t x = (uint64_t)a * 0x9e3779b97f4a7c15ull;
-	return (size_t)(x >> 32);
+	return ud_addr_hash(a);
 }
 
 static inline shard_t *shard_of(uintptr_t a)
@@ -106,10 +182,6 @@ static inline shard_t *shard_of(uintptr_t a)
 	return &shards[addr_hash(a) & (NSHARDS - 1)];
 }
 
-static inline cache_entry_t *cache_slot(uintptr_t a)
-{
-	return &cache[(addr_hash(a) >> 8) & (CACHE_SIZE - 1)];
-}
 
 static inline uintptr_t inst_addr(const ud_instance_t *in)
 {
@@ -202,7 +274,7 @@ static ud_instance_t *shard_unlink(shard_t *s, uintptr_t a)
 }
 
 static __attribute__((noinline)) ud_instance_t *lookup_slow(uintptr_t a,
-							     cache_entry_t *ce)
+							     ud_cache_entry_t *ce)
 {
 	shard_t *s = shard_of(a);
 	ud_instance_t *in = table_find(atomic_load_explicit(&s->table, memory_order_acquire), a);
@@ -223,14 +295,10 @@ static __attribute__((noinline)) ud_instance_t *lookup_slow(uintptr_t a,
 
 ud_instance_t *ud_instance_lookup(const void *addr)
 {
-	uintptr_t a = (uintptr_t)addr;
-	cache_entry_t *ce = cache_slot(a);
-	ud_instance_t *in = ce->inst;
-	if (UD_likely(ce->addr == a && in &&
-		      atomic_load_explicit(&in->addr, memory_order_relaxed) == a &&
-		      atomic_load_explicit(&in->gen, memory_order_relaxed) == ce->gen))
+	ud_instance_t *in = ud_instance_cached(addr);
+	if (UD_likely(in != NULL))
 		return in;
-	return lookup_slow(a, ce);
+	return lookup_slow((uintptr_t)addr, ud_inst_cache_slot((uintptr_t)addr));
 }
 
 /* Graph lock held: end the instance-order node of a dying instance. */
@@ -292,6 +360,8 @@ ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 	ud_instance_t *in = free_list;
 	if (in)
 		free_list = in->next_free;
+	else
+		in = region_take();
 	ud_lock_release(&free_lock);
 	if (!in)
 		in = ud_alloc(sizeof *in);

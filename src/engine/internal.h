@@ -87,6 +87,7 @@ struct ud_class {
 	uint8_t flags;		/* UD_CLASS_* (annotations) */
 	struct ud_class *hnext;	/* class hash chain */
 	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
+	uint64_t chain_salt;	/* the class's part of a chain key step */
 	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
 	** taken with s unblocked; first stacks of each, allocated on first use. */
 	_Atomic uint64_t sig_in_used, sig_on_used;
@@ -139,15 +140,27 @@ struct ud_thread {
 
 #define UD_CHAIN_KEY_INITIAL 0x6a09e667f3bcc909ull
 
+/* A class's salt: its id spread over the word. */
+static inline uint64_t ud_chain_salt(unsigned id)
+{
+	return ((uint64_t)id << 3) * 0x9e3779b97f4a7c15ull;
+}
+
+/*
+** One step of the chain key: a bijection of the key and the (class, mode,
+** trylock) salt, so that two different next entries give two different
+** keys, and order matters. The top bit is always set: 0 marks an empty
+** slot of the chain cache. With mode and trylock constant (the fast path),
+** a step is two loads, two xors, a multiply and a shift.
+*/
 static inline uint64_t ud_chain_mix(uint64_t key, const ud_class_t *c,
 				    ud_mode_t mode, bool trylock)
 {
-	uint64_t x = key ^ (((uint64_t)c->id << 3 | (uint64_t)mode << 1 | trylock) *
-			    0x9e3779b97f4a7c15ull);
-	x ^= x >> 31;
+	uint64_t x = key ^ c->chain_salt ^
+		     (((uint64_t)mode << 1 | trylock) * 0x9e3779b97f4a7c15ull);
 	x *= 0xbf58476d1ce4e5b9ull;
 	x ^= x >> 29;
-	return x ? x : 1;
+	return x | 1ull << 63;
 }
 
 /* engine.c */
@@ -163,6 +176,41 @@ void ud_class_fork_child(void);
 size_t ud_class_count_locked(void);
 
 /* instance.c */
+/* The per-thread cache (the record range is in ud_hot, below). */
+
+#define UD_INST_CACHE_SIZE 256
+typedef struct ud_cache_entry {
+	uintptr_t addr;
+	ud_instance_t *inst;
+	uint32_t gen;
+} ud_cache_entry_t;
+extern _Thread_local ud_cache_entry_t ud_inst_cache[UD_INST_CACHE_SIZE]
+	__attribute__((tls_model("initial-exec")));
+
+static inline size_t ud_addr_hash(uintptr_t a)
+{
+	uint64_t x = (uint64_t)a * 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32);
+}
+
+static inline ud_cache_entry_t *ud_inst_cache_slot(uintptr_t a)
+{
+	return &ud_inst_cache[(ud_addr_hash(a) >> 8) & (UD_INST_CACHE_SIZE - 1)];
+}
+
+/* The instance at addr if this thread's cache has it, else NULL. */
+static inline ud_instance_t *ud_instance_cached(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	ud_cache_entry_t *ce = ud_inst_cache_slot(a);
+	ud_instance_t *in = ce->inst;
+	if (UD_likely(ce->addr == a && in &&
+		      atomic_load_explicit(&in->addr, memory_order_relaxed) == a &&
+		      atomic_load_explicit(&in->gen, memory_order_relaxed) == ce->gen))
+		return in;
+	return NULL;
+}
+
 ud_node_t *ud_instance_node(ud_instance_t *inst);	/* graph lock held */
 void ud_instance_fork_prepare(void);
 void ud_instance_fork_parent(void);
@@ -208,7 +256,40 @@ ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
 			 uint64_t *seen, ud_path_t *path);
 
 /* chain.c */
-bool ud_chain_lookup(uint64_t key);
+typedef struct chain_table {
+	size_t mask;
+	size_t count;
+	_Atomic uint64_t keys[];
+} chain_table_t;
+
+/*
+** What every acquisition reads and only growth writes: the instance record
+** range (instance.c) and the chain cache's table (chain.c), alone on one cache
+** line, so that slow-path writes to their neighbours never take the line
+** from other threads' caches.
+*/
+typedef struct ud_hot {
+	ud_instance_t *inst_base;	/* the record range, NULL if none */
+	_Atomic uint32_t inst_limit;	/* records below this index are mapped */
+	chain_table_t *_Atomic chain;	/* the chain cache */
+} __attribute__((aligned(64))) ud_hot_t;
+extern ud_hot_t ud_hot;
+
+/* Was the chain with this key validated? Lock-free; inline, as every
+** acquisition asks. */
+static inline bool ud_chain_lookup(uint64_t key)
+{
+	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
+	if (UD_unlikely(!t))
+		return false;
+	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
+		if (k == key)
+			return true;
+		if (k == 0)
+			return false;
+	}
+}
 void ud_chain_insert(uint64_t key);	/* graph lock held */
 size_t ud_chain_count(void);
 
@@ -243,6 +324,12 @@ ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 }
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
 void ud_held_remove(ud_thread_t *t, ud_held_t *h);
+/*
+** ud_held_remove() of the entry just under the top (hand-over-hand locking:
+** take the next lock, then release the one before) when the top entry's new
+** chain needs no validation; false, having changed nothing, otherwise.
+*/
+__attribute__((noinline)) bool ud_held_remove_under_top(ud_thread_t *t);
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);

@@ -8,7 +8,7 @@
 ** turns the annotation into engine calls. The call site is the return
 ** address: the header's functions are always inlined into the program.
 */
-#include "rt.h"
+#include "hooks_fast.h"
 
 #include "../../include/ulockdep.h"
 #include "../base/lock.h"
@@ -103,7 +103,7 @@ static ud_mode_t mode_of(ud_lock_kind_t kind, int mode)
 static void api_set_class(const void *lock, const void *key, const char *name,
 			  unsigned subclass)
 {
-	ud_call_t c = { PC(), NULL, NULL };
+	ud_call_t c = { PC(), NULL };
 	ud_hook_set_class(&c, lock, key, name, subclass & 7);
 }
 
@@ -375,25 +375,6 @@ static void api_on(void)
 
 /* ---- nested pthread locking ----------------------------------------------------- */
 
-/* glibc layout, as the interceptors read it (hooks.c). */
-static ud_lock_kind_t mutex_kind(const pthread_mutex_t *m)
-{
-	switch (m->__data.__kind & 3) {
-	case PTHREAD_MUTEX_RECURSIVE_NP:
-		return UD_KIND_MUTEX_RECURSIVE;
-	case PTHREAD_MUTEX_ERRORCHECK_NP:
-		return UD_KIND_MUTEX_ERRORCHECK;
-	default:
-		return UD_KIND_MUTEX;
-	}
-}
-
-static ud_lock_kind_t rwlock_kind(const pthread_rwlock_t *l)
-{
-	return l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
-		       ? UD_KIND_RWLOCK_NONRECURSIVE : UD_KIND_RWLOCK;
-}
-
 /* Validate and push lock as a nested acquisition; NULL if not tracked. */
 static ud_instance_t *nested_before(ud_rt_thread_t **tsp, const void *lock,
 				    ud_lock_kind_t kind, int mode,
@@ -423,8 +404,8 @@ static int api_mutex_lock(void *lock, unsigned subclass, const void *nest)
 {
 	pthread_mutex_t *m = lock;
 	ud_rt_thread_t *ts = NULL;
-	ud_instance_t *inst = nested_before(&ts, m, mutex_kind(m), ULOCKDEP_EXCLUSIVE,
-					    subclass, nest, PC());
+	ud_instance_t *inst = nested_before(&ts, m, ud_mutex_kind(ud_mutex_raw_kind(m)),
+					    ULOCKDEP_EXCLUSIVE, subclass, nest, PC());
 	int rc = REAL(pthread_mutex_lock)(m);
 	nested_after(ts, inst, rc);
 	return rc;
@@ -435,7 +416,7 @@ static int api_rwlock_lock(void *lock, int mode, unsigned subclass,
 {
 	pthread_rwlock_t *l = lock;
 	ud_rt_thread_t *ts = NULL;
-	ud_instance_t *inst = nested_before(&ts, l, rwlock_kind(l), mode, subclass,
+	ud_instance_t *inst = nested_before(&ts, l, ud_rwlock_kind(l), mode, subclass,
 					    nest, PC());
 	int rc = mode == ULOCKDEP_EXCLUSIVE ? REAL(pthread_rwlock_wrlock)(l)
 					    : REAL(pthread_rwlock_rdlock)(l);

@@ -17,7 +17,7 @@ extern const char __ulockdep_free_lib __attribute__((weak));
 
 UD_EXPORT bool __ulockdep_free_checking(void)
 {
-	return atomic_load_explicit(&ud_rt_state, memory_order_acquire) == UD_RT_READY &&
+	return atomic_load_explicit(&ud_rt_hot.state, memory_order_acquire) == UD_RT_READY &&
 	       ud_rt_opts.check_free && !ud_tls.in_runtime && !ud_tls.dead;
 }
 

@@ -13,7 +13,7 @@
 ** load), so a lock first met through the naming call, or re-used as another
 ** type, gets its right kind without the engine knowing any pthread type.
 */
-#include "rt.h"
+#include "hooks_fast.h"
 
 #include "../base/alloc.h"
 #include "../base/lock.h"
@@ -41,7 +41,7 @@ static __attribute__((noinline)) bool enter_slow(ud_call_t *c)
 static inline bool enter(ud_call_t *c)
 {
 	ud_rt_thread_t *ts = &ud_tls;
-	if (ud_likely(atomic_load_explicit(&ud_rt_state, memory_order_relaxed) == UD_RT_READY &&
+	if (ud_likely(atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) == UD_RT_READY &&
 		      !ts->in_runtime && !ts->dead && ts->t)) {
 		ts->in_runtime = 1;
 		c->ts = ts;
@@ -55,62 +55,35 @@ static void leave(ud_call_t *c)
 	c->ts->in_runtime--;
 }
 
-/* A later hook of a call whose first hook tracked it. */
-static bool reenter(ud_call_t *c)
-{
-	if (!c->ts)
-		return false;
-	c->ts->in_runtime++;
-	return true;
-}
-
-/* ---- lock kinds, from the objects (glibc layout) ------------------------------ */
-
-static ud_lock_kind_t mutex_kind(const pthread_mutex_t *m)
-{
-	/* __kind: low 2 bits the type; robust (16), PI, PP, pshared (128) above. */
-	switch (m->__data.__kind & 3) {
-	case PTHREAD_MUTEX_RECURSIVE_NP:
-		return UD_KIND_MUTEX_RECURSIVE;
-	case PTHREAD_MUTEX_ERRORCHECK_NP:
-		return UD_KIND_MUTEX_ERRORCHECK;
-	default:		/* normal, adaptive */
-		return UD_KIND_MUTEX;
-	}
-}
-
-/*
-** glibc 2.36, measured (thread A holds a read lock, thread B blocks in wrlock,
-** then A takes a second read lock):
-**   PTHREAD_RWLOCK_PREFER_READER_NP (default, __flags 0)      second read acquired
-**   PTHREAD_RWLOCK_PREFER_WRITER_NP (__flags 1)                second read acquired
-**   PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP (__flags 2)   second read blocks
-** Readers only queue behind a waiting writer in the last case.
-*/
-static ud_lock_kind_t rwlock_kind(const pthread_rwlock_t *l)
-{
-	return l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
-		       ? UD_KIND_RWLOCK_NONRECURSIVE : UD_KIND_RWLOCK;
-}
+/* ---- lock kinds and hints (the objects' layout is in hooks_fast.h) --------- */
 
 static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 {
 	switch (type) {
 	case UD_LT_MUTEX:
-		return mutex_kind(lock);
+		return ud_mutex_kind(ud_mutex_raw_kind(lock));
 	case UD_LT_RWLOCK:
-		return rwlock_kind(lock);
+		return ud_rwlock_kind(lock);
 	case UD_LT_SPIN:
 		break;
 	}
 	return UD_KIND_SPIN;
 }
 
-static ud_mode_t lock_mode(ud_lock_kind_t kind, int mode)
+void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst)
 {
-	if (mode != UD_HOOK_READ)
-		return UD_MODE_WRITE;
-	return kind == UD_KIND_RWLOCK ? UD_MODE_READ_RECURSIVE : UD_MODE_READ;
+#if UD_MUTEX_HINTS
+	if (!ud_mutex_hintable(kind))
+		return;
+	uint64_t h = ud_instance_hint(inst);
+	/* Written only when it changes: the mutex's line is the program's. */
+	if (h && ud_mutex_hint(m) != h)
+		__atomic_store_n(ud_mutex_hint_word(m), h, __ATOMIC_RELAXED);
+#else
+	(void)m;
+	(void)kind;
+	(void)inst;
+#endif
 }
 
 /* ---- class keys ---------------------------------------------------------------- */
@@ -257,10 +230,9 @@ instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
 	return inst;
 }
 
-static inline ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
-					  uintptr_t pc)
+static ud_instance_t *instance_find(const void *lock, ud_lock_kind_t kind,
+				    uintptr_t pc)
 {
-	ud_lock_kind_t kind = object_kind(lock, type);
 	ud_instance_t *inst = ud_instance_lookup(lock);
 	if (ud_likely(inst != NULL)) {
 		ud_lock_kind_t have = ud_instance_kind(inst);
@@ -270,47 +242,64 @@ static inline ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
 	return instance_create(lock, kind, pc);
 }
 
+/* The instance of the lock, made on first sight; a mutex gets its hint. */
+static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
+				   uintptr_t pc)
+{
+	if (type != UD_LT_MUTEX)
+		return instance_find(lock, object_kind(lock, type), pc);
+	int raw = ud_mutex_raw_kind(lock);
+	ud_instance_t *inst = instance_find(lock, ud_mutex_kind(raw), pc);
+	if (inst)
+		ud_mutex_hint_store(lock, raw, inst);
+	return inst;
+}
+
 /* ---- hooks --------------------------------------------------------------------- */
 
-void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode,
-		  unsigned flags)
+ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
+			    unsigned flags, uintptr_t pc)
 {
-	if (!enter(c))
-		return;
-	ud_instance_t *inst = instance_for(lock, type, c->pc);
-	if (inst) {
-		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
-			   flags, c->pc);
-		c->inst = inst;
-	}
-	leave(c);
-}
-
-void ud_hook_lock_failed(ud_call_t *c)
-{
-	if (!reenter(c))
-		return;
-	ud_acquire_undo(c->ts->t, c->inst);
-	leave(c);
-}
-
-void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode)
-{
-	if (!enter(c))
-		return;
-	ud_instance_t *inst = instance_for(lock, type, c->pc);
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
+		return NULL;
+	ud_instance_t *inst = instance_for(lock, type, pc);
 	if (inst)
-		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
-			   UD_ACQ_TRY, c->pc);
-	leave(c);
+		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
+			   flags, pc);
+	leave(&c);
+	return inst;
 }
 
-void ud_hook_unlock(ud_call_t *c, const void *lock)
+void ud_hook_lock_failed(ud_instance_t *inst)
 {
-	if (!enter(c))
+	/* Only called with the instance ud_hook_lock() returned: this thread
+	** was tracked a moment ago, in the same call. */
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	ud_acquire_undo(ts->t, inst);
+	ts->in_runtime--;
+}
+
+void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t pc)
+{
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
 		return;
-	(void)ud_release(c->ts->t, lock, c->pc);
-	leave(c);
+	ud_instance_t *inst = instance_for(lock, type, pc);
+	if (inst)
+		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
+			   UD_ACQ_TRY, pc);
+	leave(&c);
+}
+
+void ud_hook_unlock(const void *lock, uintptr_t pc)
+{
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
+		return;
+	(void)ud_release(c.ts->t, lock, pc);
+	leave(&c);
 }
 
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
@@ -322,8 +311,10 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 	ud_stack_id_t site = site_key(c->pc);
 	ud_class_key_t k = { .kind = UD_KEY_INIT_SITE, .key = site, .site = site };
 	ud_lock_acquire(&create_lock);
-	ud_instance_create(lock, object_kind(lock, type), &k);
+	ud_instance_t *inst = ud_instance_create(lock, object_kind(lock, type), &k);
 	ud_lock_release(&create_lock);
+	if (type == UD_LT_MUTEX)
+		ud_mutex_hint_store(lock, ud_mutex_raw_kind(lock), inst);
 	leave(c);
 }
 

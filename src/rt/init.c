@@ -25,7 +25,7 @@
 #include "../report/report.h"
 #include "../symbolize/symbolize.h"
 
-_Atomic int ud_rt_state = UD_RT_UNINIT;
+ud_rt_hot_t ud_rt_hot = { UD_RT_UNINIT };
 ud_options_t ud_rt_opts;
 
 /* Distinct reports inherited from the parent: a fork child counts its own. */
@@ -87,7 +87,7 @@ static void report_leave(void)
 static void fork_prepare(void)
 {
 	ud_rt_thread_t *ts = &ud_tls;
-	ts->fork_armed = atomic_load(&ud_rt_state) == UD_RT_READY;
+	ts->fork_armed = atomic_load(&ud_rt_hot.state) == UD_RT_READY;
 	if (!ts->fork_armed)
 		return;
 	ts->in_runtime++;
@@ -134,7 +134,7 @@ static void at_exit(void)
 	int expect = UD_RT_READY;
 	ud_rt_thread_t *ts = &ud_tls;
 	if (ts->in_runtime ||
-	    !atomic_compare_exchange_strong(&ud_rt_state, &expect, UD_RT_OFF))
+	    !atomic_compare_exchange_strong(&ud_rt_hot.state, &expect, UD_RT_OFF))
 		return;
 	/*
 	** From here on every call passes through: the destructors that run after
@@ -186,7 +186,7 @@ static void read_options(void)
 bool ud_rt_init_slow(void)
 {
 	int expect = UD_RT_UNINIT;
-	if (!atomic_compare_exchange_strong(&ud_rt_state, &expect, UD_RT_INITING))
+	if (!atomic_compare_exchange_strong(&ud_rt_hot.state, &expect, UD_RT_INITING))
 		return expect == UD_RT_READY;
 
 	ud_rt_thread_t *ts = &ud_tls;
@@ -219,7 +219,7 @@ bool ud_rt_init_slow(void)
 	atexit(at_exit);
 	ts->in_runtime--;
 
-	atomic_store_explicit(&ud_rt_state, UD_RT_READY, memory_order_release);
+	atomic_store_explicit(&ud_rt_hot.state, UD_RT_READY, memory_order_release);
 	return true;
 }
 

@@ -4,7 +4,7 @@
 ** need their own interceptors. An mtx_t holds a pthread_mutex_t, whose kind
 ** the hooks read (mtx_recursive gives a recursive mutex, the rest normal ones).
 */
-#include "rt.h"
+#include "hooks_fast.h"
 
 UD_INTERCEPTOR(int, mtx_init, mtx_t *m, int type)
 {
@@ -22,37 +22,48 @@ UD_INTERCEPTOR(void, mtx_destroy, mtx_t *m)
 	REAL(mtx_destroy)(m);
 }
 
+static __attribute__((noinline)) int mtx_lock_hooked(mtx_t *m, uintptr_t pc)
+{
+	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, 0, pc);
+	int rc = REAL(mtx_lock)(m);
+	ud_hook_lock_done(inst, rc == thrd_success);
+	return rc;
+}
+
 UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, 0);
-	int rc = REAL(mtx_lock)(m);
-	ud_hook_lock_done(&c, rc == thrd_success);
-	return rc;
+	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC()))
+		return REAL(mtx_lock)(m);
+	return mtx_lock_hooked(m, UD_CALLER_PC());
 }
 
 UD_INTERCEPTOR(int, mtx_timedlock, mtx_t *restrict m,
 	       const struct timespec *restrict ts)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, UD_ACQ_TIMED,
+						  UD_CALLER_PC());
 	int rc = REAL(mtx_timedlock)(m, ts);
-	ud_hook_lock_done(&c, rc == thrd_success);
+	ud_hook_lock_done(inst, rc == thrd_success);
 	return rc;
 }
 
 UD_INTERCEPTOR(int, mtx_trylock, mtx_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
 	int rc = REAL(mtx_trylock)(m);
 	if (rc == thrd_success)
-		ud_hook_trylock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE);
+		ud_hook_mutex_trylock((pthread_mutex_t *)m, UD_CALLER_PC());
 	return rc;
+}
+
+static __attribute__((noinline)) int mtx_unlock_hooked(mtx_t *m, uintptr_t pc)
+{
+	ud_hook_release(m, pc);
+	return REAL(mtx_unlock)(m);
 }
 
 UD_INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_unlock(&c, m);
-	return REAL(mtx_unlock)(m);
+	if (ud_hook_release_fast(m))
+		return REAL(mtx_unlock)(m);
+	return mtx_unlock_hooked(m, UD_CALLER_PC());
 }

@@ -1,8 +1,10 @@
 /*
 ** intercept_mutex.c: pthread_mutex_* interceptors. No logic here: each one
-** runs the hooks around REAL() in the shape described in rt.h.
+** runs the hooks around REAL() in the shapes described in rt.h (lock and
+** unlock: the inline hook of hooks_fast.h, else the general shape out of
+** line).
 */
-#include "rt.h"
+#include "hooks_fast.h"
 
 #include <errno.h>
 
@@ -29,47 +31,56 @@ UD_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
+static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_instance_t *inst = ud_hook_mutex_lock(m, 0, pc);
+	int rc = REAL(pthread_mutex_lock)(m);
+	ud_hook_lock_done(inst, mutex_taken(rc));
+	return rc;
+}
+
 UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, 0);
-	int rc = REAL(pthread_mutex_lock)(m);
-	ud_hook_lock_done(&c, mutex_taken(rc));
-	return rc;
+	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC()))
+		return REAL(pthread_mutex_lock)(m);
+	return mutex_lock_hooked(m, UD_CALLER_PC());
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
 	int rc = REAL(pthread_mutex_trylock)(m);
 	if (mutex_taken(rc))
-		ud_hook_trylock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE);
+		ud_hook_mutex_trylock(m, UD_CALLER_PC());
 	return rc;
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m,
 	       const struct timespec *ts)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	ud_instance_t *inst = ud_hook_mutex_lock(m, UD_ACQ_TIMED, UD_CALLER_PC());
 	int rc = REAL(pthread_mutex_timedlock)(m, ts);
-	ud_hook_lock_done(&c, mutex_taken(rc));
+	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 	       const struct timespec *ts)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_lock(&c, m, UD_LT_MUTEX, UD_HOOK_WRITE, UD_ACQ_TIMED);
+	ud_instance_t *inst = ud_hook_mutex_lock(m, UD_ACQ_TIMED, UD_CALLER_PC());
 	int rc = REAL(pthread_mutex_clocklock)(m, clk, ts);
-	ud_hook_lock_done(&c, mutex_taken(rc));
+	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
+}
+
+static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_hook_release(m, pc);
+	return REAL(pthread_mutex_unlock)(m);
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
-	ud_call_t c = UD_CALL_INIT;
-	ud_hook_unlock(&c, m);
-	return REAL(pthread_mutex_unlock)(m);
+	if (ud_hook_release_fast(m))
+		return REAL(pthread_mutex_unlock)(m);
+	return mutex_unlock_hooked(m, UD_CALLER_PC());
 }

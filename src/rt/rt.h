@@ -2,8 +2,13 @@
 ** rt.h: internal interface of the interposition runtime (libulockdep.so).
 **
 ** The exported interceptors (intercept_*.c) hold no logic. Each one has the
-** same short shape: start a ud_call_t with the caller's pc, call a hook before
-** and/or after the real function, return the real result. The hooks (hooks.c)
+** same short shape: take the caller's pc (in a ud_call_t, or by value for the
+** lock hooks), call a hook before and/or after the real function, return the
+** real result. Where the common case needs nothing after the real call
+** (a plain mutex lock, every unlock), an inline hook that says it finished
+** lets the interceptor tail-call the real function, and the general shape
+** is a static function of the same file. The hooks (hooks.c, inline halves
+** in hooks_fast.h)
 ** decide whether the call is tracked at all (runtime ready, thread not already
 ** inside the runtime) and translate it into engine calls. The real functions
 ** come from real.c as REAL(name).
@@ -128,7 +133,12 @@ enum {
 	UD_RT_OFF,		/* finished (at exit) or disabled: pass through */
 };
 
-extern _Atomic int ud_rt_state;
+/* The runtime's state, read by every interceptor, written at start and exit:
+** alone on its cache line. */
+typedef struct ud_rt_hot {
+	_Atomic int state;
+} __attribute__((aligned(64))) ud_rt_hot_t;
+extern ud_rt_hot_t ud_rt_hot;
 extern ud_options_t ud_rt_opts;
 
 /* Initialise now if nobody has; returns true when the runtime is ready. */
@@ -136,7 +146,7 @@ bool ud_rt_init_slow(void);
 
 static inline bool ud_rt_ready(void)
 {
-	int s = atomic_load_explicit(&ud_rt_state, memory_order_acquire);
+	int s = atomic_load_explicit(&ud_rt_hot.state, memory_order_acquire);
 	if (ud_likely(s == UD_RT_READY))
 		return true;
 	return s == UD_RT_UNINIT && ud_rt_init_slow();
@@ -202,28 +212,35 @@ typedef enum ud_lock_type {
 typedef struct ud_call {
 	uintptr_t pc;		/* the program's call site */
 	ud_rt_thread_t *ts;	/* NULL: this call is not tracked */
-	ud_instance_t *inst;	/* the instance pushed by ud_hook_lock() */
 } ud_call_t;
 
-#define UD_CALL_INIT { UD_CALLER_PC(), NULL, NULL }
+#define UD_CALL_INIT { UD_CALLER_PC(), NULL }
 
 /* Modes for the rwlock hooks; mutex and spin calls always use UD_HOOK_WRITE. */
 enum { UD_HOOK_WRITE, UD_HOOK_READ };
 
-/* Before a blocking (or timed) lock: validate and push. */
-void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type,
-		  int mode, unsigned flags);
-/* After it: undo the push if the real call did not take the lock. */
-void ud_hook_lock_failed(ud_call_t *c);
-static inline void ud_hook_lock_done(ud_call_t *c, bool acquired)
+/*
+** The lock hooks take the call site by value and keep no ud_call_t, so that
+** their inline halves (hooks_fast.h: ud_hook_mutex_lock and the like, which
+** the interceptors call) need no memory for the call. These out-of-line
+** ones handle every case.
+**
+** Before a blocking (or timed) lock: validate and push. Returns the instance
+** pushed, NULL when the call is not tracked.
+*/
+ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
+			    unsigned flags, uintptr_t pc);
+/* After it, when the real call did not take the lock: undo the push. */
+void ud_hook_lock_failed(ud_instance_t *inst);
+static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)
 {
-	if (ud_unlikely(!acquired && c->inst))
-		ud_hook_lock_failed(c);
+	if (ud_unlikely(!acquired && inst))
+		ud_hook_lock_failed(inst);
 }
 /* After a successful trylock. */
-void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode);
+void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t pc);
 /* Before the real unlock. */
-void ud_hook_unlock(ud_call_t *c, const void *lock);
+void ud_hook_unlock(const void *lock, uintptr_t pc);
 /* After a successful init: a new identity keyed by the init site. */
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type);
 /* Before the real destroy. */

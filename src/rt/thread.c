@@ -118,7 +118,7 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	** from a signal handler that interrupted the runtime (the engine may be
 	** in the middle of an update on this thread).
 	*/
-	if (atomic_load(&ud_rt_state) != UD_RT_READY || ts->in_runtime > 1)
+	if (atomic_load(&ud_rt_hot.state) != UD_RT_READY || ts->in_runtime > 1)
 		return;
 	ud_thread_exit(t);
 	ud_thread_free(t);

@@ -1,0 +1,285 @@
+/*
+** hooks_fast.h: the common case of the lock hooks, inline in the interceptors.
+**
+** A call is tracked when the runtime is ready and the thread is known and not
+** already inside the runtime. Its instance is found through the hint kept in
+** the lock object (mutexes, see below) or the thread's cache (other locks),
+** and the engine's fast acquire or release (engine/fast.h) does the rest.
+** Whenever any of that does not apply, the out-of-line hook of hooks.c runs
+** instead and starts over: the inline half changes nothing unless it
+** finishes.
+**
+** The thread's in_runtime guard is raised around the engine call, as the
+** out-of-line hooks do, so that a signal handler that takes a lock meanwhile
+** passes through instead of changing the held stack under us. The signal
+** fences keep the compiler from moving the engine's stores out of the guard.
+*/
+#ifndef UD_RT_HOOKS_FAST_H
+#define UD_RT_HOOKS_FAST_H
+
+#include "rt.h"
+#include "../engine/fast.h"
+
+/* ---- lock kinds, from the objects (glibc layout) ------------------------- */
+
+static inline ud_lock_kind_t ud_mutex_kind(int kind)
+{
+	/* __kind: low 2 bits the type; robust (16), PI, PP, pshared (128) above. */
+	switch (kind & 3) {
+	case PTHREAD_MUTEX_RECURSIVE_NP:
+		return UD_KIND_MUTEX_RECURSIVE;
+	case PTHREAD_MUTEX_ERRORCHECK_NP:
+		return UD_KIND_MUTEX_ERRORCHECK;
+	default:		/* normal, adaptive */
+		return UD_KIND_MUTEX;
+	}
+}
+
+static inline int ud_mutex_raw_kind(const pthread_mutex_t *m)
+{
+	return __atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED);
+}
+
+/*
+** glibc 2.36, measured (thread A holds a read lock, thread B blocks in wrlock,
+** then A takes a second read lock):
+**   PTHREAD_RWLOCK_PREFER_READER_NP (default, __flags 0)      second read acquired
+**   PTHREAD_RWLOCK_PREFER_WRITER_NP (__flags 1)                second read acquired
+**   PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP (__flags 2)   second read blocks
+** Readers only queue behind a waiting writer in the last case.
+*/
+static inline ud_lock_kind_t ud_rwlock_kind(const pthread_rwlock_t *l)
+{
+	return l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
+		       ? UD_KIND_RWLOCK_NONRECURSIVE : UD_KIND_RWLOCK;
+}
+
+static inline ud_mode_t ud_lock_mode(ud_lock_kind_t kind, int mode)
+{
+	if (mode != UD_HOOK_READ)
+		return UD_MODE_WRITE;
+	return kind == UD_KIND_RWLOCK ? UD_MODE_READ_RECURSIVE : UD_MODE_READ;
+}
+
+/* ---- the hint in a mutex -------------------------------------------------- */
+
+/*
+** glibc's pthread_mutex_t on 64-bit targets ends with __list, two pointers
+** that link a robust mutex into its owner's robust list while it is held.
+** Nothing else reads or writes them: a mutex that is not robust leaves them
+** as pthread_mutex_init() or PTHREAD_MUTEX_INITIALIZER made them, zero. The
+** runtime keeps its hint (engine.h) in the first of them, only for mutexes
+** whose __kind has none of the robust (16), priority-inheritance (32),
+** priority-protect (64) and process-shared (128) bits, the kind bits of
+** glibc's pthreadP.h. A destroyed mutex has __kind -1 and so is excluded
+** too. A process-shared mutex is excluded because other processes map it,
+** where the index would name another process's record. docs/design.md has
+** the whole argument.
+*/
+#if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+#define UD_MUTEX_HINTS 1
+#define UD_MUTEX_NO_HINT 0xf0
+
+/* A may_alias word: the hint is read and written over a pointer field. */
+typedef uint64_t __attribute__((may_alias)) ud_hint_word_t;
+
+_Static_assert(sizeof(((pthread_mutex_t *)0)->__data.__list) == 2 * sizeof(uint64_t),
+	       "__list is two 64-bit pointers");
+
+static inline ud_hint_word_t *ud_mutex_hint_word(const pthread_mutex_t *m)
+{
+	return (ud_hint_word_t *)&((pthread_mutex_t *)m)->__data.__list.__prev;
+}
+
+static inline bool ud_mutex_hintable(int kind)
+{
+	return !(kind & UD_MUTEX_NO_HINT);
+}
+
+static inline uint64_t ud_mutex_hint(const pthread_mutex_t *m)
+{
+	return __atomic_load_n(ud_mutex_hint_word(m), __ATOMIC_RELAXED);
+}
+#else
+#define UD_MUTEX_HINTS 0
+static inline bool ud_mutex_hintable(int kind) { (void)kind; return false; }
+static inline uint64_t ud_mutex_hint(const pthread_mutex_t *m) { (void)m; return 0; }
+#endif
+
+/* Remember inst in mutex m, which has this __kind (out of line: rare). */
+void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst);
+
+/* ---- the inline halves ----------------------------------------------------- */
+
+/*
+** The engine thread of a tracked call, or NULL. A thread that has ended has
+** no engine thread (ud_rt_thread_end() clears it, inside the runtime), so
+** `dead` needs no test of its own here.
+*/
+static inline __attribute__((always_inline)) ud_thread_t *
+ud_fast_thread(ud_rt_thread_t *ts)
+{
+	if (ud_likely(atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) == UD_RT_READY &&
+		      !ts->in_runtime))
+		return ts->t;
+	return NULL;
+}
+
+/* ud_acquire_fast() inside the in_runtime guard. */
+static inline __attribute__((always_inline)) bool
+ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		bool trylock, uintptr_t pc)
+{
+	ts->in_runtime = 1;
+	atomic_signal_fence(memory_order_seq_cst);
+	bool done = ud_acquire_fast(t, inst, mode, trylock, pc);
+	atomic_signal_fence(memory_order_seq_cst);
+	ts->in_runtime = 0;
+	return done;
+}
+
+/*
+** The instance of mutex m, with this __kind, through its hint; NULL if the
+** hint does not name it. The instance's kind needs no comparison with the
+** object's: a mutex changes type only through pthread_mutex_init() or an
+** initializer assignment, and both clear the hint.
+*/
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_fast_mutex_instance(const pthread_mutex_t *m, int kind)
+{
+	if (ud_unlikely(!ud_mutex_hintable(kind)))
+		return NULL;
+	return ud_instance_from_hint(m, ud_mutex_hint(m));
+}
+
+/*
+** Before a blocking lock of a normal or adaptive mutex, whose real lock cannot
+** fail (glibc's only returns 0 for those): the common case of
+** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
+** to do after the real call and makes it as a tail call. False: nothing was
+** done, and the interceptor takes the general shape.
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	int kind = ud_mutex_raw_kind(m);
+	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX)) {
+		ud_instance_t *inst = ud_fast_mutex_instance(m, kind);
+		return inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, false, pc);
+	}
+	return false;
+}
+
+/* Before a blocking or timed mutex lock: ud_hook_lock() for a mutex. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ud_instance_t *inst = ud_fast_mutex_instance(m, ud_mutex_raw_kind(m));
+		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, false, pc)))
+			return inst;
+	}
+	return ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, flags, pc);
+}
+
+/* After a successful mutex trylock: ud_hook_trylock() for a mutex. */
+static inline __attribute__((always_inline)) void
+ud_hook_mutex_trylock(const pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ud_instance_t *inst = ud_fast_mutex_instance(m, ud_mutex_raw_kind(m));
+		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, true, pc)))
+			return;
+	}
+	ud_hook_trylock(m, UD_LT_MUTEX, UD_HOOK_WRITE, pc);
+}
+
+/* The instance of rwlock l from the thread's cache, with its kind, or NULL. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_fast_rwlock_instance(const pthread_rwlock_t *l, ud_lock_kind_t *kind)
+{
+	ud_instance_t *inst = ud_instance_cached(l);
+	*kind = ud_rwlock_kind(l);
+	if (ud_likely(inst && ud_instance_kind_fast(inst) == *kind))
+		return inst;
+	return NULL;
+}
+
+/* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ud_lock_kind_t kind;
+		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
+		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
+						      false, pc)))
+			return inst;
+	}
+	return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+}
+
+/* After a successful rwlock trylock. */
+static inline __attribute__((always_inline)) void
+ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ud_lock_kind_t kind;
+		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
+		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
+						      true, pc)))
+			return;
+	}
+	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
+}
+
+/*
+** Before any real unlock: the common case of ud_hook_unlock(), the lock on
+** top taken once. False: nothing was done, and ud_hook_unlock() must run
+** (it has a fast case of its own for the lock just under the top).
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_release_fast(const void *lock)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ts->in_runtime = 1;
+		atomic_signal_fence(memory_order_seq_cst);
+		bool done = ud_release_top_fast(t, lock);
+		atomic_signal_fence(memory_order_seq_cst);
+		ts->in_runtime = 0;
+		return done;
+	}
+	return false;
+}
+
+/* ud_hook_unlock(), trying the lock just under the top first (out of line
+** in the interceptors' general shape: it makes a call). */
+static inline void ud_hook_release(const void *lock, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ts->in_runtime = 1;
+		atomic_signal_fence(memory_order_seq_cst);
+		bool done = ud_release_fast(t, lock);
+		atomic_signal_fence(memory_order_seq_cst);
+		ts->in_runtime = 0;
+		if (done)
+			return;
+	}
+	ud_hook_unlock(lock, pc);
+}
+
+#endif
