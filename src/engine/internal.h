@@ -102,6 +102,9 @@ struct ud_instance {
 		ud_node_t *node;	/* instance-order node, NULL until needed */
 		struct ud_instance *next_free;	/* while on the free list */
 	};
+	/* takers.c: the first thread that took it, and whether another did. */
+	_Atomic int taker;
+	_Atomic bool shared;
 };
 
 typedef struct ud_held {
@@ -272,6 +275,15 @@ ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	if (UD_unlikely((t->sig_on & ~on) | (t->sig_in & ~in)))
 		ud_usage_mark(t, inst, c, mode, pc);
 }
+
+/* takers.c (graph lock held) */
+/*
+** A cycle found closing the dependency h -> inst, through a thread lifetime,
+** that can only be made of different instances of a class: see takers.c.
+*/
+bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
+			     const ud_instance_t *inst, const ud_class_t *c,
+			     const ud_path_t *path);
 
 /* assert.c */
 /* Report an annotation misuse or failed assertion (UD_ASSERT_*) about the

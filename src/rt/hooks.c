@@ -279,6 +279,7 @@ void ud_hook_lock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mode,
 		return;
 	ud_instance_t *inst = instance_for(lock, type, c->pc);
 	if (inst) {
+		ud_note_taker(c->ts->t, inst);
 		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
 			   flags, c->pc);
 		c->inst = inst;
@@ -299,9 +300,11 @@ void ud_hook_trylock(ud_call_t *c, const void *lock, ud_lock_type_t type, int mo
 	if (!enter(c))
 		return;
 	ud_instance_t *inst = instance_for(lock, type, c->pc);
-	if (inst)
+	if (inst) {
+		ud_note_taker(c->ts->t, inst);
 		ud_acquire(c->ts->t, inst, lock_mode(ud_instance_kind(inst), mode),
 			   UD_ACQ_TRY, c->pc);
+	}
 	leave(c);
 }
 
@@ -346,8 +349,10 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m)
 	** against what the thread still holds, before it blocks.
 	*/
 	ud_instance_t *inst = instance_for(m, UD_LT_MUTEX, c->pc);
-	if (inst)
+	if (inst) {
+		ud_note_taker(t, inst);
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
+	}
 	leave(c);
 }
 
