@@ -200,9 +200,11 @@ static ud_stack_id_t site_key(uintptr_t pc)
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
 	if (want == 1)
 		return one_frame(pc);
-	unsigned n = 0;
-	const uintptr_t *pcs = ud_stack_get(ud_stack_capture(), &n);
-	if (!pcs || n == 0)
+	/* Only the frames the key needs: a full capture costs more than the
+	** rest of an init (programs init locks by the million). */
+	uintptr_t pcs[UD_STACK_MAX_FRAMES];
+	unsigned n = ud_stack_walk(pcs, want == 0 ? AUTO_MAX_FRAMES : want);
+	if (n == 0)
 		return one_frame(pc);
 	if (want == 0) {
 		ud_lock_acquire(&create_lock);
