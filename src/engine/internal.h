@@ -96,15 +96,17 @@ struct ud_class {
 struct ud_instance {
 	_Atomic uintptr_t addr;	/* 0 while free */
 	_Atomic uint32_t gen;	/* bumped at every end of identity */
-	ud_lock_kind_t kind;
+	uint8_t kind;		/* ud_lock_kind_t */
+	/* takers.c: whether a thread other than the first taker took it, and
+	** a 16-bit tag of that first taker (0: none yet). Small, so that a
+	** record stays 32 bytes: lock-heavy programs touch many of them. */
+	_Atomic uint8_t shared;
+	_Atomic uint16_t taker;
 	ud_class_t *_Atomic cls;
 	union {
 		ud_node_t *node;	/* instance-order node, NULL until needed */
 		struct ud_instance *next_free;	/* while on the free list */
 	};
-	/* takers.c: the first thread that took it, and whether another did. */
-	_Atomic int taker;
-	_Atomic bool shared;
 };
 
 typedef struct ud_held {

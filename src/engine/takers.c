@@ -16,27 +16,41 @@
 ** reported. Its dependency is still added: it is real, and a later cycle
 ** that does close at a shared instance is found through it.
 **
+** Threads are told apart by a 16-bit tag of their id: two threads whose ids
+** differ by a multiple of 65535 look like one, and a cycle closing at a lock
+** only those two took is not reported.
+**
 ** The limit: the instance is judged on the takers seen so far. A worker
 ** whose only taking of the joiner's lock comes after the cycle was first
 ** seen is not revalidated (its chain is cached) and goes unreported.
 */
 #include "internal.h"
 
+_Static_assert(sizeof(struct ud_instance) <= 32,
+	       "an instance record must stay within its 32-byte block");
+
+/* Never 0, which means "no taker yet". Thread ids are mostly close together. */
+static uint16_t tid_tag(int tid)
+{
+	return (uint16_t)((unsigned)tid % 65535u + 1u);
+}
+
 void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst)
 {
-	int first = atomic_load_explicit(&inst->taker, memory_order_relaxed);
-	if (UD_likely(first == t->tid) ||
+	uint16_t me = tid_tag(t->tid);
+	uint16_t first = atomic_load_explicit(&inst->taker, memory_order_relaxed);
+	if (UD_likely(first == me) ||
 	    atomic_load_explicit(&inst->shared, memory_order_relaxed))
 		return;
 	if (first == 0) {
-		int none = 0;
+		uint16_t none = 0;
 		if (atomic_compare_exchange_strong_explicit(
-			    &inst->taker, &none, t->tid, memory_order_relaxed,
+			    &inst->taker, &none, me, memory_order_relaxed,
 			    memory_order_relaxed) ||
-		    none == t->tid)
+		    none == me)
 			return;
 	}
-	atomic_store_explicit(&inst->shared, true, memory_order_relaxed);
+	atomic_store_explicit(&inst->shared, 1, memory_order_relaxed);
 }
 
 static bool is_lifetime(const ud_class_t *c)
@@ -69,6 +83,6 @@ bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 			return false;
 		at = h->inst;
 	}
-	return atomic_load_explicit(&at->taker, memory_order_relaxed) == t->tid &&
+	return atomic_load_explicit(&at->taker, memory_order_relaxed) == tid_tag(t->tid) &&
 	       !atomic_load_explicit(&at->shared, memory_order_relaxed);
 }
