@@ -171,7 +171,7 @@ size_t ud_stack_count(void)
 
 typedef struct walk {
 	uintptr_t *pcs;
-	unsigned n;
+	unsigned n, max;
 	unsigned skip;		/* frames still to skip when no range is set */
 	uintptr_t lo, hi;
 } walk_t;
@@ -189,32 +189,50 @@ static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)
 	if (pc >= w->lo && pc < w->hi)
 		return _URC_NO_REASON;
 	w->pcs[w->n++] = pc;
-	return w->n == UD_STACK_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
+	return w->n == w->max ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
 /*
-** Frames kept: the unwinder's first frame is ud_stack_capture itself (the
-** return address after its _Unwind_Backtrace call).
+** Frames kept: the unwinder's first frame is the public function that walks
+** (ud_stack_capture or ud_stack_walk: the return address after its
+** _Unwind_Backtrace call; always_inline puts that call in their frame).
 **  - With a runtime range set, every frame whose pc lies in [lo, hi) is
-**    dropped, wherever it is in the stack; ud_stack_capture is in the runtime,
+**    dropped, wherever it is in the stack; the walker is in the runtime,
 **    so frame 0 is the first return address outside it: the program's call
 **    into the intercepted function.
-**  - Without one, only ud_stack_capture's own frame is dropped: frame 0 is the
-**    return address of the call to ud_stack_capture, inside its caller;
-**    frame 1 is inside the caller's caller, and so on.
+**  - Without one, only the walker's own frame is dropped: frame 0 is the
+**    return address of the call to it, inside its caller; frame 1 is inside
+**    the caller's caller, and so on.
 ** Every kept pc is a return address (symbolize with is_return_address).
-** noinline: the frame count above relies on this function having a frame.
+** noinline on the public functions: the frame count relies on their frame.
 */
-__attribute__((noinline)) ud_stack_id_t ud_stack_capture(void)
+static inline __attribute__((always_inline)) unsigned
+backtrace_into(uintptr_t *pcs, unsigned max)
 {
-	uintptr_t pcs[UD_STACK_MAX_FRAMES];
-	walk_t w = { pcs, 0, 0,
+	walk_t w = { pcs, 0, max, 0,
 		     atomic_load_explicit(&rt_lo, memory_order_relaxed),
 		     atomic_load_explicit(&rt_hi, memory_order_relaxed) };
 	if (w.lo == w.hi)
 		w.skip = 1;
-	_Unwind_Backtrace(walk_frame, &w);
-	return ud_stack_put(pcs, w.n);
+	if (max)
+		_Unwind_Backtrace(walk_frame, &w);
+	return w.n;
+}
+
+__attribute__((noinline)) ud_stack_id_t ud_stack_capture(void)
+{
+	uintptr_t pcs[UD_STACK_MAX_FRAMES];
+	unsigned n = backtrace_into(pcs, UD_STACK_MAX_FRAMES);
+	return ud_stack_put(pcs, n);
+}
+
+__attribute__((noinline)) unsigned ud_stack_walk(uintptr_t *pcs, unsigned max)
+{
+	unsigned n = backtrace_into(pcs, max < UD_STACK_MAX_FRAMES ? max
+								  : UD_STACK_MAX_FRAMES);
+	/* Not a tail call: the frame must stay for the count above. */
+	__asm__ volatile("" ::: "memory");
+	return n;
 }
 
 void ud_stack_fork_prepare(void) { ud_lock_acquire(&depot_lock); }

@@ -19,6 +19,9 @@ typedef uint32_t ud_stack_id_t;
 
 /* Capture the caller's stack, without runtime frames; returns its id (0 on failure). */
 ud_stack_id_t ud_stack_capture(void);
+/* The caller's first max frames (at most UD_STACK_MAX_FRAMES), without
+** runtime frames, into pcs, not stored: for keys made of a few frames. */
+unsigned ud_stack_walk(uintptr_t *pcs, unsigned max);
 /* Store an explicit list of return addresses; returns its id. */
 ud_stack_id_t ud_stack_put(const uintptr_t *pcs, unsigned n);
 /* The frames of a stored stack: *n gets the count; NULL for id 0 or unknown. */

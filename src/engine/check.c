@@ -194,7 +194,8 @@ static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	if (e && (e->dep & dep))
 		return true;
 	ud_path_t path;
-	if (ud_bfs_find(to, mode, from, (ud_mode_t)h->mode, &path)) {
+	if (ud_bfs_find(to, mode, from, (ud_mode_t)h->mode, &path) &&
+	    (instances || !ud_cycle_other_instance(t, h, inst, c, &path))) {
 		report_circular(p, t, h, inst, c, mode, pc, stack, ctx, &path,
 				instances);
 		return false;

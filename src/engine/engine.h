@@ -182,6 +182,12 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 */
 void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		   ud_mode_t mode, unsigned flags, const void *nest, uintptr_t pc);
+/*
+** t is about to take inst (any mode, trylocks too): remembered per instance,
+** whether threads other than its first taker take it (takers.c). Called by the
+** runtime before ud_acquire().
+*/
+void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst);
 /* The real call did not take the lock after ud_acquire(): forget the push. */
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 /*

@@ -35,8 +35,9 @@ static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 }
 
 /*
-** ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc) when no rule has
-** anything to say: not a recursive mutex, a tracked class, no new signal
+** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
+** when no rule has anything to say: the taker already noted, not a recursive
+** mutex, a tracked class, no new signal
 ** usage, and for a blocking acquisition a chain validated before with no
 ** lock of the class directly below. Returns false, having changed nothing,
 ** in every other case.
@@ -46,6 +47,12 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 		uintptr_t pc)
 {
 	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE))
+		return false;
+	/* Taken first by this thread, or by two already: takers.c has
+	** nothing to note. */
+	if (UD_unlikely(atomic_load_explicit(&inst->taker, memory_order_relaxed) !=
+				t->taker_tag &&
+			!atomic_load_explicit(&inst->shared, memory_order_relaxed)))
 		return false;
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))

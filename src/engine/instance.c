@@ -365,8 +365,10 @@ ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 	ud_lock_release(&free_lock);
 	if (!in)
 		in = ud_alloc(sizeof *in);
-	in->kind = kind;
+	in->kind = (uint8_t)kind;
 	in->node = NULL;
+	atomic_store_explicit(&in->taker, 0, memory_order_relaxed);
+	atomic_store_explicit(&in->shared, 0, memory_order_relaxed);
 	atomic_store_explicit(&in->cls, c, memory_order_relaxed);
 	atomic_store_explicit(&in->addr, a, memory_order_release);
 

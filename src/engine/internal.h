@@ -97,7 +97,12 @@ struct ud_class {
 struct ud_instance {
 	_Atomic uintptr_t addr;	/* 0 while free */
 	_Atomic uint32_t gen;	/* bumped at every end of identity */
-	ud_lock_kind_t kind;
+	uint8_t kind;		/* ud_lock_kind_t */
+	/* takers.c: whether a thread other than the first taker took it, and
+	** a 16-bit tag of that first taker (0: none yet). Small, so that a
+	** record stays 32 bytes: lock-heavy programs touch many of them. */
+	_Atomic uint8_t shared;
+	_Atomic uint16_t taker;
 	ud_class_t *_Atomic cls;
 	union {
 		ud_node_t *node;	/* instance-order node, NULL until needed */
@@ -136,7 +141,14 @@ struct ud_thread {
 	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
 	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */
 	uint64_t sig_in;	/* signals whose handlers are running on this thread */
+	uint16_t taker_tag;	/* ud_taker_tag(tid), for takers.c */
 };
+
+/* Never 0, which means "no taker yet". Thread ids are mostly close together. */
+static inline uint16_t ud_taker_tag(int tid)
+{
+	return (uint16_t)((unsigned)tid % 65535u + 1u);
+}
 
 #define UD_CHAIN_KEY_INITIAL 0x6a09e667f3bcc909ull
 
@@ -378,6 +390,15 @@ ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	if (UD_unlikely((t->sig_on & ~on) | (t->sig_in & ~in)))
 		ud_usage_mark(t, inst, c, mode, pc);
 }
+
+/* takers.c (graph lock held) */
+/*
+** A cycle found closing the dependency h -> inst, through a thread lifetime,
+** that can only be made of different instances of a class: see takers.c.
+*/
+bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
+			     const ud_instance_t *inst, const ud_class_t *c,
+			     const ud_path_t *path);
 
 /* assert.c */
 /* Report an annotation misuse or failed assertion (UD_ASSERT_*) about the

@@ -17,6 +17,7 @@ ud_thread_t *ud_thread_new(int tid, const char *name)
 {
 	ud_thread_t *t = ud_alloc(sizeof *t);
 	t->tid = tid;
+	t->taker_tag = ud_taker_tag(tid);
 	t->chain_key = UD_CHAIN_KEY_INITIAL;
 	ud_thread_set_name(t, name);
 	return t;
@@ -244,6 +245,7 @@ void ud_thread_exit(ud_thread_t *t)
 void ud_thread_forked(ud_thread_t *t, int new_tid)
 {
 	t->tid = new_tid;
+	t->taker_tag = ud_taker_tag(new_tid);
 	for (unsigned i = 0; i < t->depth; i++)
 		t->held[i].forked = 1;
 }

@@ -201,6 +201,7 @@ static void acquire_inst(ud_thread_t *t, ud_instance_t *inst, int mode,
 	ud_class_t *c = NULL;
 	if (subclass)
 		c = ud_class_subclass(ud_instance_class(inst), subclass & 7);
+	ud_note_taker(t, inst);
 	ud_acquire_as(t, inst, c, mode_of(ud_instance_kind(inst), mode),
 		      flags, nest, pc);
 }

@@ -173,9 +173,11 @@ static ud_stack_id_t site_key(uintptr_t pc)
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
 	if (want == 1)
 		return one_frame(pc);
-	unsigned n = 0;
-	const uintptr_t *pcs = ud_stack_get(ud_stack_capture(), &n);
-	if (!pcs || n == 0)
+	/* Only the frames the key needs: a full capture costs more than the
+	** rest of an init (programs init locks by the million). */
+	uintptr_t pcs[UD_STACK_MAX_FRAMES];
+	unsigned n = ud_stack_walk(pcs, want == 0 ? AUTO_MAX_FRAMES : want);
+	if (n == 0)
 		return one_frame(pc);
 	if (want == 0) {
 		ud_lock_acquire(&create_lock);
@@ -264,9 +266,11 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	if (!enter(&c))
 		return NULL;
 	ud_instance_t *inst = instance_for(lock, type, pc);
-	if (inst)
+	if (inst) {
+		ud_note_taker(c.ts->t, inst);
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   flags, pc);
+	}
 	leave(&c);
 	return inst;
 }
@@ -287,9 +291,11 @@ void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t 
 	if (!enter(&c))
 		return;
 	ud_instance_t *inst = instance_for(lock, type, pc);
-	if (inst)
+	if (inst) {
+		ud_note_taker(c.ts->t, inst);
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   UD_ACQ_TRY, pc);
+	}
 	leave(&c);
 }
 
@@ -337,8 +343,10 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m)
 	** against what the thread still holds, before it blocks.
 	*/
 	ud_instance_t *inst = instance_for(m, UD_LT_MUTEX, c->pc);
-	if (inst)
+	if (inst) {
+		ud_note_taker(t, inst);
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
+	}
 	leave(c);
 }
 

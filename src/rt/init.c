@@ -140,9 +140,10 @@ static void at_exit(void)
 	** From here on every call passes through: the destructors that run after
 	** this handler would otherwise unlock what was just reported and forgotten.
 	*/
+	/* The exiting thread's held locks are not reported: the process ends
+	** with it, so nobody is left to wait for them (servers exit holding
+	** their global locks). check_exit judges threads that end alone. */
 	ts->in_runtime++;
-	if (ud_rt_opts.check_exit && ts->t && !ts->dead)
-		ud_thread_exit(ts->t);
 
 	unsigned n = ud_report_count_distinct();
 	bool reported = n > reports_before;

@@ -1,5 +1,6 @@
 /*
-** wrapper3_auto.c: wrapper3.c with automatic class keys (init_frames=0).
+** wrapper3_auto.c: wrapper3.c with automatic class keys (init_frames=0, the
+** default, given explicitly).
 **
 ** The account locks are made through the three-level helper my_mutex_init ->
 ** init_impl -> do_init -> pthread_mutex_init, by two callers (checking_init,

@@ -170,6 +170,7 @@ static inline void ef_acq(ud_thread_t *t, const void *a, ud_mode_t mode,
 {
 	ud_instance_t *in = ud_instance_lookup(a);
 	assert_non_null(in);
+	ud_note_taker(t, in);	/* as the runtime's hooks do first */
 	ud_acquire(t, in, mode, flags, EF_PC);
 }
 

@@ -81,8 +81,12 @@ static void fast_acquire_needs_a_cached_chain(void **state)
 	assert_true(ud_release_fast(t, a));
 	assert_int_equal(ud_thread_depth(t), 0);
 	assert_true(t->chain_key == key0);
-	/* A trylock needs no cached chain. */
+	/* A trylock needs no cached chain, but its first taker must be noted
+	** (takers.c) by the full path. */
 	void *b = ef_new(UD_KIND_MUTEX);
+	assert_false(ud_acquire_fast(t, ud_instance_lookup(b), UD_MODE_WRITE, true, EF_PC));
+	assert_int_equal(ud_thread_depth(t), 0);
+	ud_note_taker(t, ud_instance_lookup(b));
 	assert_true(ud_acquire_fast(t, ud_instance_lookup(b), UD_MODE_WRITE, true, EF_PC));
 	assert_true(ud_release_fast(t, b));
 	EF_NONE();

@@ -59,7 +59,7 @@ static void test_documented_defaults(void **state)
 	(void)state;
 	/* The values docs and help promise; a change here is a user-visible one. */
 	assert_false(o.strict);
-	assert_int_equal(o.init_frames, 1);
+	assert_int_equal(o.init_frames, 0);
 	assert_int_equal(o.stack_frames, 16);
 	assert_false(o.halt_on_error);
 	assert_int_equal(o.report_max, 0);

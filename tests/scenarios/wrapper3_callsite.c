@@ -1,5 +1,5 @@
 /*
-** wrapper3_default.c: wrapper3.c with the default options.
+** wrapper3_callsite.c: wrapper3.c with the kernel's class keys.
 **
 ** With init_frames=1 the class of a lock initialised at run time is its
 ** pthread_mutex_init call site, here the single line in do_init: the two
@@ -10,6 +10,7 @@
 ** name the functions that made the dependencies.
 */
 // EXPECT: circular
+// OPTIONS: init_frames=1
 // CHECK: transfer_forward
 // CHECK: transfer_backward
 /* The program itself is wrapper3.c's; only the options differ. */

@@ -1,0 +1,82 @@
+/*
+** takers.c: cycles through a thread lifetime need one lock instance.
+**
+** A thread lifetime class stands for every thread created at one place, and
+** a lock class for every lock initialised at one site. A program that gives
+** each thread its own object (node's worker threads each own an isolate with
+** its own ThreadManager mutex) then shows a class cycle that no pair of
+** instances can close: the joiner holds its own object's lock and joins a
+** worker that only ever takes the worker's own one.
+**
+** Such a deadlock needs the lock where the cycle closes to be wanted by two
+** threads: the joiner holds it while another thread waits for it, or this
+** thread waits for it while another holds it. So each instance remembers
+** its first taker and whether another thread took it too; a cycle through a
+** lifetime that closes at an instance only this thread ever took is not
+** reported. Its dependency is still added: it is real, and a later cycle
+** that does close at a shared instance is found through it.
+**
+** Threads are told apart by a 16-bit tag of their id: two threads whose ids
+** differ by a multiple of 65535 look like one, and a cycle closing at a lock
+** only those two took is not reported.
+**
+** The limit: the instance is judged on the takers seen so far. A worker
+** whose only taking of the joiner's lock comes after the cycle was first
+** seen is not revalidated (its chain is cached) and goes unreported.
+*/
+#include "internal.h"
+
+_Static_assert(sizeof(struct ud_instance) <= 32,
+	       "an instance record must stay within its 32-byte block");
+
+void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst)
+{
+	uint16_t me = t->taker_tag;
+	uint16_t first = atomic_load_explicit(&inst->taker, memory_order_relaxed);
+	if (UD_likely(first == me) ||
+	    atomic_load_explicit(&inst->shared, memory_order_relaxed))
+		return;
+	if (first == 0) {
+		uint16_t none = 0;
+		if (atomic_compare_exchange_strong_explicit(
+			    &inst->taker, &none, me, memory_order_relaxed,
+			    memory_order_relaxed) ||
+		    none == me)
+			return;
+	}
+	atomic_store_explicit(&inst->shared, 1, memory_order_relaxed);
+}
+
+static bool is_lifetime(const ud_class_t *c)
+{
+	return c->flags & UD_CLASS_IMPLICIT;
+}
+
+static bool through_lifetime(const ud_held_t *h, const ud_class_t *c,
+			     const ud_path_t *path)
+{
+	if (is_lifetime(c) || is_lifetime(h->cls))
+		return true;
+	for (unsigned i = 0; i < path->n; i++)
+		if (is_lifetime(path->edges[i]->to->cls))
+			return true;
+	return false;
+}
+
+bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
+			     const ud_instance_t *inst, const ud_class_t *c,
+			     const ud_path_t *path)
+{
+	if (!through_lifetime(h, c, path))
+		return false;
+	/* The lock the other thread would have to want: the one being taken,
+	** or for a wait (a join), the one held across it. */
+	const ud_instance_t *at = inst;
+	if (at->kind == UD_KIND_PSEUDO) {
+		if (!ud_held_is(h, h->inst) || h->inst->kind == UD_KIND_PSEUDO)
+			return false;
+		at = h->inst;
+	}
+	return atomic_load_explicit(&at->taker, memory_order_relaxed) == t->taker_tag &&
+	       !atomic_load_explicit(&at->shared, memory_order_relaxed);
+}
