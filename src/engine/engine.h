@@ -191,6 +191,14 @@ void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst);
 /* The real call did not take the lock after ud_acquire(): forget the push. */
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 /*
+** Hold inst under every lock the thread holds, as if taken first and without
+** waiting (a trylock): nothing is validated, and later acquisitions depend on
+** it only when nothing else is held. For a pseudo-lock that stands for "the
+** thread's life from here on", whatever the thread holds at that moment.
+*/
+void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		       uintptr_t pc);
+/*
 ** Release the lock at addr. Returns false when this thread does not hold it,
 ** after reporting bad unlock balance if the lock is known (a lock never seen
 ** cannot be judged). Out-of-order release is legal.

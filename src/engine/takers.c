@@ -63,6 +63,44 @@ static bool through_lifetime(const ud_held_t *h, const ud_class_t *c,
 	return false;
 }
 
+static bool only_mine(const ud_thread_t *t, const ud_instance_t *in)
+{
+	return atomic_load_explicit(&((ud_instance_t *)in)->taker,
+				    memory_order_relaxed) == t->taker_tag &&
+	       !atomic_load_explicit(&((ud_instance_t *)in)->shared,
+				     memory_order_relaxed);
+}
+
+static bool on_path(const ud_class_t *c, const ud_path_t *path)
+{
+	for (unsigned i = 0; i < path->n; i++)
+		if (path->edges[i]->to->cls == c)
+			return true;
+	return false;
+}
+
+/*
+** A wait on a pseudo-lock (a barrier) held over real locks: the cycle closes
+** at the real locks held across the wait that it passes through. Excused
+** when there is at least one and each was only ever taken by this thread:
+** a party that took a lock in its own phase and holds it at the barrier
+** waits for no one who wants it.
+*/
+static bool held_across_only_mine(const ud_thread_t *t, const ud_held_t *h,
+				  const ud_path_t *path)
+{
+	unsigned found = 0;
+	for (const ud_held_t *x = t->held; x < h; x++) {
+		if (!ud_held_is(x, x->inst) || x->inst->kind == UD_KIND_PSEUDO ||
+		    !on_path(x->cls, path))
+			continue;
+		if (!only_mine(t, x->inst))
+			return false;
+		found++;
+	}
+	return found > 0;
+}
+
 bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 			     const ud_instance_t *inst, const ud_class_t *c,
 			     const ud_path_t *path)
@@ -73,10 +111,11 @@ bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 	** or for a wait (a join), the one held across it. */
 	const ud_instance_t *at = inst;
 	if (at->kind == UD_KIND_PSEUDO) {
-		if (!ud_held_is(h, h->inst) || h->inst->kind == UD_KIND_PSEUDO)
+		if (!ud_held_is(h, h->inst))
 			return false;
+		if (h->inst->kind == UD_KIND_PSEUDO)
+			return held_across_only_mine(t, h, path);
 		at = h->inst;
 	}
-	return atomic_load_explicit(&at->taker, memory_order_relaxed) == t->taker_tag &&
-	       !atomic_load_explicit(&at->shared, memory_order_relaxed);
+	return only_mine(t, at);
 }

@@ -109,6 +109,38 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 	t->chain_key = key;
 }
 
+void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		       uintptr_t pc)
+{
+	ud_class_t *c = ud_instance_class(inst);
+	if (c->flags & UD_CLASS_NOTRACK)
+		return;
+	if (t->depth == t->cap)
+		ud_held_grow(t);
+	memmove(t->held + 1, t->held, t->depth * sizeof *t->held);
+	t->depth++;
+	if (t->depth > t->max_depth)
+		ud_note_depth(t);
+	ud_held_t *h = &t->held[0];
+	memset(h, 0, sizeof *h);
+	h->inst = inst;
+	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	h->cls = c;
+	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	h->pc = pc;
+	h->refs = 1;
+	h->mode = (uint8_t)mode;
+	h->trylock = 1;
+	/* Every entry above now has another chain below it. */
+	uint64_t key = UD_CHAIN_KEY_INITIAL;
+	for (unsigned j = 0; j < t->depth; j++) {
+		ud_held_t *e = &t->held[j];
+		e->prev_key = key;
+		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
+	}
+	t->chain_key = key;
+}
+
 bool ud_held_remove_under_top(ud_thread_t *t)
 {
 	unsigned d = t->depth;

@@ -352,8 +352,12 @@ UD_INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
 	}
 	int rc = REAL_SYNC(barrier_wait, int (*)(pthread_barrier_t *))(b);
 	if (life && (t = ud_rt_enter(&ts)) != NULL) {
-		/* The next phase: held again, as a trylock (it waited for nothing). */
-		ud_acquire(t, life, UD_MODE_WRITE, UD_ACQ_TRY, start_pc(ts->start));
+		/* The next phase: held again, under the locks held across the
+		** wait (taken in the phase that just ended) and as a trylock (it
+		** waited for nothing). On top, it would make every lock taken
+		** next depend on it, and a barrier wait would then seem to wait
+		** for what the parties do after the barrier. */
+		ud_acquire_bottom(t, life, UD_MODE_WRITE, start_pc(ts->start));
 		ud_rt_leave(ts);
 	}
 	return rc;
