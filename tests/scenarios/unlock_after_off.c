@@ -2,9 +2,9 @@
 ** unlock_after_off.c: locks taken between ulockdep_off() and ulockdep_on(),
 ** released after ulockdep_on().
 **
-** None of these releases is on the held stack, and each is legal: glibc
-** records this thread as the owner of every mutex it unlocks, so nothing is
-** reported. The cases: a static mutex the runtime never saw; one it saw
+** The last release of each mutex finds nothing on the held stack, and each
+** is legal: glibc records this thread as the owner of every mutex it
+** unlocks, so nothing is reported. The cases: a static mutex the runtime never saw; one it saw
 ** taken and released before; a recursive mutex taken once untracked and once
 ** tracked; a mutex passed to pthread_cond_timedwait (seen before too); a C11
 ** mtx_t (seen at its init); and a mutex unlocked in a child after fork(),
