@@ -472,7 +472,8 @@ static ud_held_t *held_nested_class(ud_thread_t *t, const ud_instance_t *inst)
 }
 
 static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
-						       const void *addr, uintptr_t pc)
+						       const void *addr, uintptr_t pc,
+						       ud_owner_t owner)
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
 	if (UD_unlikely(!h)) {
@@ -480,10 +481,13 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 		/* Under a nest lock, any lock of the class counts on one entry. */
 		h = inst ? held_nested_class(t, inst) : NULL;
 		if (!h) {
-			/* A lock never seen (taken before the runtime started, or
-			** while calls passed through) cannot be judged; an
-			** untracked class is never held. */
-			if (ud_engine_active() && inst &&
+			/* A lock this thread took while not tracked (before the
+			** runtime started, while calls passed through) is not on
+			** its stack: only the lock's own record of its owner
+			** tells it from a bad unlock. Without that record, a lock
+			** never seen cannot be judged; an untracked class is
+			** never held. */
+			if (ud_engine_active() && inst && owner != UD_OWNER_SELF &&
 			    !(ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
 				report_unlock_balance(t, addr, pc);
 			return false;
@@ -506,5 +510,13 @@ bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
 	if (UD_likely(ud_release_fast(t, addr)))
 		return true;
-	return release_slow(t, addr, pc);
+	return release_slow(t, addr, pc, UD_OWNER_UNKNOWN);
+}
+
+bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
+		      ud_owner_t owner)
+{
+	if (UD_likely(ud_release_fast(t, addr)))
+		return true;
+	return release_slow(t, addr, pc, owner);
 }

@@ -204,6 +204,17 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 ** cannot be judged). Out-of-order release is legal.
 */
 bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc);
+/* Who holds a lock according to the lock object itself, when it records that. */
+typedef enum ud_owner {
+	UD_OWNER_UNKNOWN,	/* the object does not say: as ud_release() */
+	UD_OWNER_SELF,		/* this thread: a release not on its stack is of a
+				** lock taken while not tracked, and is not reported */
+	UD_OWNER_OTHER,		/* another thread, or none: a release not on its
+				** stack is reported, provided the instance exists */
+} ud_owner_t;
+/* ud_release() knowing what the lock records of its owner. */
+bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
+		      ud_owner_t owner);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
 /* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */

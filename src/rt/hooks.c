@@ -86,6 +86,21 @@ void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t
 #endif
 }
 
+/*
+** What mutex m records of its owner, for the engine. This thread's tid is the
+** runtime's cached one; in a child after fork(), the forking thread's tid in
+** the parent counts too, since a mutex it held there is held by this copy.
+*/
+static ud_owner_t mutex_owner(const pthread_mutex_t *m, const ud_rt_thread_t *ts)
+{
+	int owner = ud_mutex_owner(m);
+	if (owner < 0)
+		return UD_OWNER_UNKNOWN;
+	if (owner == ud_gettid() || (ts->fork_tid && owner == ts->fork_tid))
+		return UD_OWNER_SELF;
+	return UD_OWNER_OTHER;
+}
+
 /* ---- class keys ---------------------------------------------------------------- */
 
 static ud_stack_id_t one_frame(uintptr_t pc)
@@ -308,6 +323,28 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 	leave(&c);
 }
 
+/*
+** Release mutex m. A mutex that this thread does not hold by its own record
+** and that was never seen gets its instance now, first sight, so that the
+** engine can report the bad unlock with a class.
+*/
+static void mutex_release(ud_rt_thread_t *ts, const pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_owner_t owner = mutex_owner(m, ts);
+	if (owner == UD_OWNER_OTHER && !ud_instance_lookup(m))
+		(void)instance_for(m, UD_LT_MUTEX, pc);
+	(void)ud_release_owner(ts->t, m, pc, owner);
+}
+
+void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
+		return;
+	mutex_release(c.ts, m, pc);
+	leave(&c);
+}
+
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 {
 	if (!enter(c))
@@ -337,7 +374,7 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m)
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	(void)ud_release(t, m, c->pc);
+	mutex_release(c->ts, m, c->pc);
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.

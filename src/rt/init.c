@@ -114,6 +114,7 @@ static void fork_child(void)
 	if (!ts->fork_armed)
 		return;
 	ts->fork_armed = false;
+	ts->fork_tid = ud_gettid();
 	ud_gettid_reset();
 	ud_alloc_fork_child();
 	ud_engine_fork_child();

@@ -167,6 +167,7 @@ typedef struct ud_rt_thread {
 	ud_class_t *life_cls;	/* the lifetime's class, NULL if none */
 	struct ud_once_frame *once;	/* pthread_once calls running on this thread */
 	pthread_t self;		/* for pthread_setname_np on another thread */
+	int fork_tid;		/* in a child: the tid it had in the parent */
 	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
 } ud_rt_thread_t;
 
@@ -241,6 +242,9 @@ static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)
 void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t pc);
 /* Before the real unlock. */
 void ud_hook_unlock(const void *lock, uintptr_t pc);
+/* Before the real unlock of a mutex or mtx_t: also judges, by the owner the
+** mutex records, a release of a lock the runtime did not see taken. */
+void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc);
 /* After a successful init: a new identity keyed by the init site. */
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type);
 /* Before the real destroy. */

@@ -209,6 +209,37 @@ static void unlock_balance(void **state)
 	ud_thread_free(t2);
 }
 
+static void unlock_balance_owner(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t1 = ef_thread("T1"), *t2 = ef_thread("T2");
+	void *a = ef_new(UD_KIND_MUTEX), *b = ef_new(UD_KIND_MUTEX);
+	/* The lock records t1 as its owner: taken while t1 was not tracked. */
+	assert_false(ud_release_owner(t1, a, EF_PC, UD_OWNER_SELF));
+	EF_NONE();
+	/* It records none, or another thread: as without a record. */
+	assert_false(ud_release_owner(t1, a, EF_PC + 4, UD_OWNER_OTHER));
+	EF_EXPECT(0, 0, 1, 0, 0);
+	assert_int_equal(ef.r[0].target_cls, ef_cls(a));
+	assert_ptr_equal((void *)ef.r[0].target_addr, a);
+	ef_lock(t2, b);
+	assert_false(ud_release_owner(t1, b, EF_PC + 8, UD_OWNER_OTHER));
+	EF_EXPECT(0, 0, 2, 0, 0);
+	assert_true(ef_held(t2, b));
+	/* A held lock is released whatever the record says. */
+	ef_lock(t1, a);
+	assert_true(ud_release_owner(t1, a, EF_PC, UD_OWNER_OTHER));
+	assert_int_equal(ud_thread_depth(t1), 0);
+	/* Still no instance, no class to name: nothing the engine can report. */
+	assert_false(ud_release_owner(t1, ef_addr(), EF_PC + 12, UD_OWNER_OTHER));
+	EF_EXPECT(0, 0, 2, 0, 0);
+	ef_unlock(t2, b);
+	EF_EXPECT(0, 0, 2, 0, 0);
+	ud_thread_free(t1);
+	ud_thread_free(t2);
+}
+
 /* ---- freed and inherited locks -------------------------------------------------- */
 
 static void destroy_held_keeps_it(void **state)
@@ -449,6 +480,7 @@ int main(void)
 		cmocka_unit_test(out_of_order_release),
 		cmocka_unit_test(acquire_undo),
 		cmocka_unit_test(unlock_balance),
+		cmocka_unit_test(unlock_balance_owner),
 		cmocka_unit_test(destroy_held_keeps_it),
 		cmocka_unit_test(reinit_held_then_new_lock),
 		cmocka_unit_test(reinit_held_recursive_then_new_lock),
