@@ -78,6 +78,13 @@ struct ud_node {
 	uint64_t mark;		/* reordering stamp */
 };
 
+/* One acquisition that gave a class signal usage: the bits it set (each bit
+** is set once, so by exactly one event) and its stack. */
+typedef struct ud_usage_event {
+	uint64_t in, on;
+	ud_stack_id_t stack;
+} ud_usage_event_t;
+
 struct ud_class {
 	ud_node_t node;		/* first: a class is a node */
 	ud_class_key_t key;	/* name copied into runtime memory */
@@ -89,9 +96,10 @@ struct ud_class {
 	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
 	uint64_t chain_salt;	/* the class's part of a chain key step */
 	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
-	** taken with s unblocked; first stacks of each, allocated on first use. */
+	** taken with s unblocked; and the events that set them (graph lock). */
 	_Atomic uint64_t sig_in_used, sig_on_used;
-	ud_stack_id_t *sig_stacks;	/* [0..63] in-handler, [64..127] unblocked */
+	ud_usage_event_t *usage;	/* capacity: nusage rounded up to a power of 2 */
+	uint32_t nusage;
 };
 
 struct ud_instance {

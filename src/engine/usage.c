@@ -44,11 +44,17 @@ void ud_thread_get_signals(const ud_thread_t *t, uint64_t *unblocked,
 	*in_handler = t->sig_in;
 }
 
-static void set_stacks(ud_stack_id_t *s, uint64_t bits, ud_stack_id_t stack)
+/* Records the event that set bits in and on of c. The array grows in powers
+** of two, which are the allocator's block sizes: most classes see one or two
+** events, whatever the signals (every unblocked signal is set at once). */
+static void add_event(ud_class_t *c, uint64_t in, uint64_t on, ud_stack_id_t stack)
 {
-	for (unsigned i = 0; i < 64; i++)
-		if (bits >> i & 1)
-			s[i] = stack;
+	uint32_t n = c->nusage;
+	if (!(n & (n - 1)))	/* 0 or a power of two: full */
+		c->usage = ud_realloc(c->usage, n * sizeof *c->usage,
+				      (n ? 2 * n : 1) * sizeof *c->usage);
+	c->usage[n] = (ud_usage_event_t){ .in = in, .on = on, .stack = stack };
+	c->nusage = n + 1;
 }
 
 static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
@@ -71,10 +77,14 @@ static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 							 c->id), sig), new_in);
 }
 
-/* The stack that gave class c usage `in` (handler) or `on` of signal bit. */
+/* The stack that gave class c usage `in` (handler) or `on` of signal bit:
+** a scan, for reports only. */
 static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in)
 {
-	return c->sig_stacks ? c->sig_stacks[bit + (in ? 0 : 64)] : 0;
+	for (uint32_t i = 0; i < c->nusage; i++)
+		if ((in ? c->usage[i].in : c->usage[i].on) >> bit & 1)
+			return c->usage[i].stack;
+	return 0;
 }
 
 /* Links for the classes of a path, `first` then the end of each edge. A path
@@ -189,13 +199,12 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 	ud_report_t r = {0};
 
 	ud_lock_acquire(&ud_graph_lock);
-	if (!c->sig_stacks)
-		c->sig_stacks = ud_alloc(128 * sizeof *c->sig_stacks);
 	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
 	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
 	uint64_t new_in = t->sig_in & ~in, new_on = t->sig_on & ~on;
-	set_stacks(c->sig_stacks, new_in, stack);
-	set_stacks(c->sig_stacks + 64, new_on, stack);
+	/* Nothing new if another thread added these bits since the check. */
+	if (new_in | new_on)
+		add_event(c, new_in, new_on, stack);
 	atomic_store_explicit(&c->sig_in_used, in | new_in, memory_order_relaxed);
 	atomic_store_explicit(&c->sig_on_used, on | new_on, memory_order_relaxed);
 	any_in |= new_in;
@@ -207,7 +216,7 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 		bool is_in = bad_in && (!bad_on || __builtin_ctzll(bad_in) <=
 						      __builtin_ctzll(bad_on));
 		unsigned bit = (unsigned)__builtin_ctzll(is_in ? bad_in : bad_on);
-		ud_stack_id_t old = c->sig_stacks[bit + (is_in ? 64 : 0)];
+		ud_stack_id_t old = usage_stack(c, bit, !is_in);
 		report_inconsistent(&r, t, inst, c, mode, pc, stack, bit + 1, is_in, old);
 	} else if (((new_in & any_on) | (new_on & any_in)) && ud_engine_active()) {
 		inversion(&r, t, inst, c, mode, pc, stack, new_in & any_on,
