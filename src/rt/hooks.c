@@ -73,7 +73,7 @@ static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst)
 {
 #if UD_MUTEX_HINTS
-	if (!ud_mutex_hintable(kind))
+	if (!ud_mutex_hintable(kind) || !ud_rt_opts.mutex_hint)
 		return;
 	uint64_t h = ud_instance_hint(inst);
 	/* Written only when it changes: the mutex's line is the program's. */
