@@ -5,6 +5,7 @@
 #ifndef UD_CLI_CLI_H
 #define UD_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit statuses of the command itself (the program's own status otherwise). */
@@ -25,5 +26,8 @@ char *ud_cli_find_runtime(void);
 /* libulockdep_free.so, next to the runtime library rt (check_free=1);
 ** malloc'd, or NULL after saying why. */
 char *ud_cli_find_free_lib(const char *rt);
+/* The sanitizer PROGRAM (an ELF file) is built with, or NULL: none, or not
+** an ELF file. */
+const char *ud_cli_sanitizer(const char *path);
 
 #endif

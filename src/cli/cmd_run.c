@@ -418,6 +418,15 @@ int ud_cmd_run(int argc, char **argv)
 		return exec_failure_status(e);
 	}
 
+	const char *san = ud_cli_sanitizer(path);
+	if (san) {
+		fprintf(stderr, "ulockdep: '%s' is built with %s, whose lock "
+			"interceptors cannot run under ulockdep; run it without "
+			"ulockdep, or check a build without -fsanitize\n", prog, san);
+		free(path);
+		return UD_EXIT_USAGE;
+	}
+
 	char *lib = ud_cli_find_runtime();
 	if (!lib)
 		return UD_EXIT_USAGE;
