@@ -72,6 +72,35 @@ static void fill_new_lock(ud_report_lock_t *l, ud_instance_t *inst,
 	l->pc = pc;
 }
 
+/* What every report about an acquisition under held locks shows: the thread,
+** the lock being taken, the held lock h, the stack, and what was held before
+** this acquisition (ctx entries). */
+static void report_common(ud_report_t *r, ud_thread_t *t, const ud_held_t *h,
+			  ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+			  uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+{
+	ud_report_fill_thread(r, t);
+	fill_new_lock(&r->target, inst, c, mode, pc);
+	ud_report_fill_lock(&r->held, h);
+	r->stack = stack;
+	unsigned depth = t->depth;
+	t->depth = ctx;
+	ud_report_fill_held(r, t);
+	t->depth = depth;
+}
+
+/* A new report of that kind, with its common part. */
+static ud_report_t *report_begin(ud_report_t *r, ud_report_kind_t kind,
+				 ud_thread_t *t, const ud_held_t *h,
+				 ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+				 uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	report_common(r, t, h, inst, c, mode, pc, stack, ctx);
+	return r;
+}
+
 uint64_t ud_sig_mix(uint64_t sig, uint64_t v)
 {
 	uint64_t x = sig ^ (v * 0x9e3779b97f4a7c15ull);
@@ -84,18 +113,9 @@ static void report_recursive(pending_t *p, ud_thread_t *t, ud_held_t *h,
 			     ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 			     uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
 {
-	ud_report_t *r = pending_new(p);
-	memset(r, 0, sizeof *r);
-	r->kind = UD_REPORT_RECURSIVE;
-	ud_report_fill_thread(r, t);
-	fill_new_lock(&r->target, inst, c, mode, pc);
-	ud_report_fill_lock(&r->held, h);
+	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_RECURSIVE, t, h,
+				      inst, c, mode, pc, stack, ctx);
 	r->same_instance = ud_held_is(h, inst);
-	r->stack = stack;
-	unsigned depth = t->depth;
-	t->depth = ctx;		/* show what is held before this acquisition */
-	ud_report_fill_held(r, t);
-	t->depth = depth;
 	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_RECURSIVE, c->id), r->same_instance);
 }
 
@@ -115,17 +135,8 @@ static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
 			    uintptr_t pc, ud_stack_id_t stack, unsigned ctx,
 			    const ud_path_t *path, bool instances)
 {
-	ud_report_t *r = pending_new(p);
-	memset(r, 0, sizeof *r);
-	r->kind = UD_REPORT_CIRCULAR;
-	ud_report_fill_thread(r, t);
-	fill_new_lock(&r->target, inst, c, mode, pc);
-	ud_report_fill_lock(&r->held, h);
-	r->stack = stack;
-	unsigned depth = t->depth;
-	t->depth = ctx;
-	ud_report_fill_held(r, t);
-	t->depth = depth;
+	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_CIRCULAR, t, h,
+				      inst, c, mode, pc, stack, ctx);
 
 	unsigned n = path->n + 1;
 	ud_report_alloc(r, n, 0);
@@ -156,15 +167,10 @@ static void check_signal_order(pending_t *p, ud_thread_t *t, ud_held_t *h,
 	ud_report_t r = {0};
 	if (!ud_usage_order(&r, h->cls, c))
 		return;
-	ud_report_fill_thread(&r, t);
-	fill_new_lock(&r.target, inst, c, mode, pc);
-	ud_report_fill_lock(&r.held, h);
-	r.stack = stack;
-	unsigned depth = t->depth;
-	t->depth = ctx;
-	ud_report_fill_held(&r, t);
-	t->depth = depth;
-	*pending_new(p) = r;
+	/* The order-specific part is filled; the common part keeps it. */
+	ud_report_t *q = pending_new(p);
+	*q = r;
+	report_common(q, t, h, inst, c, mode, pc, stack, ctx);
 }
 
 /* Record the first creation of an edge. */
@@ -244,17 +250,8 @@ static void report_wait_context(pending_t *p, ud_thread_t *t, ud_held_t *h,
 				ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 				uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
 {
-	ud_report_t *r = pending_new(p);
-	memset(r, 0, sizeof *r);
-	r->kind = UD_REPORT_WAIT_CONTEXT;
-	ud_report_fill_thread(r, t);
-	fill_new_lock(&r->target, inst, c, mode, pc);
-	ud_report_fill_lock(&r->held, h);
-	r->stack = stack;
-	unsigned depth = t->depth;
-	t->depth = ctx;
-	ud_report_fill_held(r, t);
-	t->depth = depth;
+	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_WAIT_CONTEXT, t, h,
+				      inst, c, mode, pc, stack, ctx);
 	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_WAIT_CONTEXT, c->id),
 				  h->cls->id);
 }
@@ -347,17 +344,6 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	ud_chain_insert(key);
 	ud_lock_release(&ud_graph_lock);
 	pending_submit(&p);
-}
-
-bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
-{
-	for (unsigned i = ctx; i-- > 0;) {
-		if (t->held[i].cls == c)
-			return true;
-		if (!t->held[i].trylock)
-			return false;
-	}
-	return false;
 }
 
 /* A recursive mutex re-locked by its owner nests: no new dependency. */

@@ -57,43 +57,23 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
 		return false;
-	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
-	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
-	if (UD_unlikely((t->sig_on & ~on) | (t->sig_in & ~in)))
+	if (UD_unlikely(ud_usage_adds(t, c)))
 		return false;
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	if (!trylock) {
 		/* ud_chain_lookup() and ud_nested_same_class(), inline. With
 		** validation off (halt_on_error fired), ud_acquire() only pushes,
 		** which is what this does too: no need to ask. */
-		if (UD_unlikely(!ud_chain_lookup(key)))
+		if (UD_unlikely(!ud_chain_lookup(key) ||
+				ud_nested_same_class(t, t->depth, c)))
 			return false;
-		for (unsigned i = t->depth; i-- > 0;) {
-			const ud_held_t *h = &t->held[i];
-			if (UD_unlikely(h->cls == c))
-				return false;
-			if (UD_likely(!h->trylock))
-				break;
-		}
 	}
 	/* Not deeper than the thread ever was: then the stack has room
 	** (max_depth <= cap) and no record to publish; no call is needed. */
 	unsigned d = t->depth;
 	if (UD_unlikely(d >= t->max_depth))
 		return false;
-	ud_held_t *h = &t->held[d];
-	h->inst = inst;
-	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
-	h->cls = c;
-	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	h->prev_key = t->chain_key;
-	h->pc = pc;
-	h->refs = 1;
-	h->mode = (uint8_t)mode;
-	h->trylock = trylock;
-	h->forked = 0;
-	h->nest = 0;
-	h->pins = 0;
+	ud_held_fill(&t->held[d], inst, c, mode, trylock, pc, t->chain_key);
 	t->depth = d + 1;
 	t->chain_key = key;
 	return true;

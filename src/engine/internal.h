@@ -317,6 +317,25 @@ size_t ud_chain_count(void);
 __attribute__((noinline)) void ud_note_depth(ud_thread_t *t);
 __attribute__((noinline)) void ud_held_grow(ud_thread_t *t);
 
+/* A fresh held entry for inst (of class c), over the chain prev_key. */
+static inline __attribute__((always_inline)) void
+ud_held_fill(ud_held_t *h, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+	     bool trylock, uintptr_t pc, uint64_t prev_key)
+{
+	h->inst = inst;
+	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	h->cls = c;
+	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	h->prev_key = prev_key;
+	h->pc = pc;
+	h->refs = 1;
+	h->mode = (uint8_t)mode;
+	h->trylock = trylock;
+	h->forked = 0;
+	h->nest = 0;
+	h->pins = 0;
+}
+
 /* Push inst (of class c); key is the chain key with it on top. Inline: it is
 ** half of the acquire fast path, whichever caller that is. */
 static inline __attribute__((always_inline)) void
@@ -328,18 +347,7 @@ ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 	ud_held_t *h = &t->held[t->depth++];
 	if (UD_unlikely(t->depth > t->max_depth))
 		ud_note_depth(t);
-	h->inst = inst;
-	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
-	h->cls = c;
-	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	h->prev_key = t->chain_key;
-	h->pc = pc;
-	h->refs = 1;
-	h->mode = (uint8_t)mode;
-	h->trylock = trylock;
-	h->forked = 0;
-	h->nest = 0;
-	h->pins = 0;
+	ud_held_fill(h, inst, c, mode, trylock, pc, t->chain_key);
 	t->chain_key = key;
 }
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
@@ -367,10 +375,21 @@ static inline bool ud_held_is(const ud_held_t *h, const ud_instance_t *inst)
 					      memory_order_relaxed);
 }
 
-/* check.c */
 /* Is a lock of class c held directly under a new acquisition at ctx: on top,
 ** or under nothing but trylocks? Such nesting is checked per instance. */
-bool ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c);
+static inline __attribute__((always_inline)) bool
+ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+{
+	for (unsigned i = ctx; i-- > 0;) {
+		if (UD_unlikely(t->held[i].cls == c))
+			return true;
+		if (UD_likely(!t->held[i].trylock))
+			return false;
+	}
+	return false;
+}
+
+/* check.c */
 /* Validate the acquisition of inst as class c (flags: UD_ACQ_*). */
 void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
 		 ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key,
@@ -389,13 +408,19 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 */
 bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next);
 /* One test on the acquire path: does this acquisition add usage to c? */
+static inline __attribute__((always_inline)) bool
+ud_usage_adds(const ud_thread_t *t, ud_class_t *c)
+{
+	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
+	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
+	return (t->sig_on & ~on) | (t->sig_in & ~in);
+}
+
 static inline __attribute__((always_inline)) void
 ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	       ud_mode_t mode, uintptr_t pc)
 {
-	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
-	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
-	if (UD_unlikely((t->sig_on & ~on) | (t->sig_in & ~in)))
+	if (UD_unlikely(ud_usage_adds(t, c)))
 		ud_usage_mark(t, inst, c, mode, pc);
 }
 

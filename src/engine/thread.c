@@ -121,16 +121,7 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	t->depth++;
 	if (t->depth > t->max_depth)
 		ud_note_depth(t);
-	ud_held_t *h = &t->held[0];
-	memset(h, 0, sizeof *h);
-	h->inst = inst;
-	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
-	h->cls = c;
-	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	h->pc = pc;
-	h->refs = 1;
-	h->mode = (uint8_t)mode;
-	h->trylock = 1;
+	ud_held_fill(&t->held[0], inst, c, mode, true, pc, 0);
 	/* Every entry above now has another chain below it. */
 	uint64_t key = UD_CHAIN_KEY_INITIAL;
 	for (unsigned j = 0; j < t->depth; j++) {

@@ -281,6 +281,31 @@ static void put_lock_op(ud_buf_t *b, const char *indent, bool read,
 		      ud_report_class_name(cls));
 }
 
+/* The stack that made a link, after the thread that made it if another. */
+static void put_link_stack(ud_buf_t *b, const ud_report_t *r,
+			   const ud_report_link_t *l)
+{
+	if (l->tid != 0 && l->tid != r->thread.tid) {
+		ud_buf_puts(b, INDENT "[taken by ");
+		put_thread16(b, l->thread_name, l->tid);
+		ud_buf_puts(b, "]\n");
+	}
+	put_stack(b, l->stack);
+}
+
+/* "Chain exists of: A --> B --> C", every class of the links in order, when
+** more than two classes take part. */
+static void put_chain_exists(ud_buf_t *b, const ud_report_t *r)
+{
+	if (r->nlinks <= 2)
+		return;
+	ud_buf_puts(b, "Chain exists of:\n  ");
+	for (unsigned i = 0; i < r->nlinks; i++)
+		ud_buf_printf(b, "%s%s", i ? " --> " : "",
+			      ud_report_class_name(&r->links[i].lock.cls));
+	ud_buf_puts(b, "\n\n");
+}
+
 #define CPU0 "  "
 #define CPU1 "                               "
 
@@ -302,12 +327,7 @@ static void format_circular(ud_buf_t *b, const ud_report_t *r)
 		ud_buf_printf(b, "\n-> #%u ", i);
 		put_class(b, &l->lock.cls);
 		ud_buf_puts(b, ":\n");
-		if (l->tid != 0 && l->tid != r->thread.tid) {
-			ud_buf_puts(b, INDENT "[taken by ");
-			put_thread16(b, l->thread_name, l->tid);
-			ud_buf_puts(b, "]\n");
-		}
-		put_stack(b, l->stack);
+		put_link_stack(b, r, l);
 	}
 
 	ud_buf_puts(b, "\nother info that might help us debug this:\n\n");
@@ -315,14 +335,8 @@ static void format_circular(ud_buf_t *b, const ud_report_t *r)
 	** lock) when only two classes take part. */
 	const ud_report_class_t *parent =
 		r->nlinks >= 2 ? &r->links[r->nlinks - 2].lock.cls : target;
-	if (r->nlinks > 2) {
-		/* The whole path the graph already has, new lock to held lock. */
-		ud_buf_puts(b, "Chain exists of:\n  ");
-		for (unsigned i = 0; i < r->nlinks; i++)
-			ud_buf_printf(b, "%s%s", i ? " --> " : "",
-				      ud_report_class_name(&r->links[i].lock.cls));
-		ud_buf_puts(b, "\n\n");
-	}
+	/* The whole path the graph already has, new lock to held lock. */
+	put_chain_exists(b, r);
 	ud_buf_puts(b, " Possible unsafe locking scenario:\n\n");
 	ud_buf_puts(b, "       CPU0                    CPU1\n");
 	ud_buf_puts(b, "       ----                    ----\n");
@@ -524,12 +538,7 @@ static void put_path(ud_buf_t *b, const ud_report_t *r, unsigned from, unsigned 
 		ud_buf_puts(b, i == from ? "\n" : " ... acquired at:\n");
 		if (i == from)
 			continue;
-		if (l->tid != 0 && l->tid != r->thread.tid) {
-			ud_buf_puts(b, INDENT "[taken by ");
-			put_thread16(b, l->thread_name, l->tid);
-			ud_buf_puts(b, "]\n");
-		}
-		put_stack(b, l->stack);
+		put_link_stack(b, r, l);
 	}
 }
 
@@ -550,13 +559,7 @@ static void put_usage_class(ud_buf_t *b, const ud_report_class_t *c,
 ** unsafe one, the handler on CPU0 waits for the safe lock. */
 static void put_signal_scenario(ud_buf_t *b, const ud_report_t *r, unsigned sig)
 {
-	if (r->nlinks > 2) {
-		ud_buf_puts(b, "Chain exists of:\n  ");
-		for (unsigned i = 0; i < r->nlinks; i++)
-			ud_buf_printf(b, "%s%s", i ? " --> " : "",
-				      ud_report_class_name(&r->links[i].lock.cls));
-		ud_buf_puts(b, "\n\n");
-	}
+	put_chain_exists(b, r);
 	ud_buf_puts(b, " Possible signal unsafe locking scenario:\n\n");
 	ud_buf_puts(b, "       CPU0                    CPU1\n");
 	ud_buf_puts(b, "       ----                    ----\n");

@@ -232,15 +232,20 @@ static void api_acquire_failed(const void *lock)
 	ud_rt_leave(ts);
 }
 
-static void api_release(const void *lock)
+/* A lock or map released at pc (the annotation's caller). */
+static void release_at(const void *lock, uintptr_t pc)
 {
 	ud_rt_thread_t *ts;
-	uintptr_t pc = PC();
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (!t)
 		return;
 	(void)ud_release(t, lock, pc);
 	ud_rt_leave(ts);
+}
+
+static void api_release(const void *lock)
+{
+	release_at(lock, PC());
 }
 
 /* Kept for lock statistics; nothing to record yet. */
@@ -280,13 +285,7 @@ static void api_map_acquire(const ulockdep_map_t *map, int mode, unsigned flags)
 
 static void api_map_release(const ulockdep_map_t *map)
 {
-	ud_rt_thread_t *ts;
-	uintptr_t pc = PC();
-	ud_thread_t *t = ud_rt_enter(&ts);
-	if (!t)
-		return;
-	(void)ud_release(t, map, pc);
-	ud_rt_leave(ts);
+	release_at(map, PC());
 }
 
 static void api_might_lock(const void *lock, int mode)

@@ -260,6 +260,25 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
 }
 
+/* The lock on top (or, with under_top, the one just under it) released
+** inside the in_runtime guard; false: nothing was done. */
+static inline __attribute__((always_inline)) bool
+ud_fast_release_guarded(const void *lock, bool under_top)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ts->in_runtime = 1;
+		atomic_signal_fence(memory_order_seq_cst);
+		bool done = under_top ? ud_release_fast(t, lock)
+				      : ud_release_top_fast(t, lock);
+		atomic_signal_fence(memory_order_seq_cst);
+		ts->in_runtime = 0;
+		return done;
+	}
+	return false;
+}
+
 /*
 ** Before any real unlock: the common case of ud_hook_unlock(), the lock on
 ** top taken once. False: nothing was done, and ud_hook_unlock() must run
@@ -268,34 +287,14 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 static inline __attribute__((always_inline)) bool
 ud_hook_release_fast(const void *lock)
 {
-	ud_rt_thread_t *ts = &ud_tls;
-	ud_thread_t *t = ud_fast_thread(ts);
-	if (ud_likely(t != NULL)) {
-		ts->in_runtime = 1;
-		atomic_signal_fence(memory_order_seq_cst);
-		bool done = ud_release_top_fast(t, lock);
-		atomic_signal_fence(memory_order_seq_cst);
-		ts->in_runtime = 0;
-		return done;
-	}
-	return false;
+	return ud_fast_release_guarded(lock, false);
 }
 
 /* The lock on top or just under it, released; false: nothing was done. */
 static inline __attribute__((always_inline)) bool
 ud_fast_release(const void *lock)
 {
-	ud_rt_thread_t *ts = &ud_tls;
-	ud_thread_t *t = ud_fast_thread(ts);
-	if (ud_likely(t != NULL)) {
-		ts->in_runtime = 1;
-		atomic_signal_fence(memory_order_seq_cst);
-		bool done = ud_release_fast(t, lock);
-		atomic_signal_fence(memory_order_seq_cst);
-		ts->in_runtime = 0;
-		return done;
-	}
-	return false;
+	return ud_fast_release_guarded(lock, true);
 }
 
 /* ud_hook_unlock(), trying the lock just under the top first (out of line

@@ -28,4 +28,20 @@
 		MUST(pthread_mutex_unlock(&(x)), 0);                         \
 	} while (0)
 
+/* lock x, unlock x: records its usage in the current signal context */
+#define LOCK_UNLOCK(x)                                                       \
+	do {                                                                 \
+		MUST(pthread_mutex_lock(&(x)), 0);                           \
+		MUST(pthread_mutex_unlock(&(x)), 0);                         \
+	} while (0)
+
+/* Block signal sig in this thread, keeping the old mask in *old. */
+#define BLOCK_SIGNAL(sig, old)                                               \
+	do {                                                                 \
+		sigset_t set_;                                               \
+		sigemptyset(&set_);                                          \
+		sigaddset(&set_, (sig));                                     \
+		MUST(pthread_sigmask(SIG_BLOCK, &set_, (old)), 0);           \
+	} while (0)
+
 #endif

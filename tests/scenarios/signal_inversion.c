@@ -35,34 +35,20 @@ static void on_signal(int sig)
 	MUST(pthread_mutex_unlock(l), 0);
 }
 
-static void take(pthread_mutex_t *l)
-{
-	MUST(pthread_mutex_lock(l), 0);
-	MUST(pthread_mutex_unlock(l), 0);
-}
-
-static void block(int sig, sigset_t *old)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
 int main(void)
 {
 	sigset_t old;
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 
-	block(SIGUSR1, &old);
+	BLOCK_SIGNAL(SIGUSR1, &old);
 	LOCK_UNLOCK_2(a, b);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	raise(SIGUSR1);			/* a: SIGUSR1-safe, b not yet unsafe */
-	take(&b);			/* b: SIGUSR1-unsafe: reported */
+	LOCK_UNLOCK(b);			/* b: SIGUSR1-unsafe: reported */
 
-	take(&d);			/* d: SIGUSR2-unsafe */
-	block(SIGUSR2, &old);
+	LOCK_UNLOCK(d);			/* d: SIGUSR2-unsafe */
+	BLOCK_SIGNAL(SIGUSR2, &old);
 	LOCK_UNLOCK_2(c, d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	raise(SIGUSR2);			/* c: SIGUSR2-safe: reported */

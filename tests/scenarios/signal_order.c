@@ -39,35 +39,21 @@ static void on_signal(int sig)
 	pthread_mutex_unlock(l);
 }
 
-static void take(pthread_mutex_t *l)
-{
-	MUST(pthread_mutex_lock(l), 0);
-	MUST(pthread_mutex_unlock(l), 0);
-}
-
-static void block(int sig, sigset_t *old)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
 int main(void)
 {
 	sigset_t old;
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 
-	take(&b);		/* b: SIGUSR1-unsafe */
+	LOCK_UNLOCK(b);		/* b: SIGUSR1-unsafe */
 	raise(SIGUSR1);			/* a: SIGUSR1-safe */
-	block(SIGUSR1, &old);
+	BLOCK_SIGNAL(SIGUSR1, &old);
 	LOCK_UNLOCK_2(a, b);		/* a -> b: reported */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
-	take(&d);		/* d: SIGUSR2-unsafe */
+	LOCK_UNLOCK(d);		/* d: SIGUSR2-unsafe */
 	raise(SIGUSR2);			/* c: SIGUSR2-safe */
-	block(SIGUSR2, &old);
+	BLOCK_SIGNAL(SIGUSR2, &old);
 	LOCK_UNLOCK_2(c, m);		/* c -> m: m never unblocked */
 	LOCK_UNLOCK_2(m, d);		/* m -> d closes c -> m -> d */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
