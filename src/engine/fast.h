@@ -73,7 +73,9 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 	unsigned d = t->depth;
 	if (UD_unlikely(d >= t->max_depth))
 		return false;
-	ud_held_fill(&t->held[d], inst, c, mode, trylock, pc, t->chain_key);
+	ud_held_t *h = &t->held[d];
+	ud_held_fill(h, inst, c, mode, trylock, pc);
+	h->prev_key = t->chain_key;
 	t->depth = d + 1;
 	t->chain_key = key;
 	return true;

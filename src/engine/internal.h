@@ -317,16 +317,15 @@ size_t ud_chain_count(void);
 __attribute__((noinline)) void ud_note_depth(ud_thread_t *t);
 __attribute__((noinline)) void ud_held_grow(ud_thread_t *t);
 
-/* A fresh held entry for inst (of class c), over the chain prev_key. */
+/* A fresh held entry for inst (of class c); the caller sets its prev_key. */
 static inline __attribute__((always_inline)) void
 ud_held_fill(ud_held_t *h, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-	     bool trylock, uintptr_t pc, uint64_t prev_key)
+	     bool trylock, uintptr_t pc)
 {
 	h->inst = inst;
 	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
 	h->cls = c;
 	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	h->prev_key = prev_key;
 	h->pc = pc;
 	h->refs = 1;
 	h->mode = (uint8_t)mode;
@@ -347,7 +346,8 @@ ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 	ud_held_t *h = &t->held[t->depth++];
 	if (UD_unlikely(t->depth > t->max_depth))
 		ud_note_depth(t);
-	ud_held_fill(h, inst, c, mode, trylock, pc, t->chain_key);
+	ud_held_fill(h, inst, c, mode, trylock, pc);
+	h->prev_key = t->chain_key;
 	t->chain_key = key;
 }
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);

@@ -121,7 +121,7 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	t->depth++;
 	if (t->depth > t->max_depth)
 		ud_note_depth(t);
-	ud_held_fill(&t->held[0], inst, c, mode, true, pc, 0);
+	ud_held_fill(&t->held[0], inst, c, mode, true, pc);
 	/* Every entry above now has another chain below it. */
 	uint64_t key = UD_CHAIN_KEY_INITIAL;
 	for (unsigned j = 0; j < t->depth; j++) {
