@@ -5,7 +5,10 @@
 ** with the lock it is acquiring; its 64-bit key is built incrementally on the
 ** held stack. Once a chain has been validated, every dependency it implies is
 ** in the graph, so the same chain again needs no search: the steady-state cost
-** of an acquisition is one lock-free probe here.
+** of an acquisition is one lock-free probe here. A chain whose last lock has a
+** lock of its own class directly below is never cached (check.c): that
+** nesting is checked per instance every time, and the probe's miss is the
+** only test the acquisition needs.
 **
 ** Open addressing with linear probing over 64-bit keys (0 = empty). Readers
 ** take no lock; inserts are serialised by the graph lock. Growing publishes a

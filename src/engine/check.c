@@ -256,6 +256,19 @@ static void report_wait_context(pending_t *p, ud_thread_t *t, ud_held_t *h,
 				  h->cls->id);
 }
 
+/* Is a lock of class c held directly under a new acquisition at ctx: on top,
+** or under nothing but trylocks? Such nesting is checked per instance. */
+static bool nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+{
+	for (unsigned i = ctx; i-- > 0;) {
+		if (t->held[i].cls == c)
+			return true;
+		if (!t->held[i].trylock)
+			return false;
+	}
+	return false;
+}
+
 /* The topmost held entry of class c below ctx, or NULL. */
 static ud_held_t *held_of_class(ud_thread_t *t, unsigned ctx, const ud_class_t *c)
 {
@@ -270,10 +283,15 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 					   ud_mode_t mode, uintptr_t pc,
 					   uint64_t key, unsigned flags)
 {
+	/* Direct same-class nesting is checked per instance, every time: such a
+	** chain is never cached, and the lookup that misses it is the test. */
+	bool cache = !nested_same_class(t, ctx, c);
 	if (UD_unlikely(c->flags & UD_CLASS_NOVALIDATE)) {
-		ud_lock_acquire(&ud_graph_lock);
-		ud_chain_insert(key);
-		ud_lock_release(&ud_graph_lock);
+		if (cache) {
+			ud_lock_acquire(&ud_graph_lock);
+			ud_chain_insert(key);
+			ud_lock_release(&ud_graph_lock);
+		}
 		return;
 	}
 	/* Captured before taking the graph lock: unwinding may take the
@@ -341,7 +359,8 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 		if (UD_unlikely(h != NULL))
 			report_wait_context(&p, t, h, inst, c, mode, pc, stack, ctx);
 	}
-	ud_chain_insert(key);
+	if (cache)
+		ud_chain_insert(key);
 	ud_lock_release(&ud_graph_lock);
 	pending_submit(&p);
 }
@@ -375,12 +394,8 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
-	if (!trylock && UD_likely(ud_engine_active())) {
-		/* Direct same-class nesting is checked per instance, every time. */
-		if (UD_unlikely(!ud_chain_lookup(key) ||
-				ud_nested_same_class(t, t->depth, c)))
-			ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
-	}
+	if (!trylock && UD_likely(ud_engine_active()) && UD_unlikely(!ud_chain_lookup(key)))
+		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }
 
@@ -410,8 +425,7 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	}
 	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
-	if (!trylock && ud_engine_active() &&
-	    (!ud_chain_lookup(key) || ud_nested_same_class(t, t->depth, c)))
+	if (!trylock && ud_engine_active() && !ud_chain_lookup(key))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 	t->held[t->depth - 1].nest = nested;

@@ -6,6 +6,8 @@
 ** exactly as the kernel keeps a class until its key's memory goes away. The
 ** table is a chained hash that doubles when its load passes 1; all access is
 ** under the graph lock (lookups happen only when an instance is first seen).
+** A second table maps ids to classes for the fast path, which reads it
+** without a lock.
 */
 #include "internal.h"
 
@@ -48,6 +50,29 @@ static void grow(void)
 	nbuckets = n;
 }
 
+/* Graph lock held: make c findable by id, for hints (ud_hot.classes holds
+** class i + 1 at i: an id 0 is out of bounds like any other bad id). */
+static void table_by_id_add(ud_class_t *c)
+{
+	class_table_t *t = atomic_load_explicit(&ud_hot.classes, memory_order_relaxed);
+	uint32_t n = t ? atomic_load_explicit(&t->n, memory_order_relaxed) : 0;
+	if (c->id != n + 1 || c->id > UD_HINT_CLASS_MAX)
+		return;		/* ids past 2^31: such classes have no hints */
+	if (!t || n == t->cap) {
+		uint32_t cap = t ? t->cap * 2 : 1024;
+		class_table_t *nt = ud_alloc(sizeof *nt + cap * sizeof nt->c[0]);
+		nt->cap = cap;
+		for (uint32_t i = 0; i < n; i++)
+			nt->c[i] = t->c[i];
+		atomic_store_explicit(&nt->n, n, memory_order_relaxed);
+		/* The old table stays mapped: a reader may still be in it. */
+		atomic_store_explicit(&ud_hot.classes, nt, memory_order_release);
+		t = nt;
+	}
+	t->c[n] = c;
+	atomic_store_explicit(&t->n, n + 1, memory_order_release);
+}
+
 static const char *copy_name(const char *name)
 {
 	if (!name)
@@ -78,6 +103,7 @@ ud_class_t *ud_class_get(const ud_class_key_t *key)
 		ud_graph_class_node_init(&c->node);
 		c->hnext = table[h];
 		table[h] = c;
+		table_by_id_add(c);
 	} else if (key->name && !c->key.name) {
 		c->key.name = copy_name(key->name);
 	}

@@ -114,15 +114,31 @@ void ud_thread_forked(ud_thread_t *t, int new_tid);
 /* The live instance at addr, or NULL. Lock-free; safe to call on the fast path. */
 ud_instance_t *ud_instance_lookup(const void *addr);
 /*
-** A hint: one 64-bit word that the caller keeps with a lock and in which it
-** stores ud_instance_hint() of the lock's instance; ud_instance_from_hint()
-** (engine/fast.h) then finds the instance without a table. The engine trusts
-** nothing in the word: it names a record by index and generation, and is
-** used only when that index lies in the engine's own record range and the
-** record has this lock's address and that generation now. 0 means no hint;
-** so does the return value 0 (a record outside the range).
+** A hint: two 64-bit words that the caller keeps with a lock object, in which
+** it stores ud_instance_hint() of the lock's instance. ud_acquire_hinted()
+** (engine/fast.h) then takes the lock from the hint alone, reading neither a
+** table nor the instance's record: a program with many locks would otherwise
+** pay a cache miss per lock for the record.
+**
+** The first word is the record's index and generation, the second the class
+** id, a "shared" bit and a check: a hash, keyed with a random value of this
+** process, of the address, the rest of the hint, the class's hint epoch and
+** the takers (engine/internal.h). The engine trusts nothing else in the
+** words: the index and class id must lie in the engine's own tables, and the
+** check must match. A hint therefore holds only for the lock at its own
+** address, in this process, while its instance keeps its class and takers.
+**
+** What the check cannot see is the end of the identity: that a hint whose
+** instance was destroyed is still in the object. The caller keeps hints only
+** where the end of an identity clears them (a mutex's destroy and re-init do,
+** see docs/design.md). {0, 0} means no hint; so does the return value {0, 0}
+** (a record outside the range, or no class id to give).
 */
-uint64_t ud_instance_hint(const ud_instance_t *inst);
+typedef struct ud_hint {
+	uint64_t w[2];
+} ud_hint_t;
+
+ud_hint_t ud_instance_hint(const ud_instance_t *inst);
 /* Start a new identity at addr (replacing any old one quietly). */
 ud_instance_t *ud_instance_create(const void *addr, ud_lock_kind_t kind,
 				  const ud_class_key_t *key);

@@ -13,34 +13,49 @@
 
 #include "internal.h"
 
-/* ud_instance_lookup() through a hint (engine.h); NULL: the hint is of no use. */
-static inline __attribute__((always_inline)) ud_instance_t *
-ud_instance_from_hint(const void *addr, uint64_t hint)
-{
-	uint32_t idx = (uint32_t)hint;
-	/* The range check comes first: nothing is read through a bad hint. */
-	if (UD_unlikely(idx >= atomic_load_explicit(&ud_hot.inst_limit, memory_order_acquire)))
-		return NULL;
-	ud_instance_t *in = &ud_hot.inst_base[idx];
-	if (UD_unlikely(atomic_load_explicit(&in->addr, memory_order_relaxed) !=
-				(uintptr_t)addr ||
-			atomic_load_explicit(&in->gen, memory_order_relaxed) != (uint32_t)(hint >> 32)))
-		return NULL;
-	return in;
-}
-
 static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 {
 	return inst->kind;
 }
 
 /*
+** The rules' part of ud_acquire_fast(), for instance inst in life gen at addr,
+** of class c, once the instance's own tests passed (not a recursive mutex,
+** taker noted): a tracked class, no new signal usage, and for a blocking
+** acquisition a chain validated before (which has no lock of the class
+** directly below: check.c never caches such a chain).
+*/
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc)
+{
+	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
+		return false;
+	if (UD_unlikely(ud_usage_adds(t, c)))
+		return false;
+	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
+	/* With validation off (halt_on_error fired), ud_acquire() only pushes,
+	** which is what this does too: no need to ask. */
+	if (!trylock && UD_unlikely(!ud_chain_lookup(key)))
+		return false;
+	/* Not deeper than the thread ever was: then the stack has room
+	** (max_depth <= cap) and no record to publish; no call is needed. */
+	unsigned d = t->depth;
+	if (UD_unlikely(d >= t->max_depth))
+		return false;
+	ud_held_t *h = &t->held[d];
+	ud_held_fill_as(h, inst, gen, addr, c, mode, trylock, pc);
+	h->prev_key = t->chain_key;
+	t->depth = d + 1;
+	t->chain_key = key;
+	return true;
+}
+
+/*
 ** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
 ** when no rule has anything to say: the taker already noted, not a recursive
-** mutex, a tracked class, no new signal
-** usage, and for a blocking acquisition a chain validated before with no
-** lock of the class directly below. Returns false, having changed nothing,
-** in every other case.
+** mutex, and ud_acquire_fast_as(). Returns false, having changed nothing, in
+** every other case.
 */
 static inline __attribute__((always_inline)) bool
 ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
@@ -54,31 +69,42 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 				t->taker_tag &&
 			!atomic_load_explicit(&inst->shared, memory_order_relaxed)))
 		return false;
-	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
-	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
-		return false;
-	if (UD_unlikely(ud_usage_adds(t, c)))
-		return false;
-	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
-	if (!trylock) {
-		/* ud_chain_lookup() and ud_nested_same_class(), inline. With
-		** validation off (halt_on_error fired), ud_acquire() only pushes,
-		** which is what this does too: no need to ask. */
-		if (UD_unlikely(!ud_chain_lookup(key) ||
-				ud_nested_same_class(t, t->depth, c)))
-			return false;
-	}
-	/* Not deeper than the thread ever was: then the stack has room
-	** (max_depth <= cap) and no record to publish; no call is needed. */
-	unsigned d = t->depth;
-	if (UD_unlikely(d >= t->max_depth))
-		return false;
-	ud_held_t *h = &t->held[d];
-	ud_held_fill(h, inst, c, mode, trylock, pc);
-	h->prev_key = t->chain_key;
-	t->depth = d + 1;
-	t->chain_key = key;
-	return true;
+	return ud_acquire_fast_as(t, inst,
+				  atomic_load_explicit(&inst->gen, memory_order_relaxed),
+				  atomic_load_explicit(&inst->addr, memory_order_relaxed),
+				  atomic_load_explicit(&inst->cls, memory_order_relaxed),
+				  mode, trylock, pc);
+}
+
+/*
+** ud_acquire_fast() of the lock at addr from its hint {w0, w1} (engine.h),
+** without reading the instance's record: the hint gives the record, the life
+** and the class, and its check vouches for the class and the taker. The
+** caller has ruled out a recursive mutex. Returns the instance, or NULL
+** having changed nothing.
+*/
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
+		  ud_mode_t mode, bool trylock, uintptr_t pc)
+{
+	uint32_t idx = (uint32_t)w0, meta = (uint32_t)w1;
+	uint32_t slot = (meta & UD_HINT_CLASS_MAX) - 1;	/* class id 0: none */
+	/* Both indices are bounded before anything is read through them. */
+	class_table_t *ct = atomic_load_explicit(&ud_hot.classes, memory_order_acquire);
+	if (UD_unlikely(idx >= atomic_load_explicit(&ud_hot.inst_limit, memory_order_acquire) ||
+			!ct || slot >= atomic_load_explicit(&ct->n, memory_order_acquire)))
+		return NULL;
+	ud_class_t *c = ct->c[slot];
+	uint32_t tag = (meta & UD_HINT_SHARED) ? 0 : t->taker_tag;
+	uint32_t epoch = atomic_load_explicit(&c->hint_epoch, memory_order_relaxed);
+	if (UD_unlikely(ud_hint_check((uintptr_t)addr, w0, meta, epoch, tag) !=
+			(uint32_t)(w1 >> 32)))
+		return NULL;
+	ud_instance_t *inst = &ud_hot.inst_base[idx];
+	if (UD_unlikely(!ud_acquire_fast_as(t, inst, (uint32_t)(w0 >> 32), (uintptr_t)addr,
+					    c, mode, trylock, pc)))
+		return NULL;
+	return inst;
 }
 
 /* ud_release() of the lock on top, taken once (not pinned, not recursively
@@ -98,16 +124,21 @@ ud_release_top_fast(ud_thread_t *t, const void *addr)
 	return false;
 }
 
-/* ud_release_top_fast(), or the same for the lock just under the top. */
+/* The same for the lock just under the top (hand-over-hand locking). */
 static inline __attribute__((always_inline)) bool
-ud_release_fast(ud_thread_t *t, const void *addr)
+ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 {
-	if (UD_likely(ud_release_top_fast(t, addr)))
-		return true;
 	unsigned d = t->depth;
 	if (d >= 2 && t->held[d - 2].addr == (uintptr_t)addr && t->held[d - 2].refs == 1)
 		return ud_held_remove_under_top(t);
 	return false;
+}
+
+/* ud_release_top_fast() or ud_release_under_top_fast(). */
+static inline __attribute__((always_inline)) bool
+ud_release_fast(ud_thread_t *t, const void *addr)
+{
+	return ud_release_top_fast(t, addr) || ud_release_under_top_fast(t, addr);
 }
 
 #endif

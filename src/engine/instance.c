@@ -16,13 +16,14 @@
 **
 ** Records live in one reserved range of address space, committed as it
 ** fills, so that a record has a 32-bit index and a hint (engine.h) can be
-** checked against the range before anything is read through it. Should the
+** checked against the range before anything is kept from it. Should the
 ** range be full or unavailable, records come from ud_alloc() and are never
 ** hinted: lookups then go through the cache and the tables.
 */
 #include "internal.h"
 
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #include "../base/alloc.h"
@@ -108,6 +109,21 @@ static bool region_tried;
 
 _Static_assert(sizeof(ud_instance_t) == 32, "records are 32 bytes");
 
+/* The key of hint checks: the kernel's random bytes for this process
+** (AT_RANDOM), mixed with the range's address; a hint written by another
+** process, or in a previous run, does not pass. */
+static uint64_t hint_key_make(uintptr_t salt)
+{
+	uint64_t k = salt, r[2];
+	const void *random = (const void *)getauxval(AT_RANDOM);	/* 16 bytes */
+	if (random) {
+		memcpy(r, random, sizeof r);
+		k ^= r[0] ^ (r[1] << 1);
+	}
+	k = (k ^ (k >> 31)) * 0xbf58476d1ce4e5b9ull;
+	return k ^ (k >> 29);
+}
+
 static void region_reserve(void)
 {
 	for (size_t sz = REGION_MAX; sz >= REGION_MIN; sz >>= 1) {
@@ -117,6 +133,7 @@ static void region_reserve(void)
 		if (p == MAP_FAILED)
 			continue;
 		uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
+		ud_hot.hint_key = hint_key_make(a);
 		ud_hot.inst_base = (ud_instance_t *)a;
 		region_size = sz;
 		region_used = 1;
@@ -156,16 +173,36 @@ static ud_instance_t *region_take(void)
 	return &base[n];
 }
 
-uint64_t ud_instance_hint(const ud_instance_t *inst)
+ud_hint_t ud_instance_hint(const ud_instance_t *inst)
 {
+	ud_hint_t h = { { 0, 0 } };
+	ud_instance_t *in = (ud_instance_t *)inst;
 	uintptr_t base = (uintptr_t)ud_hot.inst_base, p = (uintptr_t)inst;
 	if (!base || p < base || p >= base + region_size)
-		return 0;
+		return h;
+	/*
+	** The class and its epoch must go together. ud_instance_set_class()
+	** stores the new class, then bumps the old one's epoch (release): an
+	** epoch read after that bump (acquire) is followed by a reread that
+	** sees the new class, and one read before it is refused once it lands.
+	*/
+	ud_class_t *c;
+	uint32_t epoch;
+	do {
+		c = atomic_load_explicit(&in->cls, memory_order_relaxed);
+		epoch = atomic_load_explicit(&c->hint_epoch, memory_order_acquire);
+	} while (atomic_load_explicit(&in->cls, memory_order_relaxed) != c);
+	if (c->id > UD_HINT_CLASS_MAX)
+		return h;
+	bool shared = atomic_load_explicit(&in->shared, memory_order_relaxed);
+	uint32_t tag = shared ? 0 : atomic_load_explicit(&in->taker, memory_order_relaxed);
+	uint32_t meta = c->id | (shared ? UD_HINT_SHARED : 0);
 	uint32_t idx = (uint32_t)((p - base) / sizeof *inst);
-	uint32_t gen = atomic_load_explicit(&((ud_instance_t *)inst)->gen,
-					    memory_order_relaxed);
-	return (uint64_t)gen << 32 | idx;
+	h.w[0] = (uint64_t)atomic_load_explicit(&in->gen, memory_order_relaxed) << 32 | idx;
+	h.w[1] = (uint64_t)ud_hint_check(atomic_load_explicit(&in->addr, memory_order_relaxed), h.w[0], meta, epoch, tag) << 32 | meta;
+	return h;
 }
+
 static ud_node_t *free_nodes;	/* graph lock */
 
 /* initial-exec: a plain TLS access, not a __tls_get_addr call per lookup. */
@@ -527,7 +564,11 @@ void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key)
 	}
 	ud_lock_acquire(&ud_graph_lock);
 	release_node(inst);	/* its instance order belonged to the old class */
+	ud_class_t *old = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	atomic_store_explicit(&inst->cls, c, memory_order_relaxed);
+	/* Hints of the old class go stale: ud_instance_hint() says why after. */
+	if (old != c)
+		atomic_fetch_add_explicit(&old->hint_epoch, 1, memory_order_release);
 	ud_lock_release(&ud_graph_lock);
 }
 

@@ -92,12 +92,17 @@ struct ud_class {
 	ud_lock_kind_t kind;	/* kind of the first instance seen */
 	bool kind_set;
 	uint8_t flags;		/* UD_CLASS_* (annotations) */
-	struct ud_class *hnext;	/* class hash chain */
-	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
+	/* Bumped when an instance leaves the class: every hint that names
+	** the class with an older value is refused (instance.c). */
+	_Atomic uint32_t hint_epoch;
 	uint64_t chain_salt;	/* the class's part of a chain key step */
 	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
-	** taken with s unblocked; and the events that set them (graph lock). */
+	** taken with s unblocked; and the events that set them (graph lock).
+	** With flags, hint_epoch and chain_salt, all the fast path reads of a
+	** class: on one cache line. */
 	_Atomic uint64_t sig_in_used, sig_on_used;
+	struct ud_class *hnext;	/* class hash chain */
+	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
 	ud_usage_event_t *usage;	/* capacity: nusage rounded up to a power of 2 */
 	uint32_t nusage;
 };
@@ -282,18 +287,51 @@ typedef struct chain_table {
 	_Atomic uint64_t keys[];
 } chain_table_t;
 
+/* Classes by id (class.c): class i + 1 at c[i]; entries below n are set and
+** never change. A full table is copied into a bigger one, and the old one
+** stays mapped. */
+typedef struct class_table {
+	_Atomic uint32_t n;
+	uint32_t cap;
+	ud_class_t *c[];
+} class_table_t;
+
 /*
 ** What every acquisition reads and only growth writes: the instance record
-** range (instance.c) and the chain cache's table (chain.c), alone on one cache
-** line, so that slow-path writes to their neighbours never take the line
-** from other threads' caches.
+** range and hint key (instance.c), the class table (class.c) and the chain
+** cache's table (chain.c), alone on one cache line, so that slow-path writes
+** to their neighbours never take the line from other threads' caches.
 */
 typedef struct ud_hot {
 	ud_instance_t *inst_base;	/* the record range, NULL if none */
 	_Atomic uint32_t inst_limit;	/* records below this index are mapped */
 	chain_table_t *_Atomic chain;	/* the chain cache */
+	class_table_t *_Atomic classes;	/* classes by id, NULL before the first */
+	uint64_t hint_key;		/* random, set before the first hint */
 } __attribute__((aligned(64))) ud_hot_t;
 extern ud_hot_t ud_hot;
+
+/*
+** The check word of a hint (engine.h): a hash, keyed with a random value of
+** this process, of the lock's address, the hint's first word, its class
+** field, and what must still hold for the hint to be good: the class's hint
+** epoch and the taker tag of the thread (0 once the lock is shared). The
+** vouched-for fields have bits of their own, so that no change of one can
+** cancel a change of another; then one multiply carries every bit of the
+** difference into the top half, which is the check. Another address, a word
+** of another process, or a change of class, epoch or takers gives another
+** value but for a chance of about 2^-32.
+*/
+#define UD_HINT_SHARED 0x80000000u	/* class field: taken by two threads */
+#define UD_HINT_CLASS_MAX 0x7fffffffu
+
+static inline uint32_t ud_hint_check(uintptr_t addr, uint64_t w0, uint32_t meta,
+				     uint32_t epoch, uint32_t tag)
+{
+	uint64_t v = (uint64_t)meta << 32 | (epoch << 16) | (tag & 0xffff);
+	uint64_t x = ((uint64_t)addr ^ ud_hot.hint_key ^ w0 ^ v) * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(x >> 32);
+}
 
 /* Was the chain with this key validated? Lock-free; inline, as every
 ** acquisition asks. */
@@ -317,15 +355,16 @@ size_t ud_chain_count(void);
 __attribute__((noinline)) void ud_note_depth(ud_thread_t *t);
 __attribute__((noinline)) void ud_held_grow(ud_thread_t *t);
 
-/* A fresh held entry for inst (of class c); the caller sets its prev_key. */
+/* A fresh held entry for inst, the life gen of the lock at addr, of class c;
+** the caller sets its prev_key. */
 static inline __attribute__((always_inline)) void
-ud_held_fill(ud_held_t *h, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-	     bool trylock, uintptr_t pc)
+ud_held_fill_as(ud_held_t *h, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc)
 {
 	h->inst = inst;
-	h->gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	h->gen = gen;
 	h->cls = c;
-	h->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
+	h->addr = addr;
 	h->pc = pc;
 	h->refs = 1;
 	h->mode = (uint8_t)mode;
@@ -333,6 +372,16 @@ ud_held_fill(ud_held_t *h, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 	h->forked = 0;
 	h->nest = 0;
 	h->pins = 0;
+}
+
+/* The same, for the instance's present life, read from its record. */
+static inline __attribute__((always_inline)) void
+ud_held_fill(ud_held_t *h, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+	     bool trylock, uintptr_t pc)
+{
+	ud_held_fill_as(h, inst, atomic_load_explicit(&inst->gen, memory_order_relaxed),
+			atomic_load_explicit(&inst->addr, memory_order_relaxed), c, mode,
+			trylock, pc);
 }
 
 /* Push inst (of class c); key is the chain key with it on top. Inline: it is
@@ -373,20 +422,6 @@ static inline bool ud_held_is(const ud_held_t *h, const ud_instance_t *inst)
 	return h->inst == inst &&
 	       h->gen == atomic_load_explicit(&((ud_instance_t *)inst)->gen,
 					      memory_order_relaxed);
-}
-
-/* Is a lock of class c held directly under a new acquisition at ctx: on top,
-** or under nothing but trylocks? Such nesting is checked per instance. */
-static inline __attribute__((always_inline)) bool
-ud_nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
-{
-	for (unsigned i = ctx; i-- > 0;) {
-		if (UD_unlikely(t->held[i].cls == c))
-			return true;
-		if (UD_likely(!t->held[i].trylock))
-			return false;
-	}
-	return false;
 }
 
 /* check.c */

@@ -101,8 +101,7 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
 		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
-		if (!e->trylock && ud_engine_active() &&
-		    (!ud_chain_lookup(key) || ud_nested_same_class(t, j, e->cls)))
+		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key))
 			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
 				    key, 0);
 	}
@@ -138,8 +137,7 @@ bool ud_held_remove_under_top(ud_thread_t *t)
 	ud_held_t *h = &t->held[d - 2], *top = &t->held[d - 1];
 	uint64_t prev = h->prev_key;
 	uint64_t key = ud_chain_mix(prev, top->cls, (ud_mode_t)top->mode, top->trylock);
-	if (!top->trylock && ud_engine_active() &&
-	    (!ud_chain_lookup(key) || ud_nested_same_class(t, d - 2, top->cls)))
+	if (!top->trylock && ud_engine_active() && !ud_chain_lookup(key))
 		return false;
 	*h = *top;
 	h->prev_key = prev;

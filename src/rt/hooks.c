@@ -75,10 +75,13 @@ void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t
 #if UD_MUTEX_HINTS
 	if (!ud_mutex_hintable(kind) || !ud_rt_opts.mutex_hint)
 		return;
-	uint64_t h = ud_instance_hint(inst);
+	ud_hint_t h = ud_instance_hint(inst), was = ud_mutex_hint(m);
 	/* Written only when it changes: the mutex's line is the program's. */
-	if (h && ud_mutex_hint(m) != h)
-		__atomic_store_n(ud_mutex_hint_word(m), h, __ATOMIC_RELAXED);
+	if (h.w[0] && (was.w[0] != h.w[0] || was.w[1] != h.w[1])) {
+		ud_hint_word_t *w = ud_mutex_hint_words(m);
+		__atomic_store_n(&w[0], h.w[0], __ATOMIC_RELAXED);
+		__atomic_store_n(&w[1], h.w[1], __ATOMIC_RELAXED);
+	}
 #else
 	(void)m;
 	(void)kind;
@@ -259,16 +262,26 @@ static ud_instance_t *instance_find(const void *lock, ud_lock_kind_t kind,
 	return instance_create(lock, kind, pc);
 }
 
-/* The instance of the lock, made on first sight; a mutex gets its hint. */
+/* The instance of the lock, made on first sight. */
 static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
 				   uintptr_t pc)
 {
-	if (type != UD_LT_MUTEX)
-		return instance_find(lock, object_kind(lock, type), pc);
-	int raw = ud_mutex_raw_kind(lock);
-	ud_instance_t *inst = instance_find(lock, ud_mutex_kind(raw), pc);
-	if (inst)
-		ud_mutex_hint_store(lock, raw, inst);
+	return instance_find(lock, object_kind(lock, type), pc);
+}
+
+/*
+** The instance of a lock that thread t is taking, with t noted as a taker; a
+** mutex then gets its hint, which vouches for the takers as they are now.
+*/
+static ud_instance_t *instance_taken(ud_thread_t *t, const void *lock,
+				     ud_lock_type_t type, uintptr_t pc)
+{
+	ud_instance_t *inst = instance_for(lock, type, pc);
+	if (inst) {
+		ud_note_taker(t, inst);
+		if (type == UD_LT_MUTEX)
+			ud_mutex_hint_store(lock, ud_mutex_raw_kind(lock), inst);
+	}
 	return inst;
 }
 
@@ -280,9 +293,8 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return NULL;
-	ud_instance_t *inst = instance_for(lock, type, pc);
+	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
-		ud_note_taker(c.ts->t, inst);
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   flags, pc);
 	}
@@ -305,9 +317,8 @@ void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t 
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return;
-	ud_instance_t *inst = instance_for(lock, type, pc);
+	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
-		ud_note_taker(c.ts->t, inst);
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   UD_ACQ_TRY, pc);
 	}
@@ -379,9 +390,8 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m)
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.
 	*/
-	ud_instance_t *inst = instance_for(m, UD_LT_MUTEX, c->pc);
+	ud_instance_t *inst = instance_taken(t, m, UD_LT_MUTEX, c->pc);
 	if (inst) {
-		ud_note_taker(t, inst);
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
 	}
 	leave(c);

@@ -85,42 +85,51 @@ static inline ud_mode_t ud_lock_mode(ud_lock_kind_t kind, int mode)
 ** that link a robust mutex into its owner's robust list while it is held.
 ** Nothing else reads or writes them: a mutex that is not robust leaves them
 ** as pthread_mutex_init() or PTHREAD_MUTEX_INITIALIZER made them, zero. The
-** runtime keeps its hint (engine.h) in the first of them, only for mutexes
-** whose __kind has none of the robust (16), priority-inheritance (32),
-** priority-protect (64) and process-shared (128) bits, the kind bits of
-** glibc's pthreadP.h. A destroyed mutex has __kind -1 and so is excluded
-** too. A process-shared mutex is excluded because other processes map it,
-** where the index would name another process's record. docs/design.md has
-** the whole argument.
+** runtime keeps its hint (engine.h) in them, only for mutexes whose __kind
+** has none of the robust (16), priority-inheritance (32), priority-protect
+** (64) and process-shared (128) bits, the kind bits of glibc's pthreadP.h,
+** and that are not recursive (which the fast path leaves to the engine). A
+** destroyed mutex has __kind -1 and so is excluded too, and init clears the
+** words: a hint never outlives its mutex's identity. A process-shared mutex
+** is excluded because other processes map it. docs/design.md has the whole
+** argument.
 */
 #if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
 #define UD_MUTEX_HINTS 1
 #define UD_MUTEX_NO_HINT 0xf0
 
-/* A may_alias word: the hint is read and written over a pointer field. */
+/* A may_alias word: the hint is read and written over pointer fields. */
 typedef uint64_t __attribute__((may_alias)) ud_hint_word_t;
 
 _Static_assert(sizeof(((pthread_mutex_t *)0)->__data.__list) == 2 * sizeof(uint64_t),
 	       "__list is two 64-bit pointers");
 
-static inline ud_hint_word_t *ud_mutex_hint_word(const pthread_mutex_t *m)
+static inline ud_hint_word_t *ud_mutex_hint_words(const pthread_mutex_t *m)
 {
-	return (ud_hint_word_t *)&((pthread_mutex_t *)m)->__data.__list.__prev;
+	return (ud_hint_word_t *)&((pthread_mutex_t *)m)->__data.__list;
 }
 
 static inline bool ud_mutex_hintable(int kind)
 {
-	return !(kind & UD_MUTEX_NO_HINT);
+	return !(kind & UD_MUTEX_NO_HINT) && (kind & 3) != PTHREAD_MUTEX_RECURSIVE_NP;
 }
 
-static inline uint64_t ud_mutex_hint(const pthread_mutex_t *m)
+static inline ud_hint_t ud_mutex_hint(const pthread_mutex_t *m)
 {
-	return __atomic_load_n(ud_mutex_hint_word(m), __ATOMIC_RELAXED);
+	ud_hint_word_t *w = ud_mutex_hint_words(m);
+	ud_hint_t h = { { __atomic_load_n(&w[0], __ATOMIC_RELAXED),
+			  __atomic_load_n(&w[1], __ATOMIC_RELAXED) } };
+	return h;
 }
 #else
 #define UD_MUTEX_HINTS 0
 static inline bool ud_mutex_hintable(int kind) { (void)kind; return false; }
-static inline uint64_t ud_mutex_hint(const pthread_mutex_t *m) { (void)m; return 0; }
+static inline ud_hint_t ud_mutex_hint(const pthread_mutex_t *m)
+{
+	(void)m;
+	ud_hint_t h = { { 0, 0 } };
+	return h;
+}
 #endif
 
 /* Remember inst in mutex m, which has this __kind (out of line: rare). */
@@ -156,17 +165,25 @@ ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode
 }
 
 /*
-** The instance of mutex m, with this __kind, through its hint; NULL if the
-** hint does not name it. The instance's kind needs no comparison with the
-** object's: a mutex changes type only through pthread_mutex_init() or an
-** initializer assignment, and both clear the hint.
+** ud_acquire_hinted() of mutex m, with this __kind, inside the in_runtime
+** guard: the instance, or NULL if nothing was done. The instance's kind needs
+** no comparison with the object's: a mutex changes type only through
+** pthread_mutex_init() or an initializer assignment, and both clear the hint.
 */
 static inline __attribute__((always_inline)) ud_instance_t *
-ud_fast_mutex_instance(const pthread_mutex_t *m, int kind)
+ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
+		      int kind, bool trylock, uintptr_t pc)
 {
 	if (ud_unlikely(!ud_mutex_hintable(kind)))
 		return NULL;
-	return ud_instance_from_hint(m, ud_mutex_hint(m));
+	ud_hint_t h = ud_mutex_hint(m);
+	ts->in_runtime = 1;
+	atomic_signal_fence(memory_order_seq_cst);
+	ud_instance_t *inst = ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
+						trylock, pc);
+	atomic_signal_fence(memory_order_seq_cst);
+	ts->in_runtime = 0;
+	return inst;
 }
 
 /*
@@ -182,10 +199,8 @@ ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	int kind = ud_mutex_raw_kind(m);
-	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX)) {
-		ud_instance_t *inst = ud_fast_mutex_instance(m, kind);
-		return inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, false, pc);
-	}
+	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX))
+		return ud_fast_mutex_acquire(ts, t, m, kind, false, pc) != NULL;
 	return false;
 }
 
@@ -196,8 +211,9 @@ ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
-		ud_instance_t *inst = ud_fast_mutex_instance(m, ud_mutex_raw_kind(m));
-		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, false, pc)))
+		ud_instance_t *inst = ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m),
+							    false, pc);
+		if (ud_likely(inst))
 			return inst;
 	}
 	return ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, flags, pc);
@@ -209,11 +225,9 @@ ud_hook_mutex_trylock(const pthread_mutex_t *m, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
-	if (ud_likely(t != NULL)) {
-		ud_instance_t *inst = ud_fast_mutex_instance(m, ud_mutex_raw_kind(m));
-		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, UD_MODE_WRITE, true, pc)))
-			return;
-	}
+	if (ud_likely(t != NULL) &&
+	    ud_likely(ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m), true, pc)))
+		return;
 	ud_hook_trylock(m, UD_LT_MUTEX, UD_HOOK_WRITE, pc);
 }
 
@@ -270,7 +284,7 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 	if (ud_likely(t != NULL)) {
 		ts->in_runtime = 1;
 		atomic_signal_fence(memory_order_seq_cst);
-		bool done = under_top ? ud_release_fast(t, lock)
+		bool done = under_top ? ud_release_under_top_fast(t, lock)
 				      : ud_release_top_fast(t, lock);
 		atomic_signal_fence(memory_order_seq_cst);
 		ts->in_runtime = 0;
@@ -281,8 +295,7 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 
 /*
 ** Before any real unlock: the common case of ud_hook_unlock(), the lock on
-** top taken once. False: nothing was done, and ud_hook_unlock() must run
-** (it has a fast case of its own for the lock just under the top).
+** top taken once. False: nothing was done, and ud_hook_release() must run.
 */
 static inline __attribute__((always_inline)) bool
 ud_hook_release_fast(const void *lock)
@@ -290,25 +303,19 @@ ud_hook_release_fast(const void *lock)
 	return ud_fast_release_guarded(lock, false);
 }
 
-/* The lock on top or just under it, released; false: nothing was done. */
-static inline __attribute__((always_inline)) bool
-ud_fast_release(const void *lock)
-{
-	return ud_fast_release_guarded(lock, true);
-}
-
-/* ud_hook_unlock(), trying the lock just under the top first (out of line
-** in the interceptors' general shape: it makes a call). */
+/* After ud_hook_release_fast() said no: ud_hook_unlock(), trying the lock
+** just under the top first (out of line in the interceptors' general shape:
+** it makes a call). */
 static inline void ud_hook_release(const void *lock, uintptr_t pc)
 {
-	if (!ud_fast_release(lock))
+	if (!ud_fast_release_guarded(lock, true))
 		ud_hook_unlock(lock, pc);
 }
 
 /* The same for a mutex or mtx_t, whose owner the slow path reads. */
 static inline void ud_hook_mutex_release(const pthread_mutex_t *m, uintptr_t pc)
 {
-	if (!ud_fast_release(m))
+	if (!ud_fast_release_guarded(m, true))
 		ud_hook_mutex_unlock(m, pc);
 }
 

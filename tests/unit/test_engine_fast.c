@@ -1,11 +1,13 @@
 /*
 ** test_engine_fast.c: the inline fast path of engine/fast.h.
 **
-** A hint names an instance record by index and generation. It must find the
-** instance it was made for while that identity lives, and nothing at all
-** once the identity ended, for another address, or when the word holds
-** anything the engine did not make: the runtime reads hints from words of
-** the program's own lock objects.
+** A hint names an instance record, its life and its class, with a check keyed
+** to the lock's address. Taking a lock through it must give exactly what the
+** full path gives, for the lock it was made for, while its class and takers
+** are those it vouches for; for anything else (another address, a changed
+** class, a thread that is not a taker, a word the engine did not make) it
+** must refuse and change nothing: the runtime reads hints from words of the
+** program's own lock objects.
 **
 ** The fast acquire and release must either do exactly what ud_acquire() and
 ** ud_release() do, or refuse and change nothing.
@@ -14,51 +16,161 @@
 
 #include "engine/fast.h"
 
-static void hint_finds_its_instance(void **state)
+/* Take a through hint h as thread t; the instance or NULL. A refusal must
+** leave t as it was. */
+static ud_instance_t *take_hinted(ud_thread_t *t, const void *a, ud_hint_t h)
 {
-	(void)state;
-	ef_begin(false);
-	void *a = ef_new(UD_KIND_MUTEX);
-	ud_instance_t *inst = ud_instance_lookup(a);
-	uint64_t h = ud_instance_hint(inst);
-	assert_true(h != 0);
-	assert_ptr_equal(ud_instance_from_hint(a, h), inst);
-	/* Another address with the same word: another lock (a copied mutex). */
-	void *b = ef_new(UD_KIND_MUTEX);
-	assert_null(ud_instance_from_hint(b, h));
-	assert_ptr_equal(ud_instance_from_hint(b, ud_instance_hint(ud_instance_lookup(b))),
-			 ud_instance_lookup(b));
+	unsigned depth = ud_thread_depth(t);
+	uint64_t key = t->chain_key;
+	ud_instance_t *in = ud_acquire_hinted(t, a, h.w[0], h.w[1], UD_MODE_WRITE, false,
+					      EF_PC);
+	if (!in) {
+		assert_int_equal(ud_thread_depth(t), depth);
+		assert_true(t->chain_key == key);
+	}
+	return in;
 }
 
-static void hint_dies_with_the_identity(void **state)
+/* A lock whose chain alone is cached for t, taken by t once. */
+static void *used_lock(ud_thread_t *t, const ud_class_key_t *k)
+{
+	void *a = ef_new_in(UD_KIND_MUTEX, k);
+	ef_lock(t, a);
+	ef_unlock(t, a);
+	return a;
+}
+
+static void hint_takes_its_instance(void **state)
 {
 	(void)state;
 	ef_begin(false);
+	ud_thread_t *t = ef_thread("T");
+	ud_class_key_t k = ef_key();
+	void *a = used_lock(t, &k);
+	ud_instance_t *inst = ud_instance_lookup(a);
+	ud_hint_t h = ud_instance_hint(inst);
+	assert_true(h.w[0] != 0);
+	/* What the full path pushed, the hint pushes. */
+	ef_lock(t, a);
+	ud_held_t full = t->held[0];
+	uint64_t key = t->chain_key;
+	ef_unlock(t, a);
+	assert_ptr_equal(take_hinted(t, a, h), inst);
+	assert_int_equal(ud_thread_depth(t), 1);
+	assert_true(t->chain_key == key);
+	assert_ptr_equal(t->held[0].inst, full.inst);
+	assert_int_equal(t->held[0].gen, full.gen);
+	assert_ptr_equal(t->held[0].cls, full.cls);
+	assert_true(t->held[0].addr == full.addr);
+	assert_true(ud_held_is(&t->held[0], inst));
+	assert_true(ud_release_fast(t, a));
+	/* Another lock of the class with a's words (a copied mutex): refused;
+	** its own hint works. */
+	void *b = used_lock(t, &k);
+	assert_null(take_hinted(t, b, h));
+	assert_ptr_equal(take_hinted(t, b, ud_instance_hint(ud_instance_lookup(b))),
+			 ud_instance_lookup(b));
+	assert_true(ud_release_fast(t, b));
+	EF_NONE();
+}
+
+static void hint_vouches_for_takers(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t = ef_thread("T"), *u = ef_thread("U");
 	ud_class_key_t k = ef_key();
 	void *a = ef_new_in(UD_KIND_MUTEX, &k);
-	uint64_t h = ud_instance_hint(ud_instance_lookup(a));
+	ud_instance_t *inst = ud_instance_lookup(a);
+	ud_hint_t none = ud_instance_hint(inst);	/* no taker yet */
+	used_lock(u, &k);				/* the chain of the class, cached */
+	/* The first taker must be noted by the full path. */
+	assert_null(take_hinted(t, a, none));
+	ef_lock(t, a);
+	ef_unlock(t, a);
+	ud_hint_t mine = ud_instance_hint(inst);
+	assert_ptr_equal(take_hinted(t, a, mine), inst);
+	assert_true(ud_release_fast(t, a));
+	/* A second taker too: it makes the lock shared. */
+	assert_null(take_hinted(u, a, mine));
+	ef_lock(u, a);
+	ef_unlock(u, a);
+	ud_hint_t shared = ud_instance_hint(inst);
+	assert_true(shared.w[1] != mine.w[1]);
+	assert_ptr_equal(take_hinted(u, a, shared), inst);
+	assert_true(ud_release_fast(u, a));
+	assert_ptr_equal(take_hinted(t, a, shared), inst);
+	assert_true(ud_release_fast(t, a));
+	EF_NONE();
+}
+
+static void hint_vouches_for_the_class(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t = ef_thread("T");
+	ud_class_key_t k = ef_key(), k2 = ef_key();
+	void *a = used_lock(t, &k), *other = used_lock(t, &k);
+	used_lock(t, &k2);
+	ud_instance_t *inst = ud_instance_lookup(a);
+	ud_hint_t old = ud_instance_hint(inst);
+	ud_hint_t other_old = ud_instance_hint(ud_instance_lookup(other));
+	ud_instance_set_class(inst, &k2);
+	/* The old class field is refused, and so is every hint of the old
+	** class (one epoch for the class): they take the full path once. */
+	assert_null(take_hinted(t, a, old));
+	assert_null(take_hinted(t, other, other_old));
+	ud_instance_t *in2 = take_hinted(t, a, ud_instance_hint(inst));
+	assert_ptr_equal(in2, inst);
+	assert_ptr_equal(t->held[0].cls, ud_instance_class(inst));
+	assert_int_equal(ud_class_id(t->held[0].cls), ef_cls(a));
+	assert_true(ud_release_fast(t, a));
+	assert_non_null(take_hinted(t, other, ud_instance_hint(ud_instance_lookup(other))));
+	assert_true(ud_release_fast(t, other));
+	/* A new life at the same address has a hint of its own. */
 	ud_instance_destroy(NULL, a, 0);
-	assert_null(ud_instance_from_hint(a, h));
-	/* A new life at the same address, maybe in the same record: the old
-	** hint stays dead, the new one works. */
 	ud_instance_t *again = ud_instance_create(a, UD_KIND_MUTEX, &k);
-	assert_null(ud_instance_from_hint(a, h));
-	assert_ptr_equal(ud_instance_from_hint(a, ud_instance_hint(again)), again);
+	ef_lock(t, a);
+	ef_unlock(t, a);
+	ud_hint_t h = ud_instance_hint(again);
+	assert_ptr_equal(take_hinted(t, a, h), again);
+	assert_true(ud_held_is(&t->held[0], again));
+	assert_true(ud_release_fast(t, a));
+	EF_NONE();
 }
 
 static void foreign_words_are_refused(void **state)
 {
 	(void)state;
 	ef_begin(false);
-	void *a = ef_new(UD_KIND_MUTEX);
+	ud_thread_t *t = ef_thread("T");
+	ud_class_key_t k = ef_key();
+	void *a = used_lock(t, &k);
 	ud_instance_t *inst = ud_instance_lookup(a);
-	uint64_t h = ud_instance_hint(inst);
-	assert_null(ud_instance_from_hint(a, 0));		/* an empty word */
-	assert_null(ud_instance_from_hint(a, h ^ (1ull << 32)));	/* another generation */
-	assert_null(ud_instance_from_hint(a, h | 0xffffffffull));	/* past the range */
-	assert_null(ud_instance_from_hint(a, 0xdeadbeefcafef00dull));
-	assert_null(ud_instance_from_hint(a, (uint64_t)(uintptr_t)inst));	/* a pointer */
-	assert_ptr_equal(ud_instance_from_hint(a, h), inst);
+	ud_hint_t h = ud_instance_hint(inst);
+	ud_hint_t bad[] = {
+		{ { 0, 0 } },					/* an empty word */
+		{ { h.w[0] ^ (1ull << 32), h.w[1] } },		/* another generation */
+		{ { h.w[0] + 1, h.w[1] } },			/* another record */
+		{ { h.w[0] | 0xffffffffull, h.w[1] } },		/* past the range */
+		{ { h.w[0], h.w[1] | 0x7fffffffull } },		/* past the classes */
+		{ { h.w[0], h.w[1] ^ 1 } },			/* another class */
+		{ { h.w[0], h.w[1] ^ (1ull << 40) } },		/* a bad check */
+		{ { h.w[0], h.w[1] ^ UD_HINT_SHARED } },	/* shared, falsely */
+		{ { 0xdeadbeefcafef00dull, 0x0123456789abcdefull } },
+		{ { (uint64_t)(uintptr_t)inst, (uint64_t)(uintptr_t)a } },	/* pointers */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_null(take_hinted(t, a, bad[i]));
+	/* A hint written under another key (another process, another run). */
+	uint64_t key = ud_hot.hint_key;
+	ud_hot.hint_key ^= 0x5555;
+	ud_hint_t elsewhere = ud_instance_hint(inst);
+	ud_hot.hint_key = key;
+	assert_null(take_hinted(t, a, elsewhere));
+	assert_ptr_equal(take_hinted(t, a, h), inst);
+	assert_true(ud_release_fast(t, a));
+	EF_NONE();
 }
 
 static void fast_acquire_needs_a_cached_chain(void **state)
@@ -144,8 +256,9 @@ static void release_under_top_rekeys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hint_finds_its_instance),
-		cmocka_unit_test(hint_dies_with_the_identity),
+		cmocka_unit_test(hint_takes_its_instance),
+		cmocka_unit_test(hint_vouches_for_takers),
+		cmocka_unit_test(hint_vouches_for_the_class),
 		cmocka_unit_test(foreign_words_are_refused),
 		cmocka_unit_test(fast_acquire_needs_a_cached_chain),
 		cmocka_unit_test(fast_acquire_leaves_rules_to_the_full_path),
