@@ -49,17 +49,17 @@ static inline uint64_t ud_step_tag(const ud_thread_t *t, uint32_t cid, ud_mode_t
 }
 
 /*
-** The step from t's chain key by class id cid (cls: that class, or NULL to
+** The step from chain key `from` by class id cid (cls: that class, or NULL to
 ** find it by id), as above: true with the class in *cp and the new chain key
 ** in *keyp; false: the full path must run. Without `fill`, only a step in the
 ** cache is taken: the hottest callers leave the rest to an out-of-line retry,
 ** which keeps their code (and register use) small.
 */
 static inline __attribute__((always_inline)) bool
-ud_step(ud_thread_t *t, uint32_t cid, ud_class_t *cls, ud_mode_t mode, bool trylock,
-	bool fill, ud_class_t **cp, uint64_t *keyp)
+ud_step(ud_thread_t *t, uint64_t from, uint32_t cid, ud_class_t *cls, ud_mode_t mode,
+	bool trylock, bool fill, ud_class_t **cp, uint64_t *keyp)
 {
-	uint64_t from = t->chain_key, tag = ud_step_tag(t, cid, mode, trylock);
+	uint64_t tag = ud_step_tag(t, cid, mode, trylock);
 	ud_step_t *s = &t->steps[((from ^ cid) & (UD_STEPS / 2 - 1)) * 2];
 	ud_class_t *c;
 	if (UD_likely(s->from == from && s->tag == tag)) {
@@ -132,7 +132,7 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	uint64_t key;
 	if (UD_unlikely(c->id > UD_HINT_CLASS_MAX ||
-			!ud_step(t, c->id, c, mode, trylock, true, &c, &key)))
+			!ud_step(t, t->chain_key, c->id, c, mode, trylock, true, &c, &key)))
 		return false;
 	return ud_step_push(t, inst, atomic_load_explicit(&inst->gen, memory_order_relaxed),
 			    atomic_load_explicit(&inst->addr, memory_order_relaxed), c, key,
@@ -155,8 +155,8 @@ ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 	uint64_t key;
 	/* The record index is bounded before anything is kept from it. */
 	if (UD_unlikely(idx >= atomic_load_explicit(&ud_hot.inst_limit, memory_order_acquire) ||
-			!ud_step(t, meta & UD_HINT_CLASS_MAX, NULL, mode, trylock, fill, &c,
-				 &key)))
+			!ud_step(t, t->chain_key, meta & UD_HINT_CLASS_MAX, NULL, mode, trylock,
+				 fill, &c, &key)))
 		return NULL;
 	uint32_t tag = (meta & UD_HINT_SHARED) ? 0 : t->taker_tag;
 	uint32_t epoch = atomic_load_explicit(&c->hint_epoch, memory_order_relaxed);
@@ -187,21 +187,39 @@ ud_release_top_fast(ud_thread_t *t, const void *addr)
 	return false;
 }
 
-/* The same for the lock just under the top (hand-over-hand locking). */
+/*
+** The same for the lock just under the top (hand-over-hand locking): the top
+** entry moves down, onto the chain below the released lock, and needs that
+** step validated (ud_step(), else ud_held_remove_under_top() decides, if the
+** caller allows a call: `call`).
+*/
 static inline __attribute__((always_inline)) bool
-ud_release_under_top_fast(ud_thread_t *t, const void *addr)
+ud_release_under_top_fast(ud_thread_t *t, const void *addr, bool call)
 {
 	unsigned d = t->depth;
-	if (d >= 2 && t->held[d - 2].addr == (uintptr_t)addr && t->held[d - 2].refs == 1)
-		return ud_held_remove_under_top(t);
-	return false;
+	if (d < 2)
+		return false;
+	ud_held_t *h = &t->held[d - 2], *top = &t->held[d - 1];
+	if (h->addr != (uintptr_t)addr || h->refs != 1)
+		return false;
+	ud_class_t *c = top->cls;
+	uint64_t prev = h->prev_key, key;
+	if (UD_unlikely(c->id > UD_HINT_CLASS_MAX ||
+			!ud_step(t, prev, c->id, c, (ud_mode_t)top->mode, top->trylock, call,
+				 &c, &key)))
+		return call && ud_held_remove_under_top(t);
+	*h = *top;
+	h->prev_key = prev;
+	t->depth = d - 1;
+	t->chain_key = key;
+	return true;
 }
 
 /* ud_release_top_fast() or ud_release_under_top_fast(). */
 static inline __attribute__((always_inline)) bool
 ud_release_fast(ud_thread_t *t, const void *addr)
 {
-	return ud_release_top_fast(t, addr) || ud_release_under_top_fast(t, addr);
+	return ud_release_top_fast(t, addr) || ud_release_under_top_fast(t, addr, true);
 }
 
 #endif

@@ -285,7 +285,7 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 	if (ud_likely(t != NULL)) {
 		ts->in_runtime = 1;
 		atomic_signal_fence(memory_order_seq_cst);
-		bool done = under_top ? ud_release_under_top_fast(t, lock)
+		bool done = under_top ? ud_release_under_top_fast(t, lock, false)
 				      : ud_release_top_fast(t, lock);
 		atomic_signal_fence(memory_order_seq_cst);
 		ts->in_runtime = 0;
@@ -296,7 +296,8 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 
 /*
 ** Before any real unlock: the common case of ud_hook_unlock(), the lock on
-** top taken once. False: nothing was done, and ud_hook_release() must run.
+** top taken once. False: nothing was done, and ud_hook_release_under_top()
+** may still do it.
 */
 static inline __attribute__((always_inline)) bool
 ud_hook_release_fast(const void *lock)
@@ -304,20 +305,13 @@ ud_hook_release_fast(const void *lock)
 	return ud_fast_release_guarded(lock, false);
 }
 
-/* After ud_hook_release_fast() said no: ud_hook_unlock(), trying the lock
-** just under the top first (out of line in the interceptors' general shape:
-** it makes a call). */
-static inline void ud_hook_release(const void *lock, uintptr_t pc)
+/* After ud_hook_release_fast() said no: the lock just under the top, when
+** the step of the lock on top is cached (no call). False: nothing was done,
+** and ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
+static inline __attribute__((always_inline)) bool
+ud_hook_release_under_top(const void *lock)
 {
-	if (!ud_fast_release_guarded(lock, true))
-		ud_hook_unlock(lock, pc);
-}
-
-/* The same for a mutex or mtx_t, whose owner the slow path reads. */
-static inline void ud_hook_mutex_release(const pthread_mutex_t *m, uintptr_t pc)
-{
-	if (!ud_fast_release_guarded(m, true))
-		ud_hook_mutex_unlock(m, pc);
+	return ud_fast_release_guarded(lock, true);
 }
 
 #endif

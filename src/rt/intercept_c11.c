@@ -57,7 +57,8 @@ UD_INTERCEPTOR(int, mtx_trylock, mtx_t *m)
 
 static __attribute__((noinline)) int mtx_unlock_hooked(mtx_t *m, uintptr_t pc)
 {
-	ud_hook_mutex_release((pthread_mutex_t *)m, pc);
+	if (!ud_hook_release_under_top(m))
+		ud_hook_mutex_unlock((pthread_mutex_t *)m, pc);
 	return REAL(mtx_unlock)(m);
 }
 

@@ -74,7 +74,8 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 
 static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m, uintptr_t pc)
 {
-	ud_hook_mutex_release(m, pc);
+	if (!ud_hook_release_under_top(m))
+		ud_hook_mutex_unlock(m, pc);
 	return REAL(pthread_mutex_unlock)(m);
 }
 

@@ -96,7 +96,8 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 static __attribute__((noinline)) int rwlock_unlock_hooked(pthread_rwlock_t *l,
 							  uintptr_t pc)
 {
-	ud_hook_release(l, pc);
+	if (!ud_hook_release_under_top(l))
+		ud_hook_unlock(l, pc);
 	return REAL(pthread_rwlock_unlock)(l);
 }
 
