@@ -155,23 +155,7 @@ struct ud_thread {
 	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */
 	uint64_t sig_in;	/* signals whose handlers are running on this thread */
 	uint16_t taker_tag;	/* ud_taker_tag(tid), for takers.c */
-	uint32_t step_gen;	/* bumped when sig_on or sig_in change */
-	struct ud_step *steps;	/* UD_STEPS, engine/fast.h */
 };
-
-/*
-** A step of the thread's step cache (engine/fast.h): taking class cls (id,
-** mode and trylock in tag) on top of chain key `from` gives key `to`, and the
-** acquisition needed nothing more than a push, under the signal masks of
-** generation tag >> 40.
-*/
-#define UD_STEPS 512	/* 256 sets of 2 */
-typedef struct ud_step {
-	uint64_t from;
-	uint64_t tag;
-	ud_class_t *cls;
-	uint64_t to;
-} ud_step_t;
 
 /* Never 0, which means "no taker yet". Thread ids are mostly close together. */
 static inline uint16_t ud_taker_tag(int tid)

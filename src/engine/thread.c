@@ -16,7 +16,6 @@
 ud_thread_t *ud_thread_new(int tid, const char *name)
 {
 	ud_thread_t *t = ud_alloc(sizeof *t);
-	t->steps = ud_alloc(UD_STEPS * sizeof *t->steps);	/* zero: no step */
 	t->tid = tid;
 	t->taker_tag = ud_taker_tag(tid);
 	t->chain_key = UD_CHAIN_KEY_INITIAL;
@@ -29,7 +28,6 @@ void ud_thread_free(ud_thread_t *t)
 	if (!t)
 		return;
 	ud_free(t->held, t->cap * sizeof *t->held);
-	ud_free(t->steps, UD_STEPS * sizeof *t->steps);
 	ud_free(t, sizeof *t);
 }
 

@@ -33,9 +33,6 @@ static uint64_t any_in, any_on;
 
 void ud_thread_set_signals(ud_thread_t *t, uint64_t unblocked, uint64_t in_handler)
 {
-	/* The step cache knows usage under the old masks only. */
-	if (t->sig_on != unblocked || t->sig_in != in_handler)
-		t->step_gen++;
 	t->sig_on = unblocked;
 	t->sig_in = in_handler;
 }

@@ -172,7 +172,7 @@ ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode
 */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
-		      int kind, bool trylock, bool fill, uintptr_t pc)
+		      int kind, bool trylock, uintptr_t pc)
 {
 	if (ud_unlikely(!ud_mutex_hintable(kind)))
 		return NULL;
@@ -180,7 +180,7 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 	ts->in_runtime = 1;
 	atomic_signal_fence(memory_order_seq_cst);
 	ud_instance_t *inst = ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
-						trylock, fill, pc);
+						trylock, pc);
 	atomic_signal_fence(memory_order_seq_cst);
 	ts->in_runtime = 0;
 	return inst;
@@ -189,10 +189,9 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 /*
 ** Before a blocking lock of a normal or adaptive mutex, whose real lock cannot
 ** fail (glibc's only returns 0 for those): the common case of
-** ud_hook_mutex_lock(), for a step in the thread's step cache. True when
-** done; the interceptor then has nothing left to do after the real call and
-** makes it as a tail call. False: nothing was done, and the interceptor takes
-** the general shape, which tries the fast path again, in full.
+** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
+** to do after the real call and makes it as a tail call. False: nothing was
+** done, and the interceptor takes the general shape.
 */
 static inline __attribute__((always_inline)) bool
 ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
@@ -201,7 +200,7 @@ ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
 	ud_thread_t *t = ud_fast_thread(ts);
 	int kind = ud_mutex_raw_kind(m);
 	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX))
-		return ud_fast_mutex_acquire(ts, t, m, kind, false, false, pc) != NULL;
+		return ud_fast_mutex_acquire(ts, t, m, kind, false, pc) != NULL;
 	return false;
 }
 
@@ -213,7 +212,7 @@ ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
 		ud_instance_t *inst = ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m),
-							    false, true, pc);
+							    false, pc);
 		if (ud_likely(inst))
 			return inst;
 	}
@@ -227,7 +226,7 @@ ud_hook_mutex_trylock(const pthread_mutex_t *m, uintptr_t pc)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL) &&
-	    ud_likely(ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m), true, true, pc)))
+	    ud_likely(ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m), true, pc)))
 		return;
 	ud_hook_trylock(m, UD_LT_MUTEX, UD_HOOK_WRITE, pc);
 }
@@ -306,8 +305,8 @@ ud_hook_release_fast(const void *lock)
 }
 
 /* After ud_hook_release_fast() said no: the lock just under the top, when
-** the step of the lock on top is cached (no call). False: nothing was done,
-** and ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
+** the chain of the lock on top moved down was validated (no call). False:
+** nothing was done, and ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
 static inline __attribute__((always_inline)) bool
 ud_hook_release_under_top(const void *lock)
 {

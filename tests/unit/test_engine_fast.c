@@ -23,7 +23,7 @@ static ud_instance_t *take_hinted(ud_thread_t *t, const void *a, ud_hint_t h)
 	unsigned depth = ud_thread_depth(t);
 	uint64_t key = t->chain_key;
 	ud_instance_t *in = ud_acquire_hinted(t, a, h.w[0], h.w[1], UD_MODE_WRITE, false,
-					      true, EF_PC);
+					      EF_PC);
 	if (!in) {
 		assert_int_equal(ud_thread_depth(t), depth);
 		assert_true(t->chain_key == key);
