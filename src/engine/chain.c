@@ -41,17 +41,24 @@ static void put(chain_table_t *t, uint64_t key)
 	}
 }
 
+void ud_chain_init(void)
+{
+	ud_lock_acquire(&ud_graph_lock);
+	if (!atomic_load_explicit(&ud_hot.chain, memory_order_relaxed))
+		atomic_store_explicit(&ud_hot.chain, table_new(4096), memory_order_release);
+	ud_lock_release(&ud_graph_lock);
+}
+
 void ud_chain_insert(uint64_t key)
 {
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
-	if (!t || (t->count + 1) * 2 > t->mask + 1) {
-		chain_table_t *n = table_new(t ? (t->mask + 1) * 2 : 4096);
-		if (t)
-			for (size_t i = 0; i <= t->mask; i++) {
-				uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
-				if (k)
-					put(n, k);
-			}
+	if ((t->count + 1) * 2 > t->mask + 1) {
+		chain_table_t *n = table_new((t->mask + 1) * 2);
+		for (size_t i = 0; i <= t->mask; i++) {
+			uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
+			if (k)
+				put(n, k);
+		}
 		atomic_store_explicit(&ud_hot.chain, n, memory_order_release);
 		t = n;
 	}

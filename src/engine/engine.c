@@ -15,6 +15,7 @@ void ud_engine_init(const ud_engine_config_t *config)
 {
 	if (config)
 		ud_config = *config;
+	ud_chain_init();
 	atomic_store(&ud_active, true);
 }
 

@@ -101,6 +101,8 @@ ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 			(uint32_t)(w1 >> 32)))
 		return NULL;
 	ud_instance_t *inst = &ud_hot.inst_base[idx];
+	if (!inst)
+		__builtin_unreachable();	/* idx < inst_limit: the range exists */
 	if (UD_unlikely(!ud_acquire_fast_as(t, inst, (uint32_t)(w0 >> 32), (uintptr_t)addr,
 					    c, mode, trylock, pc)))
 		return NULL;

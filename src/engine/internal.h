@@ -334,12 +334,10 @@ static inline uint32_t ud_hint_check(uintptr_t addr, uint64_t w0, uint32_t meta,
 }
 
 /* Was the chain with this key validated? Lock-free; inline, as every
-** acquisition asks. */
+** acquisition asks. The table exists from ud_engine_init() on. */
 static inline bool ud_chain_lookup(uint64_t key)
 {
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
-	if (UD_unlikely(!t))
-		return false;
 	for (size_t i = key & t->mask;; i = (i + 1) & t->mask) {
 		uint64_t k = atomic_load_explicit(&t->keys[i], memory_order_relaxed);
 		if (k == key)
@@ -348,6 +346,7 @@ static inline bool ud_chain_lookup(uint64_t key)
 			return false;
 	}
 }
+void ud_chain_init(void);		/* the first table */
 void ud_chain_insert(uint64_t key);	/* graph lock held */
 size_t ud_chain_count(void);
 
