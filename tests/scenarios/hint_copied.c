@@ -1,15 +1,16 @@
 /*
 ** hint_copied.c: mutexes whose unused words carry another lock's hint.
 **
-** The runtime remembers a mutex's instance in a word of the mutex that glibc
-** leaves alone. A copy of a mutex carries the original's word, and a program
-** may put anything there; the runtime must then find the copy's own
-** identity. Here b is a byte copy of a (after a was locked, so the word is
-** set) and c gets a's word by hand; both are taken in both orders with a.
-** Two unrelated locks are nested first, so that the thread has been two
-** deep and the runtime's fast path, which reads the word, applies.
+** The runtime remembers a mutex's instance and class in two words of the
+** mutex that glibc leaves alone. A copy of a mutex carries the original's
+** words, and a program may put anything there; the runtime must then find
+** the copy's own identity. Here b is a byte copy of a (after a was locked, so
+** the words are set) and c gets a's words by hand; both are taken in both
+** orders with a. Two unrelated locks are nested first, so that the thread
+** has been two deep and the runtime's fast path, which reads the words,
+** applies.
 **
-** Expected: circular only. Were a's word believed, b and c would be a itself
+** Expected: circular only. Were a's words believed, b and c would be a itself
 ** and every nesting below would be reported as recursive locking instead.
 */
 // EXPECT: circular

@@ -9,6 +9,8 @@
 */
 #include "engine_fixture.h"
 
+#include "engine/internal.h"
+
 #define W UD_MODE_WRITE
 #define RR UD_MODE_READ_RECURSIVE
 
@@ -57,6 +59,36 @@ static void repeat_adds_nothing(void **state)
 	EF_NONE();
 	ud_thread_free(t1);
 	ud_thread_free(t2);
+}
+
+/* A chain whose new lock has its own class directly below is never cached:
+** that nesting is checked per instance on every acquisition, and the
+** fast path relies on the cache's miss for it (engine/fast.h). */
+static void same_class_nesting_not_cached(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t = ef_thread("T");
+	ud_class_key_t k = ef_key();
+	void *x = ef_new_in(UD_KIND_MUTEX, &k), *y = ef_new_in(UD_KIND_MUTEX, &k);
+	void *tr = ef_new(UD_KIND_MUTEX);
+	ud_engine_stats_t s0 = ef_stats();
+	for (int i = 0; i < 2; i++) {
+		ef_lock(t, x);
+		ef_lock(t, y);			/* directly below */
+		assert_false(ud_chain_lookup(t->chain_key));
+		ef_unlock(t, y);
+		ef_trylock(t, tr, W);
+		ef_lock(t, y);			/* under a trylock only */
+		assert_false(ud_chain_lookup(t->chain_key));
+		ef_unlock(t, y);
+		ef_unlock(t, tr);
+		ef_unlock(t, x);
+	}
+	/* x alone is the one chain cached (a trylock validates none). */
+	assert_int_equal(ef_stats().chains, s0.chains + 1);
+	EF_NONE();
+	ud_thread_free(t);
 }
 
 /* A mode change makes a new chain: a cached read must not hide a write. */
@@ -274,6 +306,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(repeat_adds_nothing),
+		cmocka_unit_test(same_class_nesting_not_cached),
 		cmocka_unit_test(mode_is_part_of_chain),
 		cmocka_unit_test(trylock_edges),
 		cmocka_unit_test(trylock_closing_is_fine),
