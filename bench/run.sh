@@ -10,6 +10,9 @@
 #   BENCH_THREADS    thread counts (default: "1 2")
 #   BENCH_DIV        divide every iteration count by this (quick runs)
 #   BENCH_SCALE_SECS time limit of the scaling program (default 50)
+#   BENCH_REPEAT     native and ulockdep runs per cell, alternated, the best
+#                    kept (default 3): other load on the machine then has to
+#                    hit every run of a side to move its figure
 #   BENCH_INSTR=1    also count instructions per op (callgrind, one thread):
 #                    slower, but unmoved by other load on the machine
 #   CC               compiler (default gcc)
@@ -23,6 +26,7 @@ CC=${CC:-gcc}
 THREADS=${BENCH_THREADS:-1 2}
 DIV=${BENCH_DIV:-1}
 SCALE_SECS=${BENCH_SCALE_SECS:-50}
+REPEAT=${BENCH_REPEAT:-3}
 TSAN_DIV=5		# TSan runs a fifth of the iterations
 HG_DIV=500		# Helgrind a five-hundredth, one thread only
 ISSUE="flat nest4 table_object rw_then_mutex"	# the goal's geometric mean
@@ -88,6 +92,19 @@ run() {
 	fi
 }
 
+# best A B: the smaller of two results of run(); a "!" or "fail" in either
+# is kept, so that a report or a failure is never hidden by another run.
+best() {
+	case "$1$2" in
+	*fail*) echo fail; return ;;
+	esac
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		m = (a ~ /!/ || b ~ /!/) ? "!" : ""
+		x = a; sub(/!/, "", x); y = b; sub(/!/, "", y)
+		if (a == "") { print y m; exit }
+		print ((x + 0 <= y + 0) ? x : y) m }'
+}
+
 # cell VALUE NATIVE: "12.3 (1.9x)", or the marker alone.
 cell() {
 	case $1 in
@@ -109,7 +126,8 @@ if [ -n "$load" ] && awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c / 2) }'
 	say "note: load average $load on $cpus CPUs: other work will disturb the numbers"
 fi
 say "workloads: $(echo $workloads); threads: $THREADS; logs in $LOGS"
-say "ns/op = wall time of a round / iterations per thread (best of 3 rounds);"
+say "ns/op = wall time of a round / iterations per thread (best of 3 rounds;"
+say "native and ulockdep: best of $REPEAT runs, alternated);"
 say "TSan runs 1/$TSAN_DIV of the iterations, Helgrind 1/$HG_DIV and one thread"
 echo
 fmt='%-14s %3s %9s %18s %18s %20s\n'
@@ -123,10 +141,13 @@ for w in $workloads; do
 		continue
 	fi
 	for t in $THREADS; do
-		nat=$(run "native-$w-$t" "$LB" "$w" "$t" "$n")
-		ud=- ts=- hg=-
-		[ $have_ud = 1 ] &&
-			ud=$(run "ulockdep-$w-$t" "$UD" run -- "$LB" "$w" "$t" "$n")
+		nat= ud=- ts=- hg=-
+		[ $have_ud = 1 ] && ud=
+		for r in $(seq "$REPEAT"); do
+			nat=$(best "$nat" "$(run "native-$w-$t-$r" "$LB" "$w" "$t" "$n")")
+			[ $have_ud = 1 ] &&
+				ud=$(best "$ud" "$(run "ulockdep-$w-$t-$r" "$UD" run -- "$LB" "$w" "$t" "$n")")
+		done
 		[ $have_tsan = 1 ] &&
 			ts=$(TSAN_OPTIONS="detect_deadlocks=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}" \
 			     run "tsan-$w-$t" "$OUT/lockbench-tsan" "$w" "$t" \
