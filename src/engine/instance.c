@@ -199,7 +199,10 @@ ud_hint_t ud_instance_hint(const ud_instance_t *inst)
 	uint32_t meta = c->id | (shared ? UD_HINT_SHARED : 0);
 	uint32_t idx = (uint32_t)((p - base) / sizeof *inst);
 	h.w[0] = (uint64_t)atomic_load_explicit(&in->gen, memory_order_relaxed) << 32 | idx;
-	h.w[1] = (uint64_t)ud_hint_check(atomic_load_explicit(&in->addr, memory_order_relaxed), h.w[0], meta, epoch, tag) << 32 | meta;
+	/* Keyed to the record's address, not the caller's: a record recycled
+	** meanwhile gives a hint that no lock passes. */
+	uintptr_t addr = atomic_load_explicit(&in->addr, memory_order_relaxed);
+	h.w[1] = (uint64_t)ud_hint_check(addr, h.w[0], meta, epoch, tag) << 32 | meta;
 	return h;
 }
 
