@@ -139,6 +139,33 @@ static void hint_vouches_for_the_class(void **state)
 	EF_NONE();
 }
 
+/* Classes past the class table's first size (it doubles, and readers may
+** still hold the old one): a hint names any of them. */
+static void hint_names_any_class(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t = ef_thread("T");
+	void *first = NULL, *last = NULL;
+	for (int i = 0; i < 3000; i++) {
+		ud_class_key_t k = ef_key();
+		last = ef_new_in(UD_KIND_MUTEX, &k);
+		if (!first)
+			first = last;
+	}
+	void *locks[2] = { first, last };
+	for (int i = 0; i < 2; i++) {
+		void *a = locks[i];
+		ef_lock(t, a);
+		ef_unlock(t, a);
+		ud_instance_t *inst = ud_instance_lookup(a);
+		assert_ptr_equal(take_hinted(t, a, ud_instance_hint(inst)), inst);
+		assert_ptr_equal(t->held[0].cls, ud_instance_class(inst));
+		assert_true(ud_release_fast(t, a));
+	}
+	EF_NONE();
+}
+
 static void foreign_words_are_refused(void **state)
 {
 	(void)state;
@@ -259,6 +286,7 @@ int main(void)
 		cmocka_unit_test(hint_takes_its_instance),
 		cmocka_unit_test(hint_vouches_for_takers),
 		cmocka_unit_test(hint_vouches_for_the_class),
+		cmocka_unit_test(hint_names_any_class),
 		cmocka_unit_test(foreign_words_are_refused),
 		cmocka_unit_test(fast_acquire_needs_a_cached_chain),
 		cmocka_unit_test(fast_acquire_leaves_rules_to_the_full_path),
