@@ -127,8 +127,8 @@ static ud_node_t *usage_step_node(const ud_edge_t *e, bool backward)
 	return backward ? e->from : e->to;
 }
 
-ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
-			 uint64_t *seen, ud_path_t *path)
+ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, bool past_start,
+			 uint64_t mask, uint64_t *seen, ud_path_t *path)
 {
 	stamp++;
 	size_t head = 0, tail = 0;
@@ -143,6 +143,8 @@ ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
 		uint64_t u = atomic_load_explicit(backward ? &c->sig_in_used
 							   : &c->sig_on_used,
 						  memory_order_relaxed);
+		if (past_start && cur == 0)
+			u = 0;
 		all |= u;
 		if (u & mask) {
 			build_path(cur, path);

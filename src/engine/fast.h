@@ -31,7 +31,7 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 {
 	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
 		return false;
-	if (UD_unlikely(ud_usage_adds(t, c)))
+	if (UD_unlikely(ud_usage_adds(t, c, mode)))
 		return false;
 	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
 	/* With validation off (halt_on_error fired), ud_acquire() only pushes,

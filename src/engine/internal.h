@@ -79,10 +79,12 @@ struct ud_node {
 };
 
 /* One acquisition that gave a class signal usage: the bits it set (each bit
-** is set once, so by exactly one event) and its stack. */
+** is set once for any mode and once for an excluding one, so by at most two
+** events), whether it excluded readers, and its stack. */
 typedef struct ud_usage_event {
 	uint64_t in, on;
 	ud_stack_id_t stack;
+	bool excl;
 } ud_usage_event_t;
 
 struct ud_class {
@@ -97,9 +99,12 @@ struct ud_class {
 	_Atomic uint32_t hint_epoch;
 	uint64_t chain_salt;	/* the class's part of a chain key step */
 	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
-	** taken with s unblocked; and the events that set them (graph lock).
-	** With flags, hint_epoch and chain_salt, all the fast path reads of a
-	** class: on one cache line. */
+	** taken with s unblocked, by an acquisition that excludes readers
+	** (any mode but a recursive read: *_excl) and by any (*_used); and the
+	** events that set them (graph lock). With flags, hint_epoch and
+	** chain_salt, the excluding usage is all that a mutex's fast path reads
+	** of a class: on one cache line. */
+	_Atomic uint64_t sig_in_excl, sig_on_excl;
 	_Atomic uint64_t sig_in_used, sig_on_used;
 	struct ud_class *hnext;	/* class hash chain */
 	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
@@ -271,14 +276,15 @@ typedef struct ud_path {
 bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 		 ud_mode_t held_mode, ud_path_t *path);
 /*
-** The class nearest to `start` (itself included), following dependencies
-** forwards or backwards, whose usage meets `mask`: signals unblocked when it
-** was taken (forwards), signals whose handlers took it (backwards). Fills
-** *path with the edges walked; NULL if none, and then *seen (if given) gets
-** the union of that usage over every class reached.
+** The class nearest to `start` (itself included unless past_start: a class's
+** own two usages are the inconsistency rule's to judge), following
+** dependencies forwards or backwards, whose usage meets `mask`: signals
+** unblocked when it was taken (forwards), signals whose handlers took it
+** (backwards). Fills *path with the edges walked; NULL if none, and then
+** *seen (if given) gets the union of that usage over every class reached.
 */
-ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, uint64_t mask,
-			 uint64_t *seen, ud_path_t *path);
+ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, bool past_start,
+			 uint64_t mask, uint64_t *seen, ud_path_t *path);
 
 /* chain.c */
 typedef struct chain_table {
@@ -441,12 +447,23 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 ** signature) and returns true. Graph lock held.
 */
 bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next);
-/* One test on the acquire path: does this acquisition add usage to c? */
-static inline __attribute__((always_inline)) bool
-ud_usage_adds(const ud_thread_t *t, ud_class_t *c)
+/* Does an acquisition in this mode exclude readers, for signal usage? A
+** recursive reader never waits for another reader. */
+static inline bool ud_usage_excl(ud_mode_t mode)
 {
-	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
-	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
+	return mode != UD_MODE_READ_RECURSIVE;
+}
+
+/* One test on the acquire path: does this acquisition add usage to c? The
+** excluding usage is a subset of the whole, so one pair of masks says it. */
+static inline __attribute__((always_inline)) bool
+ud_usage_adds(const ud_thread_t *t, ud_class_t *c, ud_mode_t mode)
+{
+	bool excl = ud_usage_excl(mode);
+	uint64_t on = atomic_load_explicit(excl ? &c->sig_on_excl : &c->sig_on_used,
+					   memory_order_relaxed);
+	uint64_t in = atomic_load_explicit(excl ? &c->sig_in_excl : &c->sig_in_used,
+					   memory_order_relaxed);
 	return (t->sig_on & ~on) | (t->sig_in & ~in);
 }
 
@@ -454,7 +471,7 @@ static inline __attribute__((always_inline)) void
 ud_usage_check(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	       ud_mode_t mode, uintptr_t pc)
 {
-	if (UD_unlikely(ud_usage_adds(t, c)))
+	if (UD_unlikely(ud_usage_adds(t, c, mode)))
 		ud_usage_mark(t, inst, c, mode, pc);
 }
 

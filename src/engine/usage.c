@@ -47,20 +47,21 @@ void ud_thread_get_signals(const ud_thread_t *t, uint64_t *unblocked,
 /* Records the event that set bits in and on of c. The array grows in powers
 ** of two, which are the allocator's block sizes: most classes see one or two
 ** events, whatever the signals (every unblocked signal is set at once). */
-static void add_event(ud_class_t *c, uint64_t in, uint64_t on, ud_stack_id_t stack)
+static void add_event(ud_class_t *c, uint64_t in, uint64_t on, bool excl,
+		      ud_stack_id_t stack)
 {
 	uint32_t n = c->nusage;
 	if (!(n & (n - 1)))	/* 0 or a power of two: full */
 		c->usage = ud_realloc(c->usage, n * sizeof *c->usage,
 				      (n ? 2 * n : 1) * sizeof *c->usage);
-	c->usage[n] = (ud_usage_event_t){ .in = in, .on = on, .stack = stack };
+	c->usage[n] = (ud_usage_event_t){ .in = in, .on = on, .stack = stack, .excl = excl };
 	c->nusage = n + 1;
 }
 
 static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 				ud_instance_t *inst, ud_class_t *c,
 				ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack,
-				unsigned sig, bool new_in, ud_stack_id_t old)
+				unsigned sig, bool new_in, bool old_read, ud_stack_id_t old)
 {
 	r->kind = UD_REPORT_INCONSISTENT;
 	ud_report_fill_thread(r, t);
@@ -72,19 +73,27 @@ static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 	ud_report_fill_held(r, t);
 	r->stack = stack;
 	r->usage_stack = old;
-	r->detail = sig | (new_in ? UD_USAGE_NEW_IN : 0);
+	r->detail = sig | (new_in ? UD_USAGE_NEW_IN : 0) | (old_read ? UD_USAGE_OLD_READ : 0);
 	r->signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_INCONSISTENT,
 							 c->id), sig), new_in);
 }
 
-/* The stack that gave class c usage `in` (handler) or `on` of signal bit:
-** a scan, for reports only. */
-static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in)
+/* The stack that gave class c usage `in` (handler) or `on` of signal bit,
+** by an acquisition that excluded readers if `excl`: a scan, for reports
+** only. */
+static ud_stack_id_t usage_stack_of(const ud_class_t *c, unsigned bit, bool in,
+				    bool excl)
 {
 	for (uint32_t i = 0; i < c->nusage; i++)
-		if ((in ? c->usage[i].in : c->usage[i].on) >> bit & 1)
+		if ((in ? c->usage[i].in : c->usage[i].on) >> bit & 1 &&
+		    (c->usage[i].excl || !excl))
 			return c->usage[i].stack;
 	return 0;
+}
+
+static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in)
+{
+	return usage_stack_of(c, bit, in, false);
 }
 
 /* Links for the classes of a path, `first` then the end of each edge. A path
@@ -125,9 +134,9 @@ static void inversion(ud_report_t *r, ud_thread_t *t, ud_instance_t *inst,
 	ud_path_t path;
 	ud_class_t *other = NULL;
 	bool new_in = false;
-	if (in && (other = ud_bfs_usage(&c->node, false, in, NULL, &path)))
+	if (in && (other = ud_bfs_usage(&c->node, false, true, in, NULL, &path)))
 		new_in = true;
-	else if (!on || !(other = ud_bfs_usage(&c->node, true, on, NULL, &path)))
+	else if (!on || !(other = ud_bfs_usage(&c->node, true, true, on, NULL, &path)))
 		return;
 	uint64_t both = new_in ? in & atomic_load_explicit(&other->sig_on_used,
 							    memory_order_relaxed)
@@ -163,18 +172,18 @@ bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next)
 		return false;
 	ud_path_t path;
 	/* Which signals' handlers took a class at or before prev... */
-	ud_bfs_usage(&prev->node, true, 0, &in, &path);
+	ud_bfs_usage(&prev->node, true, false, 0, &in, &path);
 	if (!(in & sigs))
 		return false;
 	/* ...then the nearest class after next taken with one unblocked. */
-	ud_class_t *unsafe = ud_bfs_usage(&next->node, false, in & sigs, NULL, &path);
+	ud_class_t *unsafe = ud_bfs_usage(&next->node, false, false, in & sigs, NULL, &path);
 	if (!unsafe)
 		return false;
 	uint64_t on = atomic_load_explicit(&unsafe->sig_on_used, memory_order_relaxed);
 	unsigned bit = (unsigned)__builtin_ctzll(on & in & sigs);
 	ud_edge_t **fwd = path_copy(&path);
 	unsigned nfwd = path.n;
-	ud_class_t *safe = ud_bfs_usage(&prev->node, true, 1ull << bit, NULL, &path);
+	ud_class_t *safe = ud_bfs_usage(&prev->node, true, false, 1ull << bit, NULL, &path);
 
 	r->kind = UD_REPORT_SIG_ORDER;
 	r->detail = bit + 1;
@@ -199,25 +208,49 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 	ud_report_t r = {0};
 
 	ud_lock_acquire(&ud_graph_lock);
+	bool excl = ud_usage_excl(mode);
 	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
 	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
+	uint64_t ein = atomic_load_explicit(&c->sig_in_excl, memory_order_relaxed);
+	uint64_t eon = atomic_load_explicit(&c->sig_on_excl, memory_order_relaxed);
 	uint64_t new_in = t->sig_in & ~in, new_on = t->sig_on & ~on;
+	uint64_t new_ein = excl ? t->sig_in & ~ein : 0, new_eon = excl ? t->sig_on & ~eon : 0;
 	/* Nothing new if another thread added these bits since the check. */
-	if (new_in | new_on)
-		add_event(c, new_in, new_on, stack);
+	if (new_in | new_on | new_ein | new_eon)
+		add_event(c, new_in | new_ein, new_on | new_eon, excl, stack);
+	atomic_store_explicit(&c->sig_in_excl, ein | new_ein, memory_order_relaxed);
+	atomic_store_explicit(&c->sig_on_excl, eon | new_eon, memory_order_relaxed);
 	atomic_store_explicit(&c->sig_in_used, in | new_in, memory_order_relaxed);
 	atomic_store_explicit(&c->sig_on_used, on | new_on, memory_order_relaxed);
 	any_in |= new_in;
 	any_on |= new_on;
-	/* A new bit that meets the other usage of its signal; the lowest such
-	** signal is reported, and the bits stay set so it is reported once. */
-	uint64_t bad_in = new_in & (on | new_on), bad_on = new_on & in;
+	/*
+	** A new bit that meets the other usage of its signal; the lowest such
+	** signal is reported, and the bits stay set so it is reported once. As
+	** in the kernel, two recursive readers never conflict: an excluding
+	** acquisition meets any usage (its own included: a handler running
+	** with its signal unblocked), a recursive read only an excluding one.
+	*/
+	uint64_t bad_in, bad_on;
+	if (excl) {
+		bad_in = new_ein & (on | t->sig_on);
+		bad_on = new_eon & in;
+	} else {
+		bad_in = new_in & eon;
+		bad_on = new_on & ein;
+	}
 	if ((bad_in | bad_on) && ud_engine_active()) {
 		bool is_in = bad_in && (!bad_on || __builtin_ctzll(bad_in) <=
 						      __builtin_ctzll(bad_on));
 		unsigned bit = (unsigned)__builtin_ctzll(is_in ? bad_in : bad_on);
-		ud_stack_id_t old = usage_stack(c, bit, !is_in);
-		report_inconsistent(&r, t, inst, c, mode, pc, stack, bit + 1, is_in, old);
+		/* The usage met: any, or for a recursive reader an excluding one;
+		** for an excluding acquisition, reads only unless an excluding
+		** one (this one's own, unblocked, included) set the bit. */
+		uint64_t old_excl = is_in ? eon | t->sig_on : ein;
+		bool old_read = excl && !(old_excl >> bit & 1);
+		ud_stack_id_t old = usage_stack_of(c, bit, !is_in, !old_read);
+		report_inconsistent(&r, t, inst, c, mode, pc, stack, bit + 1, is_in,
+				    old_read, old);
 	} else if (((new_in & any_on) | (new_on & any_in)) && ud_engine_active()) {
 		inversion(&r, t, inst, c, mode, pc, stack, new_in & any_on,
 			  new_on & any_in);

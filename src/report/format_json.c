@@ -353,7 +353,7 @@ static void put_usage(ud_buf_t *b, const ud_report_t *r)
 	ud_json_str(b, n.data);
 	ud_buf_puts(b, ",\"old_usage\":");
 	n.len = 0;
-	ud_report_usage_name(&n, sig, !new_in, read);
+	ud_report_usage_name(&n, sig, !new_in, r->detail & UD_USAGE_OLD_READ);
 	ud_json_str(b, n.data);
 	ud_buf_free(&n);
 	ud_buf_puts(b, ",\"registered_at\":");

@@ -217,7 +217,7 @@ static void put_detail_text(ud_buf_t *msg, const ud_report_t *r)
 		bool new_in = r->detail & UD_USAGE_NEW_IN;
 		bool read = r->target.mode != UD_MODE_WRITE;
 		ud_buf_puts(msg, " (");
-		ud_report_usage_name(msg, sig, !new_in, read);
+		ud_report_usage_name(msg, sig, !new_in, r->detail & UD_USAGE_OLD_READ);
 		ud_buf_puts(msg, " -> ");
 		ud_report_usage_name(msg, sig, new_in, read);
 		ud_buf_puts(msg, ")");
@@ -246,7 +246,7 @@ static void put_detail_properties(ud_buf_t *b, const ud_report_t *r)
 		ud_json_str(b, n.data);
 		ud_buf_puts(b, ",\"oldUsage\":");
 		n.len = 0;
-		ud_report_usage_name(&n, sig, !new_in, read);
+		ud_report_usage_name(&n, sig, !new_in, r->detail & UD_USAGE_OLD_READ);
 		ud_json_str(b, n.data);
 		ud_buf_puts(b, "}");
 	} else if (r->kind == UD_REPORT_ASSERT) {
@@ -335,7 +335,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 		bool new_in = r->detail & UD_USAGE_NEW_IN;
 		ud_buf_puts(&usage, "{");
 		ud_report_usage_name(&usage, r->detail & 0xff, !new_in,
-				     r->target.mode != UD_MODE_WRITE);
+				     r->detail & UD_USAGE_OLD_READ);
 		ud_buf_puts(&usage, "} state was registered at");
 		if (comma)
 			ud_buf_puts(b, ",");

@@ -492,8 +492,9 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	unsigned sig = r->detail & 0xff;
 	bool new_in = r->detail & UD_USAGE_NEW_IN;
 	bool read = r->target.mode != UD_MODE_WRITE;
+	bool old_read = r->detail & UD_USAGE_OLD_READ;
 	ud_buf_puts(b, "inconsistent ");
-	put_usage(b, sig, !new_in, read);
+	put_usage(b, sig, !new_in, old_read);
 	ud_buf_puts(b, " -> ");
 	put_usage(b, sig, new_in, read);
 	ud_buf_puts(b, " usage.\n");
@@ -502,7 +503,7 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	put_signame(b, sig);
 	ud_buf_puts(b, new_in ? " handler] takes:\n" : " unblocked] takes:\n");
 	put_lock(b, "", &r->target);
-	put_usage(b, sig, !new_in, read);
+	put_usage(b, sig, !new_in, old_read);
 	ud_buf_puts(b, " state was registered at:\n");
 	put_stack(b, r->usage_stack);
 	ud_buf_puts(b, "\nother info that might help us debug this:\n");

@@ -32,6 +32,8 @@ typedef enum ud_report_kind {
 /* Inconsistent and inversion: set in `detail` when the new usage is the
 ** in-handler one. */
 #define UD_USAGE_NEW_IN 0x100u
+/* Inconsistent: set when the old usage came from recursive reads only. */
+#define UD_USAGE_OLD_READ 0x200u
 
 /* A class as a report shows it. */
 typedef struct ud_report_class {
@@ -87,7 +89,8 @@ typedef struct ud_report {
 	ud_stack_id_t stack;		/* current stack of the reporting thread */
 	uint64_t signature;		/* same problem => same signature */
 	unsigned detail;		/* assert: the ud_assert_kind_t that failed;
-					** inconsistent: signal | UD_USAGE_NEW_IN */
+					** inconsistent: signal | UD_USAGE_NEW_IN
+					** | UD_USAGE_OLD_READ */
 	ud_stack_id_t usage_stack;	/* inconsistent: where the old usage was first seen */
 
 	/* Signal order and inversion (detail: the signal): the class taken in a

@@ -76,6 +76,56 @@ static void on_then_in(void **state)
 	ud_thread_free(t);
 }
 
+/* Recursive readers in the handler and outside never wait for each other;
+** a writer on either side, or a non-recursive reader, does (the kernel's
+** rule for read usage). */
+static void readers_and_writers(void **state)
+{
+	(void)state;
+	begin();
+	ud_thread_t *t = ef_thread("main");
+	struct {
+		void (*in)(ud_thread_t *, const void *);
+		void (*on)(ud_thread_t *, const void *);
+		unsigned reports;
+	} cases[] = {
+		{ ef_rlock, ef_rlock, 0 },	/* recursive reads: fine */
+		{ ef_rlock, ef_lock, 1 },	/* read in the handler, write outside */
+		{ ef_lock, ef_rlock, 1 },	/* write in the handler, read outside */
+		{ ef_rslock, ef_rslock, 1 },	/* non-recursive reads queue behind a writer */
+		{ ef_rlock, ef_rslock, 1 },
+	};
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (int order = 0; order < 2; order++) {
+			unsigned before = ef.count[UD_REPORT_INCONSISTENT];
+			void *l = ef_new(UD_KIND_RWLOCK_NONRECURSIVE);
+			for (int step = 0; step < 2; step++) {
+				bool in = (step == 0) == (order == 0);
+				ud_thread_set_signals(t, in ? ALL & ~USR1 : ALL, in ? USR1 : 0);
+				(in ? cases[i].in : cases[i].on)(t, l);
+				ef_unlock(t, l);
+			}
+			assert_int_equal(ef.count[UD_REPORT_INCONSISTENT] - before,
+					 cases[i].reports);
+		}
+	}
+	/* A write outside after recursive reads on both sides meets the
+	** handler's read usage. */
+	void *l = ef_new(UD_KIND_RWLOCK);
+	unsigned before = ef.count[UD_REPORT_INCONSISTENT];
+	ud_thread_set_signals(t, ALL & ~USR1, USR1);
+	ef_rlock(t, l);
+	ef_unlock(t, l);
+	ud_thread_set_signals(t, ALL, 0);
+	ef_rlock(t, l);
+	ef_unlock(t, l);
+	assert_int_equal(ef.count[UD_REPORT_INCONSISTENT], before);
+	ef_lock(t, l);
+	ef_unlock(t, l);
+	assert_int_equal(ef.count[UD_REPORT_INCONSISTENT], before + 1);
+	ud_thread_free(t);
+}
+
 /* Outside only with the signals blocked, in two handlers: fine. */
 static void blocked_is_consistent(void **state)
 {
@@ -247,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(in_then_on),
 		cmocka_unit_test(on_then_in),
+		cmocka_unit_test(readers_and_writers),
 		cmocka_unit_test(blocked_is_consistent),
 		cmocka_unit_test(no_context_no_usage),
 		cmocka_unit_test(order_new_dependency),

@@ -207,13 +207,22 @@ static void test_detail_json(void **state)
 	r.target.references = 1;
 	uintptr_t at = cache_lock();
 	r.usage_stack = ud_stack_put(&at, 1);
+	/* A recursive read in a handler meets usage that excluded readers. */
 	r.detail = 34 | UD_USAGE_NEW_IN;	/* a real-time signal: no name */
 	ud_buf_t b = { 0 };
 	ud_report_format_json(&r, &b);
 	assert_non_null(strstr(b.data, "\"usage\":{\"signal\":\"SIG34\",\"signal_number\":34,"
 			       "\"context\":\"in_handler\",\"new_usage\":\"IN-SIG34-R\","
-			       "\"old_usage\":\"SIG34-ON-R\",\"registered_at\":[{\"function\":"
+			       "\"old_usage\":\"SIG34-ON-W\",\"registered_at\":[{\"function\":"
 			       "\"cache_lock\""));
+	ud_buf_free(&b);
+	/* A write in a handler meeting recursive reads only. */
+	r.target.mode = UD_MODE_WRITE;
+	r.detail = 34 | UD_USAGE_NEW_IN | UD_USAGE_OLD_READ;
+	b = (ud_buf_t){ 0 };
+	ud_report_format_json(&r, &b);
+	assert_non_null(strstr(b.data, "\"new_usage\":\"IN-SIG34-W\","
+			       "\"old_usage\":\"SIG34-ON-R\""));
 	assert_non_null(strstr(b.data, "\"assertion\":null"));
 	ud_buf_free(&b);
 
