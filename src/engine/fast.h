@@ -129,11 +129,11 @@ ud_release_top_fast(ud_thread_t *t, const void *addr)
 /*
 ** The same for the lock just under the top (hand-over-hand locking): the top
 ** entry moves down, onto the chain below the released lock, which must have
-** been validated (else ud_held_remove_under_top() decides, if the caller
-** allows a call: `call`).
+** been validated, as for an acquisition (with validation off, halt_on_error
+** having fired, it needs none). Makes no call.
 */
 static inline __attribute__((always_inline)) bool
-ud_release_under_top_fast(ud_thread_t *t, const void *addr, bool call)
+ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 {
 	unsigned d = t->depth;
 	if (d < 2)
@@ -143,8 +143,9 @@ ud_release_under_top_fast(ud_thread_t *t, const void *addr, bool call)
 		return false;
 	uint64_t prev = h->prev_key;
 	uint64_t key = ud_chain_mix(prev, top->cls, (ud_mode_t)top->mode, top->trylock);
-	if (!top->trylock && UD_unlikely(!ud_chain_lookup(key)))
-		return call && ud_held_remove_under_top(t);
+	if (!top->trylock && UD_unlikely(!ud_chain_lookup(key)) &&
+	    atomic_load_explicit(&ud_active, memory_order_relaxed))
+		return false;
 	*h = *top;
 	h->prev_key = prev;
 	t->depth = d - 1;
@@ -156,7 +157,7 @@ ud_release_under_top_fast(ud_thread_t *t, const void *addr, bool call)
 static inline __attribute__((always_inline)) bool
 ud_release_fast(ud_thread_t *t, const void *addr)
 {
-	return ud_release_top_fast(t, addr) || ud_release_under_top_fast(t, addr, true);
+	return ud_release_top_fast(t, addr) || ud_release_under_top_fast(t, addr);
 }
 
 #endif

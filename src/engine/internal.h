@@ -406,12 +406,6 @@ ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 }
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
 void ud_held_remove(ud_thread_t *t, ud_held_t *h);
-/*
-** ud_held_remove() of the entry just under the top (hand-over-hand locking:
-** take the next lock, then release the one before) when the top entry's new
-** chain needs no validation; false, having changed nothing, otherwise.
-*/
-__attribute__((noinline)) bool ud_held_remove_under_top(ud_thread_t *t);
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);

@@ -131,21 +131,6 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	t->chain_key = key;
 }
 
-bool ud_held_remove_under_top(ud_thread_t *t)
-{
-	unsigned d = t->depth;
-	ud_held_t *h = &t->held[d - 2], *top = &t->held[d - 1];
-	uint64_t prev = h->prev_key;
-	uint64_t key = ud_chain_mix(prev, top->cls, (ud_mode_t)top->mode, top->trylock);
-	if (!top->trylock && ud_engine_active() && !ud_chain_lookup(key))
-		return false;
-	*h = *top;
-	h->prev_key = prev;
-	t->depth = d - 1;
-	t->chain_key = key;
-	return true;
-}
-
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst)
 {
 	for (unsigned i = t->depth; i-- > 0;)

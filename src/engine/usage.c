@@ -58,12 +58,12 @@ static void add_event(ud_class_t *c, uint64_t in, uint64_t on, bool excl,
 	c->nusage = n + 1;
 }
 
-static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
-				ud_instance_t *inst, ud_class_t *c,
-				ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack,
-				unsigned sig, bool new_in, bool old_read, ud_stack_id_t old)
+/* What both usage reports show of the acquisition: thread, lock, stacks. */
+static void fill_acquisition(ud_report_t *r, ud_report_kind_t kind, ud_thread_t *t,
+			     ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
+			     uintptr_t pc, ud_stack_id_t stack)
 {
-	r->kind = UD_REPORT_INCONSISTENT;
+	r->kind = kind;
 	ud_report_fill_thread(r, t);
 	r->target.addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
 	ud_report_fill_class(&r->target.cls, c);
@@ -72,6 +72,14 @@ static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 	r->target.pc = pc;
 	ud_report_fill_held(r, t);
 	r->stack = stack;
+}
+
+static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
+				ud_instance_t *inst, ud_class_t *c,
+				ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack,
+				unsigned sig, bool new_in, bool old_read, ud_stack_id_t old)
+{
+	fill_acquisition(r, UD_REPORT_INCONSISTENT, t, inst, c, mode, pc, stack);
 	r->usage_stack = old;
 	r->detail = sig | (new_in ? UD_USAGE_NEW_IN : 0) | (old_read ? UD_USAGE_OLD_READ : 0);
 	r->signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_INCONSISTENT,
@@ -81,8 +89,7 @@ static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 /* The stack that gave class c usage `in` (handler) or `on` of signal bit,
 ** by an acquisition that excluded readers if `excl`: a scan, for reports
 ** only. */
-static ud_stack_id_t usage_stack_of(const ud_class_t *c, unsigned bit, bool in,
-				    bool excl)
+static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in, bool excl)
 {
 	for (uint32_t i = 0; i < c->nusage; i++)
 		if ((in ? c->usage[i].in : c->usage[i].on) >> bit & 1 &&
@@ -91,10 +98,6 @@ static ud_stack_id_t usage_stack_of(const ud_class_t *c, unsigned bit, bool in,
 	return 0;
 }
 
-static ud_stack_id_t usage_stack(const ud_class_t *c, unsigned bit, bool in)
-{
-	return usage_stack_of(c, bit, in, false);
-}
 
 /* Links for the classes of a path, `first` then the end of each edge. A path
 ** walked backwards (edges[0] ends at the start) is turned round. */
@@ -145,20 +148,12 @@ static void inversion(ud_report_t *r, ud_thread_t *t, ud_instance_t *inst,
 	unsigned bit = (unsigned)__builtin_ctzll(both);
 	ud_class_t *safe = new_in ? c : other, *unsafe = new_in ? other : c;
 
-	r->kind = UD_REPORT_SIG_INVERSION;
-	ud_report_fill_thread(r, t);
-	r->target.addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	ud_report_fill_class(&r->target.cls, c);
-	r->target.mode = mode;
-	r->target.references = 1;
-	r->target.pc = pc;
-	ud_report_fill_held(r, t);
-	r->stack = stack;
+	fill_acquisition(r, UD_REPORT_SIG_INVERSION, t, inst, c, mode, pc, stack);
 	r->detail = (bit + 1) | (new_in ? UD_USAGE_NEW_IN : 0);
 	ud_report_fill_class(&r->safe, safe);
 	ud_report_fill_class(&r->unsafe, unsafe);
-	r->safe_stack = usage_stack(safe, bit, true);
-	r->unsafe_stack = usage_stack(unsafe, bit, false);
+	r->safe_stack = usage_stack(safe, bit, true, false);
+	r->unsafe_stack = usage_stack(unsafe, bit, false, false);
 	ud_report_alloc(r, path.n + 1, 0);
 	r->split = path.n + 1;
 	fill_path(r->links, safe, path.edges, path.n, !new_in);
@@ -189,8 +184,8 @@ bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next)
 	r->detail = bit + 1;
 	ud_report_fill_class(&r->safe, safe);
 	ud_report_fill_class(&r->unsafe, unsafe);
-	r->safe_stack = usage_stack(safe, bit, true);
-	r->unsafe_stack = usage_stack(unsafe, bit, false);
+	r->safe_stack = usage_stack(safe, bit, true, false);
+	r->unsafe_stack = usage_stack(unsafe, bit, false, false);
 	ud_report_alloc(r, path.n + 1 + nfwd + 1, 0);
 	r->split = path.n + 1;
 	fill_path(r->links, safe, path.edges, path.n, true);
@@ -248,7 +243,7 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 		** one (this one's own, unblocked, included) set the bit. */
 		uint64_t old_excl = is_in ? eon | t->sig_on : ein;
 		bool old_read = excl && !(old_excl >> bit & 1);
-		ud_stack_id_t old = usage_stack_of(c, bit, !is_in, !old_read);
+		ud_stack_id_t old = usage_stack(c, bit, !is_in, !old_read);
 		report_inconsistent(&r, t, inst, c, mode, pc, stack, bit + 1, is_in,
 				    old_read, old);
 	} else if (((new_in & any_on) | (new_on & any_in)) && ud_engine_active()) {

@@ -284,7 +284,7 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 	if (ud_likely(t != NULL)) {
 		ts->in_runtime = 1;
 		atomic_signal_fence(memory_order_seq_cst);
-		bool done = under_top ? ud_release_under_top_fast(t, lock, false)
+		bool done = under_top ? ud_release_under_top_fast(t, lock)
 				      : ud_release_top_fast(t, lock);
 		atomic_signal_fence(memory_order_seq_cst);
 		ts->in_runtime = 0;
@@ -304,9 +304,9 @@ ud_hook_release_fast(const void *lock)
 	return ud_fast_release_guarded(lock, false);
 }
 
-/* After ud_hook_release_fast() said no: the lock just under the top, when
-** the chain of the lock on top moved down was validated (no call). False:
-** nothing was done, and ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
+/* After ud_hook_release_fast() said no: the lock just under the top
+** (ud_release_under_top_fast(), no call). False: nothing was done, and
+** ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
 static inline __attribute__((always_inline)) bool
 ud_hook_release_under_top(const void *lock)
 {

@@ -44,4 +44,13 @@
 		MUST(pthread_sigmask(SIG_BLOCK, &set_, (old)), 0);           \
 	} while (0)
 
+/* fn handles sig (sigaction, no flags, nothing blocked but sig itself). */
+#define ON_SIGNAL(sig, fn)                                                   \
+	do {                                                                 \
+		struct sigaction sa_;                                        \
+		memset(&sa_, 0, sizeof sa_);                                 \
+		sa_.sa_handler = (fn);                                       \
+		MUST(sigaction((sig), &sa_, NULL), 0);                       \
+	} while (0)
+
 #endif

@@ -30,10 +30,7 @@ static void on_usr1(int sig)
 
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;
-	sigaction(SIGUSR1, &sa, NULL);
+	ON_SIGNAL(SIGUSR1, on_usr1);
 	raise(SIGUSR1);
 
 	MUST(pthread_rwlock_rdlock(&l), 0);
