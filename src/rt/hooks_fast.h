@@ -151,17 +151,24 @@ ud_fast_thread(ud_rt_thread_t *ts)
 	return NULL;
 }
 
+/* The value of expr, evaluated inside the thread's in_runtime guard (the
+** header says why); a GNU statement expression. */
+#define UD_GUARDED(ts, expr)                                                 \
+	({                                                                   \
+		(ts)->in_runtime = 1;                                        \
+		atomic_signal_fence(memory_order_seq_cst);                   \
+		__typeof__(expr) guarded_ = (expr);                          \
+		atomic_signal_fence(memory_order_seq_cst);                   \
+		(ts)->in_runtime = 0;                                        \
+		guarded_;                                                    \
+	})
+
 /* ud_acquire_fast() inside the in_runtime guard. */
 static inline __attribute__((always_inline)) bool
 ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		bool trylock, uintptr_t pc)
 {
-	ts->in_runtime = 1;
-	atomic_signal_fence(memory_order_seq_cst);
-	bool done = ud_acquire_fast(t, inst, mode, trylock, pc);
-	atomic_signal_fence(memory_order_seq_cst);
-	ts->in_runtime = 0;
-	return done;
+	return UD_GUARDED(ts, ud_acquire_fast(t, inst, mode, trylock, pc));
 }
 
 /*
@@ -177,13 +184,8 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 	if (ud_unlikely(!ud_mutex_hintable(kind)))
 		return NULL;
 	ud_hint_t h = ud_mutex_hint(m);
-	ts->in_runtime = 1;
-	atomic_signal_fence(memory_order_seq_cst);
-	ud_instance_t *inst = ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
-						trylock, pc);
-	atomic_signal_fence(memory_order_seq_cst);
-	ts->in_runtime = 0;
-	return inst;
+	return UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
+						trylock, pc));
 }
 
 /*
@@ -282,13 +284,8 @@ ud_fast_release_guarded(const void *lock, bool under_top)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
-		ts->in_runtime = 1;
-		atomic_signal_fence(memory_order_seq_cst);
-		bool done = under_top ? ud_release_under_top_fast(t, lock)
-				      : ud_release_top_fast(t, lock);
-		atomic_signal_fence(memory_order_seq_cst);
-		ts->in_runtime = 0;
-		return done;
+		return UD_GUARDED(ts, under_top ? ud_release_under_top_fast(t, lock)
+						: ud_release_top_fast(t, lock));
 	}
 	return false;
 }
