@@ -284,8 +284,11 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 					   uint64_t key, unsigned flags)
 {
 	/* Direct same-class nesting is checked per instance, every time: such a
-	** chain is never cached, and the lookup that misses it is the test. */
-	bool cache = !nested_same_class(t, ctx, c);
+	** chain is never cached, and the lookup that misses it is the test. A
+	** chain whose class still lacks the signal usage of the thread's context
+	** (an entry re-keyed after a release below it) is not cached either:
+	** the key stands for that usage too (ud_chain_ctx). */
+	bool cache = !nested_same_class(t, ctx, c) && !ud_usage_adds(t, c, mode);
 	if (UD_unlikely(c->flags & UD_CLASS_NOVALIDATE)) {
 		if (cache) {
 			ud_lock_acquire(&ud_graph_lock);
@@ -393,7 +396,7 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	/* Usage first, as the kernel marks it before validating: a report about
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);
-	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
+	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
 	if (!trylock && UD_likely(ud_engine_active()) && UD_unlikely(!ud_chain_lookup(key)))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
@@ -424,7 +427,7 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		}
 	}
 	ud_usage_check(t, inst, c, mode, pc);
-	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
+	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
 	if (!trylock && ud_engine_active() && !ud_chain_lookup(key))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);

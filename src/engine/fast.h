@@ -21,9 +21,10 @@ static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 /*
 ** The rules' part of ud_acquire_fast(), for instance inst in life gen at addr,
 ** of class c, once the instance's own tests passed (not a recursive mutex,
-** taker noted): a tracked class, no new signal usage, and for a blocking
-** acquisition a chain validated before (which has no lock of the class
-** directly below: check.c never caches such a chain).
+** taker noted): a tracked class and, for a blocking acquisition, a chain
+** validated before (which has no lock of the class directly below and gives
+** no new signal usage: check.c never caches such a chain); for a trylock, no
+** new signal usage.
 */
 static inline __attribute__((always_inline)) bool
 ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
@@ -31,12 +32,12 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 {
 	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
 		return false;
-	if (UD_unlikely(ud_usage_adds(t, c, mode)))
-		return false;
-	uint64_t key = ud_chain_mix(t->chain_key, c, mode, trylock);
-	/* With validation off (halt_on_error fired), ud_acquire() only pushes,
-	** which is what this does too: no need to ask. */
-	if (!trylock && UD_unlikely(!ud_chain_lookup(key)))
+	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
+	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
+	** trylock, which needs no cached chain, asks the usage itself. With
+	** validation off (halt_on_error fired), ud_acquire() only pushes, which
+	** is what this does too: no need to ask. */
+	if (UD_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)))
 		return false;
 	/* Not deeper than the thread ever was: then the stack has room
 	** (max_depth <= cap) and no record to publish; no call is needed. */
@@ -142,7 +143,7 @@ ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 	if (h->addr != (uintptr_t)addr || h->refs != 1)
 		return false;
 	uint64_t prev = h->prev_key;
-	uint64_t key = ud_chain_mix(prev, top->cls, (ud_mode_t)top->mode, top->trylock);
+	uint64_t key = ud_chain_step(t, prev, top->cls, (ud_mode_t)top->mode, top->trylock);
 	if (!top->trylock && UD_unlikely(!ud_chain_lookup(key)) &&
 	    atomic_load_explicit(&ud_active, memory_order_relaxed))
 		return false;

@@ -159,6 +159,7 @@ struct ud_thread {
 	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
 	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */
 	uint64_t sig_in;	/* signals whose handlers are running on this thread */
+	uint64_t chain_ctx;	/* ud_chain_ctx() of sig_on and sig_in */
 	uint16_t taker_tag;	/* ud_taker_tag(tid), for takers.c */
 };
 
@@ -191,6 +192,32 @@ static inline uint64_t ud_chain_mix(uint64_t key, const ud_class_t *c,
 	x *= 0xbf58476d1ce4e5b9ull;
 	x ^= x >> 29;
 	return x | 1ull << 63;
+}
+
+/*
+** The thread's signal context, as part of every chain-key step: 0 with no
+** signal unblocked and no handler running, else a hash of both masks. A
+** chain is only cached once its last class has the usage that this context
+** gives it (check.c), so a hit also says that the acquisition adds no signal
+** usage, and the fast path needs no test of its own.
+*/
+static inline uint64_t ud_chain_ctx(uint64_t sig_on, uint64_t sig_in)
+{
+	if (!(sig_on | sig_in))
+		return 0;
+	uint64_t x = sig_on * 0x9e3779b97f4a7c15ull;
+	x ^= x >> 31;
+	x = (x ^ sig_in) * 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 29;
+	x = (x ^ sig_in) * 0x94d049bb133111ebull;
+	return x ^ x >> 32;
+}
+
+/* The next chain key of thread t, whose key is `key`, for an entry of class c. */
+static inline uint64_t ud_chain_step(const ud_thread_t *t, uint64_t key,
+				     const ud_class_t *c, ud_mode_t mode, bool trylock)
+{
+	return ud_chain_mix(key ^ t->chain_ctx, c, mode, trylock);
 }
 
 /* engine.c */

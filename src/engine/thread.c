@@ -100,7 +100,7 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 	for (unsigned j = i; j < t->depth; j++) {
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
-		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
+		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
 		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key))
 			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
 				    key, 0);
@@ -126,7 +126,7 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	for (unsigned j = 0; j < t->depth; j++) {
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
-		key = ud_chain_mix(key, e->cls, (ud_mode_t)e->mode, e->trylock);
+		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
 	}
 	t->chain_key = key;
 }
@@ -217,7 +217,7 @@ void ud_release_implicit(ud_thread_t *t)
 			continue;
 		t->held[n] = *h;
 		t->held[n].prev_key = key;
-		key = ud_chain_mix(key, h->cls, (ud_mode_t)h->mode, h->trylock);
+		key = ud_chain_step(t, key, h->cls, (ud_mode_t)h->mode, h->trylock);
 		n++;
 	}
 	t->depth = n;

@@ -35,6 +35,7 @@ void ud_thread_set_signals(ud_thread_t *t, uint64_t unblocked, uint64_t in_handl
 {
 	t->sig_on = unblocked;
 	t->sig_in = in_handler;
+	t->chain_ctx = ud_chain_ctx(unblocked, in_handler);
 }
 
 void ud_thread_get_signals(const ud_thread_t *t, uint64_t *unblocked,

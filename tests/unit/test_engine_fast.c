@@ -231,6 +231,52 @@ static void fast_acquire_needs_a_cached_chain(void **state)
 	EF_NONE();
 }
 
+/*
+** A cached chain vouches for the signal usage of the context it was cached
+** in: in a new context the fast path misses until the full path has marked
+** the usage, and a chain re-keyed by an out-of-order release in a context
+** whose usage its class lacks is not cached.
+*/
+static void fast_acquire_needs_the_usage_of_the_context(void **state)
+{
+	(void)state;
+	ef_begin(false);
+	ud_thread_t *t = ef_thread("T");
+	void *a = ef_new(UD_KIND_MUTEX), *b = ef_new(UD_KIND_MUTEX);
+	ud_instance_t *ib = ud_instance_lookup(b);
+	const uint64_t usr1 = 1ull << (10 - 1);
+	ud_thread_set_signals(t, 0, 0);
+	ef_lock(t, b);
+	ef_unlock(t, b);
+	assert_true(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
+	assert_true(ud_release_fast(t, b));
+	/* SIGUSR1 unblocked: b has no USR1-ON usage yet. */
+	ud_thread_set_signals(t, usr1, 0);
+	assert_false(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
+	ef_lock(t, b);
+	ef_unlock(t, b);
+	assert_true(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
+	assert_true(ud_release_fast(t, b));
+	/* Back with nothing unblocked, a (with no usage) then b taken; then, with
+	** SIGUSR2 unblocked, a released under b: b's entry is re-keyed as if
+	** taken alone in that context, and validated, but b lacks USR2-ON. */
+	const uint64_t usr2 = 1ull << (12 - 1);
+	ud_thread_set_signals(t, 0, 0);
+	ef_lock(t, a);
+	ef_lock(t, b);
+	ud_thread_set_signals(t, usr2, 0);
+	ef_unlock(t, a);
+	ef_unlock(t, b);
+	assert_false(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
+	ef_lock(t, b);			/* the full path marks USR2-ON */
+	ef_unlock(t, b);
+	assert_true(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
+	assert_true(ud_release_fast(t, b));
+	assert_true((atomic_load(&ud_instance_class(ib)->sig_on_used) & (usr1 | usr2)) ==
+		    (usr1 | usr2));
+	EF_NONE();
+}
+
 static void fast_acquire_leaves_rules_to_the_full_path(void **state)
 {
 	(void)state;
@@ -289,6 +335,7 @@ int main(void)
 		cmocka_unit_test(hint_names_any_class),
 		cmocka_unit_test(foreign_words_are_refused),
 		cmocka_unit_test(fast_acquire_needs_a_cached_chain),
+		cmocka_unit_test(fast_acquire_needs_the_usage_of_the_context),
 		cmocka_unit_test(fast_acquire_leaves_rules_to_the_full_path),
 		cmocka_unit_test(release_under_top_rekeys),
 	};
