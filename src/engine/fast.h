@@ -13,6 +13,11 @@
 
 #include "internal.h"
 
+static inline int ud_thread_tid_fast(const ud_thread_t *t)
+{
+	return t->tid;
+}
+
 static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 {
 	return inst->kind;

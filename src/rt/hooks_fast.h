@@ -19,6 +19,7 @@
 
 #include "rt.h"
 #include "../engine/fast.h"
+#include "plain_mutex.h"
 
 /* ---- lock kinds, from the objects (glibc layout) ------------------------- */
 
@@ -192,17 +193,21 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 ** Before a blocking lock of a normal or adaptive mutex, whose real lock cannot
 ** fail (glibc's only returns 0 for those): the common case of
 ** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
-** to do after the real call and makes it as a tail call. False: nothing was
-** done, and the interceptor takes the general shape.
+** to do but the real lock, and *tid is the caller's tid if the interceptor may
+** take the lock itself (plain_mutex.h), else 0. False: nothing was done, and
+** the interceptor takes the general shape.
 */
 static inline __attribute__((always_inline)) bool
-ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc)
+ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	int kind = ud_mutex_raw_kind(m);
-	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX))
-		return ud_fast_mutex_acquire(ts, t, m, kind, false, pc) != NULL;
+	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX) &&
+	    ud_likely(ud_fast_mutex_acquire(ts, t, m, kind, false, pc) != NULL)) {
+		*tid = ud_plain_mutex_kind(kind) ? ud_thread_tid_fast(t) : 0;
+		return true;
+	}
 	return false;
 }
 
@@ -276,38 +281,37 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
 }
 
-/* The lock on top (or, with under_top, the one just under it) released
-** inside the in_runtime guard; false: nothing was done. */
+/*
+** Before any real unlock: the common case of ud_hook_unlock(), the lock on
+** top taken once, released inside the in_runtime guard (no call). False:
+** nothing was done; *tp is then the thread for ud_hook_release_under_top(),
+** or NULL if the call is not tracked.
+*/
 static inline __attribute__((always_inline)) bool
-ud_fast_release_guarded(const void *lock, bool under_top)
+ud_hook_release_fast(const void *lock, ud_thread_t **tp)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
-	if (ud_likely(t != NULL)) {
-		return UD_GUARDED(ts, under_top ? ud_release_under_top_fast(t, lock)
-						: ud_release_top_fast(t, lock));
-	}
+	*tp = t;
+	if (ud_likely(t != NULL))
+		return UD_GUARDED(ts, ud_release_top_fast(t, lock));
 	return false;
 }
 
 /*
-** Before any real unlock: the common case of ud_hook_unlock(), the lock on
-** top taken once. False: nothing was done, and ud_hook_release_under_top()
-** may still do it.
+** After ud_hook_release_fast() said no, with the thread it gave: the lock
+** just under the top (hand-over-hand locking), out of the unlock's inline
+** path so that the common case stays short, and without asking again what
+** that call asked a moment ago. False: nothing was done, and
+** ud_hook_unlock() or ud_hook_mutex_unlock() must run.
 */
 static inline __attribute__((always_inline)) bool
-ud_hook_release_fast(const void *lock)
+ud_hook_release_under_top(ud_thread_t *t, const void *lock)
 {
-	return ud_fast_release_guarded(lock, false);
-}
-
-/* After ud_hook_release_fast() said no: the lock just under the top
-** (ud_release_under_top_fast(), no call). False: nothing was done, and
-** ud_hook_unlock() or ud_hook_mutex_unlock() must run. */
-static inline __attribute__((always_inline)) bool
-ud_hook_release_under_top(const void *lock)
-{
-	return ud_fast_release_guarded(lock, true);
+	if (!t)
+		return false;
+	ud_rt_thread_t *ts = &ud_tls;
+	return UD_GUARDED(ts, ud_release_under_top_fast(t, lock));
 }
 
 #endif

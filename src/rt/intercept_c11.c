@@ -32,8 +32,12 @@ static __attribute__((noinline)) int mtx_lock_hooked(mtx_t *m, uintptr_t pc)
 
 UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
 {
-	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC()))
+	int tid;
+	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC(), &tid)) {
+		if (tid && ud_plain_mutex_trylock((pthread_mutex_t *)m, tid))
+			return thrd_success;
 		return REAL(mtx_lock)(m);
+	}
 	return mtx_lock_hooked(m, UD_CALLER_PC());
 }
 
@@ -55,16 +59,35 @@ UD_INTERCEPTOR(int, mtx_trylock, mtx_t *m)
 	return rc;
 }
 
-static __attribute__((noinline)) int mtx_unlock_hooked(mtx_t *m, uintptr_t pc)
+/* The real unlock: the interceptor's own for a plain mutex, else glibc's. */
+static inline __attribute__((always_inline)) int mtx_unlock_real(mtx_t *m)
 {
-	if (!ud_hook_release_under_top(m))
-		ud_hook_mutex_unlock((pthread_mutex_t *)m, pc);
+	pthread_mutex_t *pm = (pthread_mutex_t *)m;
+	if (ud_plain_mutex_kind(ud_mutex_raw_kind(pm))) {
+		ud_plain_mutex_unlock(pm);
+		return thrd_success;
+	}
 	return REAL(mtx_unlock)(m);
+}
+
+static __attribute__((noinline)) int mtx_unlock_slow(mtx_t *m, uintptr_t pc)
+{
+	ud_hook_mutex_unlock((pthread_mutex_t *)m, pc);
+	return mtx_unlock_real(m);
+}
+
+static __attribute__((noinline)) int mtx_unlock_hooked(mtx_t *m, ud_thread_t *t,
+						       uintptr_t pc)
+{
+	if (ud_hook_release_under_top(t, m))
+		return mtx_unlock_real(m);
+	return mtx_unlock_slow(m, pc);
 }
 
 UD_INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 {
-	if (ud_hook_release_fast(m))
-		return REAL(mtx_unlock)(m);
-	return mtx_unlock_hooked(m, UD_CALLER_PC());
+	ud_thread_t *t;
+	if (ud_hook_release_fast(m, &t))
+		return mtx_unlock_real(m);
+	return mtx_unlock_hooked(m, t, UD_CALLER_PC());
 }

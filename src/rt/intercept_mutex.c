@@ -41,8 +41,12 @@ static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintp
 
 UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
-	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC()))
+	int tid;
+	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC(), &tid)) {
+		if (tid && ud_plain_mutex_trylock(m, tid))
+			return 0;
 		return REAL(pthread_mutex_lock)(m);
+	}
 	return mutex_lock_hooked(m, UD_CALLER_PC());
 }
 
@@ -72,16 +76,35 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 	return rc;
 }
 
-static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m, uintptr_t pc)
+/* The real unlock: the interceptor's own for a plain mutex, else glibc's. */
+static inline __attribute__((always_inline)) int mutex_unlock_real(pthread_mutex_t *m)
 {
-	if (!ud_hook_release_under_top(m))
-		ud_hook_mutex_unlock(m, pc);
+	if (ud_plain_mutex_kind(ud_mutex_raw_kind(m))) {
+		ud_plain_mutex_unlock(m);
+		return 0;
+	}
 	return REAL(pthread_mutex_unlock)(m);
+}
+
+static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_hook_mutex_unlock(m, pc);
+	return mutex_unlock_real(m);
+}
+
+/* Apart from the slow path, so that this one needs no stack frame. */
+static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m,
+							 ud_thread_t *t, uintptr_t pc)
+{
+	if (ud_hook_release_under_top(t, m))
+		return mutex_unlock_real(m);
+	return mutex_unlock_slow(m, pc);
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
-	if (ud_hook_release_fast(m))
-		return REAL(pthread_mutex_unlock)(m);
-	return mutex_unlock_hooked(m, UD_CALLER_PC());
+	ud_thread_t *t;
+	if (ud_hook_release_fast(m, &t))
+		return mutex_unlock_real(m);
+	return mutex_unlock_hooked(m, t, UD_CALLER_PC());
 }

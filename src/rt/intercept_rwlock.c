@@ -94,16 +94,17 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 }
 
 static __attribute__((noinline)) int rwlock_unlock_hooked(pthread_rwlock_t *l,
-							  uintptr_t pc)
+							  ud_thread_t *t, uintptr_t pc)
 {
-	if (!ud_hook_release_under_top(l))
+	if (!ud_hook_release_under_top(t, l))
 		ud_hook_unlock(l, pc);
 	return REAL(pthread_rwlock_unlock)(l);
 }
 
 UD_INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *l)
 {
-	if (ud_hook_release_fast(l))
+	ud_thread_t *t;
+	if (ud_hook_release_fast(l, &t))
 		return REAL(pthread_rwlock_unlock)(l);
-	return rwlock_unlock_hooked(l, UD_CALLER_PC());
+	return rwlock_unlock_hooked(l, t, UD_CALLER_PC());
 }

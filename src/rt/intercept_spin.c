@@ -38,7 +38,8 @@ UD_INTERCEPTOR(int, pthread_spin_trylock, pthread_spinlock_t *s)
 
 UD_INTERCEPTOR(int, pthread_spin_unlock, pthread_spinlock_t *s)
 {
-	if (!ud_hook_release_fast((const void *)s))
+	ud_thread_t *t;
+	if (!ud_hook_release_fast((const void *)s, &t))
 		ud_hook_unlock((const void *)s, UD_CALLER_PC());
 	return REAL(pthread_spin_unlock)(s);
 }
