@@ -50,16 +50,20 @@ static void grow(void)
 	nbuckets = n;
 }
 
+/* The table before the first class: empty, so that the fast path never
+** finds the table missing. */
+class_table_t ud_class_table_empty;
+
 /* Graph lock held: make c findable by id, for hints (ud_hot.classes holds
 ** class i + 1 at i: an id 0 is out of bounds like any other bad id). */
 static void table_by_id_add(ud_class_t *c)
 {
 	class_table_t *t = atomic_load_explicit(&ud_hot.classes, memory_order_relaxed);
-	uint32_t n = t ? atomic_load_explicit(&t->n, memory_order_relaxed) : 0;
+	uint32_t n = atomic_load_explicit(&t->n, memory_order_relaxed);
 	if (c->id != n + 1 || c->id > UD_HINT_CLASS_MAX)
 		return;		/* ids past 2^31: such classes have no hints */
-	if (!t || n == t->cap) {
-		uint32_t cap = t ? t->cap * 2 : 1024;
+	if (n == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 1024;
 		class_table_t *nt = ud_alloc(sizeof *nt + cap * sizeof nt->c[0]);
 		nt->cap = cap;
 		for (uint32_t i = 0; i < n; i++)

@@ -4,7 +4,7 @@
 */
 #include "internal.h"
 
-ud_hot_t ud_hot;
+ud_hot_t ud_hot = { .classes = &ud_class_table_empty };
 ud_lock_t ud_graph_lock = UD_LOCK_INIT;
 ud_engine_config_t ud_config;
 _Atomic bool ud_active = true;

@@ -98,13 +98,12 @@ ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 	/* Both indices are bounded before anything is read through them. */
 	class_table_t *ct = atomic_load_explicit(&ud_hot.classes, memory_order_acquire);
 	if (UD_unlikely(idx >= atomic_load_explicit(&ud_hot.inst_limit, memory_order_acquire) ||
-			!ct || slot >= atomic_load_explicit(&ct->n, memory_order_acquire)))
+			slot >= atomic_load_explicit(&ct->n, memory_order_acquire)))
 		return NULL;
 	ud_class_t *c = ct->c[slot];
 	uint32_t tag = (meta & UD_HINT_SHARED) ? 0 : t->taker_tag;
 	uint32_t epoch = atomic_load_explicit(&c->hint_epoch, memory_order_relaxed);
-	if (UD_unlikely(ud_hint_check((uintptr_t)addr, w0, meta, epoch, tag) !=
-			(uint32_t)(w1 >> 32)))
+	if (UD_unlikely(!ud_hint_ok((uintptr_t)addr, w0, w1, epoch, tag)))
 		return NULL;
 	ud_instance_t *inst = &ud_hot.inst_base[idx];
 	if (!inst)

@@ -571,7 +571,8 @@ void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key)
 	atomic_store_explicit(&inst->cls, c, memory_order_relaxed);
 	/* Hints of the old class go stale: ud_instance_hint() says why after. */
 	if (old != c)
-		atomic_fetch_add_explicit(&old->hint_epoch, 1, memory_order_release);
+		atomic_fetch_add_explicit(&old->hint_epoch, UD_HINT_EPOCH_STEP,
+					  memory_order_release);
 	ud_lock_release(&ud_graph_lock);
 }
 

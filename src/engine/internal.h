@@ -94,8 +94,9 @@ struct ud_class {
 	ud_lock_kind_t kind;	/* kind of the first instance seen */
 	bool kind_set;
 	uint8_t flags;		/* UD_CLASS_* (annotations) */
-	/* Bumped when an instance leaves the class: every hint that names
-	** the class with an older value is refused (instance.c). */
+	/* Bumped (by UD_HINT_EPOCH_STEP) when an instance leaves the class:
+	** every hint that names the class with an older value is refused
+	** (instance.c). */
 	_Atomic uint32_t hint_epoch;
 	uint64_t chain_salt;	/* the class's part of a chain key step */
 	/* Signal usage (usage.c): bit s-1 = taken in a handler of signal s /
@@ -328,6 +329,7 @@ typedef struct class_table {
 	uint32_t cap;
 	ud_class_t *c[];
 } class_table_t;
+extern class_table_t ud_class_table_empty;	/* the first, never NULL */
 
 /*
 ** What every acquisition reads and only growth writes: the instance record
@@ -339,7 +341,7 @@ typedef struct ud_hot {
 	ud_instance_t *inst_base;	/* the record range, NULL if none */
 	_Atomic uint32_t inst_limit;	/* records below this index are mapped */
 	chain_table_t *_Atomic chain;	/* the chain cache */
-	class_table_t *_Atomic classes;	/* classes by id, NULL before the first */
+	class_table_t *_Atomic classes;	/* classes by id (never NULL) */
 	uint64_t hint_key;		/* random, set before the first hint */
 } __attribute__((aligned(64))) ud_hot_t;
 extern ud_hot_t ud_hot;
@@ -358,12 +360,29 @@ extern ud_hot_t ud_hot;
 #define UD_HINT_SHARED 0x80000000u	/* class field: taken by two threads */
 #define UD_HINT_CLASS_MAX 0x7fffffffu
 
+/* The class's hint epoch counts in steps of this: the low 16 bits of the
+** check's input are the taker tag's. */
+#define UD_HINT_EPOCH_STEP 0x10000u
+
+static inline uint64_t ud_hint_hash(uintptr_t addr, uint64_t w0, uint32_t meta,
+				    uint32_t epoch, uint32_t tag)
+{
+	uint64_t v = (uint64_t)meta << 32 | epoch | (tag & 0xffff);
+	return ((uint64_t)addr ^ ud_hot.hint_key ^ w0 ^ v) * 0x9e3779b97f4a7c15ull;
+}
+
 static inline uint32_t ud_hint_check(uintptr_t addr, uint64_t w0, uint32_t meta,
 				     uint32_t epoch, uint32_t tag)
 {
-	uint64_t v = (uint64_t)meta << 32 | (epoch << 16) | (tag & 0xffff);
-	uint64_t x = ((uint64_t)addr ^ ud_hot.hint_key ^ w0 ^ v) * 0x9e3779b97f4a7c15ull;
-	return (uint32_t)(x >> 32);
+	return (uint32_t)(ud_hint_hash(addr, w0, meta, epoch, tag) >> 32);
+}
+
+/* Does hint {w0, w1} pass the check for the lock at addr? (The top halves
+** compared by one xor and shift.) */
+static inline bool ud_hint_ok(uintptr_t addr, uint64_t w0, uint64_t w1, uint32_t epoch,
+			      uint32_t tag)
+{
+	return !((ud_hint_hash(addr, w0, (uint32_t)w1, epoch, tag) ^ w1) >> 32);
 }
 
 /* Was the chain with this key validated? Lock-free; inline, as every

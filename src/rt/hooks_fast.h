@@ -190,23 +190,25 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 }
 
 /*
-** Before a blocking lock of a normal or adaptive mutex, whose real lock cannot
-** fail (glibc's only returns 0 for those): the common case of
+** Before a blocking lock of a plain (normal or adaptive) mutex, which the
+** interceptor may take itself (plain_mutex.h): the common case of
 ** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
-** to do but the real lock, and *tid is the caller's tid if the interceptor may
-** take the lock itself (plain_mutex.h), else 0. False: nothing was done, and
-** the interceptor takes the general shape.
+** to do but the lock, and *tid is the caller's tid. False: nothing was done,
+** and the interceptor takes the general shape.
 */
 static inline __attribute__((always_inline)) bool
 ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
-	int kind = ud_mutex_raw_kind(m);
-	if (ud_likely(t != NULL && ud_mutex_kind(kind) == UD_KIND_MUTEX) &&
-	    ud_likely(ud_fast_mutex_acquire(ts, t, m, kind, false, pc) != NULL)) {
-		*tid = ud_plain_mutex_kind(kind) ? ud_thread_tid_fast(t) : 0;
-		return true;
+	/* A plain mutex is hintable (not recursive, no flag bit). */
+	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m)))) {
+		ud_hint_t h = ud_mutex_hint(m);
+		if (ud_likely(UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1],
+							       UD_MODE_WRITE, false, pc)) != NULL)) {
+			*tid = ud_thread_tid_fast(t);
+			return true;
+		}
 	}
 	return false;
 }

@@ -34,7 +34,7 @@ UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
 {
 	int tid;
 	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC(), &tid)) {
-		if (tid && ud_plain_mutex_trylock((pthread_mutex_t *)m, tid))
+		if (ud_plain_mutex_trylock((pthread_mutex_t *)m, tid))
 			return thrd_success;
 		return REAL(mtx_lock)(m);
 	}

@@ -43,7 +43,7 @@ UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
 	int tid;
 	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC(), &tid)) {
-		if (tid && ud_plain_mutex_trylock(m, tid))
+		if (ud_plain_mutex_trylock(m, tid))
 			return 0;
 		return REAL(pthread_mutex_lock)(m);
 	}
