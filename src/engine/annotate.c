@@ -9,7 +9,13 @@
 void ud_class_add_flags(ud_class_t *c, unsigned flags)
 {
 	ud_lock_acquire(&ud_graph_lock);
-	__atomic_or_fetch(&c->flags, (uint8_t)flags, __ATOMIC_RELAXED);
+	uint8_t old = __atomic_fetch_or(&c->flags, (uint8_t)flags, __ATOMIC_RELAXED);
+	/* A mutex's fast path takes its hint's word for the class being
+	** tracked: the class's hints go stale, and no new one is written
+	** (ud_instance_hint() reads the flags after the epoch). */
+	if ((flags & UD_CLASS_NOTRACK) && !(old & UD_CLASS_NOTRACK))
+		atomic_fetch_add_explicit(&c->hint_epoch, UD_HINT_EPOCH_STEP,
+					  memory_order_release);
 	ud_lock_release(&ud_graph_lock);
 }
 

@@ -26,7 +26,7 @@ static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 /*
 ** The rules' part of ud_acquire_fast(), for instance inst in life gen at addr,
 ** of class c, once the instance's own tests passed (not a recursive mutex,
-** taker noted): a tracked class and, for a blocking acquisition, a chain
+** taker noted, a tracked class): for a blocking acquisition, a chain
 ** validated before (which has no lock of the class directly below and gives
 ** no new signal usage: check.c never caches such a chain); for a trylock, no
 ** new signal usage.
@@ -35,8 +35,6 @@ static inline __attribute__((always_inline)) bool
 ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
 		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc)
 {
-	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
-		return false;
 	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
 	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
 	** trylock, which needs no cached chain, asks the usage itself. With
@@ -60,14 +58,15 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 /*
 ** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
 ** when no rule has anything to say: the taker already noted, not a recursive
-** mutex, and ud_acquire_fast_as(). Returns false, having changed nothing, in
+** mutex, a tracked class, and ud_acquire_fast_as(). Returns false, having changed nothing, in
 ** every other case.
 */
 static inline __attribute__((always_inline)) bool
 ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
 		uintptr_t pc)
 {
-	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE))
+	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
+	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE || (c->flags & UD_CLASS_NOTRACK)))
 		return false;
 	/* Taken first by this thread, or by two already: takers.c has
 	** nothing to note. */
@@ -77,15 +76,15 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 		return false;
 	return ud_acquire_fast_as(t, inst,
 				  atomic_load_explicit(&inst->gen, memory_order_relaxed),
-				  atomic_load_explicit(&inst->addr, memory_order_relaxed),
-				  atomic_load_explicit(&inst->cls, memory_order_relaxed),
+				  atomic_load_explicit(&inst->addr, memory_order_relaxed), c,
 				  mode, trylock, pc);
 }
 
 /*
 ** ud_acquire_fast() of the lock at addr from its hint {w0, w1} (engine.h),
 ** without reading the instance's record: the hint gives the record, the life
-** and the class, and its check vouches for the class and the taker. The
+** and the class, and its check vouches for the class, the taker and the
+** class being tracked (a class loses its hints when it stops being). The
 ** caller has ruled out a recursive mutex. Returns the instance, or NULL
 ** having changed nothing.
 */

@@ -192,7 +192,8 @@ ud_hint_t ud_instance_hint(const ud_instance_t *inst)
 		c = atomic_load_explicit(&in->cls, memory_order_relaxed);
 		epoch = atomic_load_explicit(&c->hint_epoch, memory_order_acquire);
 	} while (atomic_load_explicit(&in->cls, memory_order_relaxed) != c);
-	if (c->id > UD_HINT_CLASS_MAX)
+	if (c->id > UD_HINT_CLASS_MAX ||
+	    (__atomic_load_n(&c->flags, __ATOMIC_RELAXED) & UD_CLASS_NOTRACK))
 		return h;
 	bool shared = atomic_load_explicit(&in->shared, memory_order_relaxed);
 	uint32_t tag = shared ? 0 : atomic_load_explicit(&in->taker, memory_order_relaxed);
