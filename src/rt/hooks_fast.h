@@ -1,8 +1,8 @@
 /*
 ** hooks_fast.h: the common case of the lock hooks, inline in the interceptors.
 **
-** A call is tracked when the runtime is ready and the thread is known and not
-** already inside the runtime. Its instance is found through the hint kept in
+** A call is tracked when the thread is known (the runtime is then ready) and
+** not already inside the runtime. Its instance is found through the hint kept in
 ** the lock object (mutexes, see below) or the thread's cache (other locks),
 ** and the engine's fast acquire or release (engine/fast.h) does the rest.
 ** Whenever any of that does not apply, the out-of-line hook of hooks.c runs
@@ -139,15 +139,17 @@ void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t
 /* ---- the inline halves ----------------------------------------------------- */
 
 /*
-** The engine thread of a tracked call, or NULL. A thread that has ended has
-** no engine thread (ud_rt_thread_end() clears it, inside the runtime), so
-** `dead` needs no test of its own here.
+** The engine thread of a tracked call, or NULL. A thread has an engine thread
+** only once the runtime is ready (the slow hooks make it), and not after its
+** end (ud_rt_thread_end() clears it, inside the runtime), so neither the
+** runtime's state nor `dead` needs a test of its own here. After the exit
+** handler (state OFF) the inline halves may still run: they report nothing,
+** and the engine threads they use are not freed.
 */
 static inline __attribute__((always_inline)) ud_thread_t *
 ud_fast_thread(ud_rt_thread_t *ts)
 {
-	if (ud_likely(atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) == UD_RT_READY &&
-		      !ts->in_runtime))
+	if (ud_likely(!ts->in_runtime))
 		return ts->t;
 	return NULL;
 }
