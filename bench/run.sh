@@ -10,9 +10,9 @@
 #   BENCH_THREADS    thread counts (default: "1 2")
 #   BENCH_DIV        divide every iteration count by this (quick runs)
 #   BENCH_SCALE_SECS time limit of the scaling program (default 50)
-#   BENCH_REPEAT     native and ulockdep runs per cell, alternated, the best
-#                    kept (default 3): other load on the machine then has to
-#                    hit every run of a side to move its figure
+#   BENCH_REPEAT     sweeps of native and ulockdep runs over every cell, the
+#                    best of each kept (default 3): other load on the machine
+#                    then has to hit every sweep to move a figure
 #   BENCH_INSTR=1    also count instructions per op (callgrind, one thread):
 #                    slower, but unmoved by other load on the machine
 #   CC               compiler (default gcc)
@@ -127,13 +127,33 @@ if [ -n "$load" ] && awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c / 2) }'
 fi
 say "workloads: $(echo $workloads); threads: $THREADS; logs in $LOGS"
 say "ns/op = wall time of a round / iterations per thread (best of 3 rounds;"
-say "native and ulockdep: best of $REPEAT runs, alternated);"
+say "native and ulockdep: best of $REPEAT runs, one per sweep, side by side);"
 say "TSan runs 1/$TSAN_DIV of the iterations, Helgrind 1/$HG_DIV and one thread"
 echo
 fmt='%-14s %3s %9s %18s %18s %20s\n'
-printf "$fmt" workload thr native ulockdep tsan helgrind
 results=$OUT/results.txt
 : >"$results"
+# Native and ulockdep first, in $REPEAT sweeps over every cell, each cell's
+# two runs side by side: a spell of other load on the machine then disturbs
+# one sweep's runs of a cell, not all of them.
+declare -A nat_best ud_best
+for r in $(seq "$REPEAT"); do
+	[ "$REPEAT" -gt 1 ] && say "native and ulockdep, sweep $r of $REPEAT"
+	for w in $workloads; do
+		n=$(iters_of "$w")
+		[ -z "$n" ] && continue
+		for t in $THREADS; do
+			k="$w $t"
+			nat_best[$k]=$(best "${nat_best[$k]:-}" \
+				"$(run "native-$w-$t-$r" "$LB" "$w" "$t" "$n")")
+			[ $have_ud = 1 ] &&
+				ud_best[$k]=$(best "${ud_best[$k]:-}" \
+					"$(run "ulockdep-$w-$t-$r" "$UD" run -- "$LB" "$w" "$t" "$n")")
+		done
+	done
+done
+[ "$REPEAT" -gt 1 ] && echo
+printf "$fmt" workload thr native ulockdep tsan helgrind
 for w in $workloads; do
 	n=$(iters_of "$w")
 	if [ -z "$n" ]; then
@@ -141,13 +161,8 @@ for w in $workloads; do
 		continue
 	fi
 	for t in $THREADS; do
-		nat= ud=- ts=- hg=-
-		[ $have_ud = 1 ] && ud=
-		for r in $(seq "$REPEAT"); do
-			nat=$(best "$nat" "$(run "native-$w-$t-$r" "$LB" "$w" "$t" "$n")")
-			[ $have_ud = 1 ] &&
-				ud=$(best "$ud" "$(run "ulockdep-$w-$t-$r" "$UD" run -- "$LB" "$w" "$t" "$n")")
-		done
+		nat=${nat_best["$w $t"]} ud=- ts=- hg=-
+		[ $have_ud = 1 ] && ud=${ud_best["$w $t"]}
 		[ $have_tsan = 1 ] &&
 			ts=$(TSAN_OPTIONS="detect_deadlocks=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}" \
 			     run "tsan-$w-$t" "$OUT/lockbench-tsan" "$w" "$t" \
