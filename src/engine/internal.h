@@ -138,7 +138,7 @@ typedef struct ud_held {
 	uintptr_t pc;
 	uint32_t refs;		/* recursive mutex depth, | UD_HELD_PINNED */
 	uint8_t mode;
-	uint8_t trylock;
+	bool trylock;
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
 	uint16_t pins;		/* ud_pin() depth */
