@@ -119,13 +119,11 @@ static inline __attribute__((always_inline)) bool
 ud_release_top_fast(ud_thread_t *t, const void *addr)
 {
 	unsigned d = t->depth;
-	if (UD_likely(d != 0)) {
-		ud_held_t *h = &t->held[d - 1];
-		if (UD_likely(h->addr == (uintptr_t)addr && h->refs == 1)) {
-			t->chain_key = h->prev_key;
-			t->depth = d - 1;
-			return true;
-		}
+	ud_held_t *h = t->held + d - 1;	/* with no lock held: the entry below */
+	if (UD_likely(h->addr == (uintptr_t)addr && h->refs == 1)) {
+		t->chain_key = h->prev_key;
+		t->depth = d - 1;
+		return true;
 	}
 	return false;
 }

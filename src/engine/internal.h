@@ -155,7 +155,7 @@ struct ud_thread {
 	int parent_tid;
 	ud_stack_id_t origin;
 	uint64_t chain_key;
-	ud_held_t *held;
+	ud_held_t *held;	/* held[-1] exists, never held (thread.c) */
 	unsigned depth, cap;
 	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
 	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */

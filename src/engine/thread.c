@@ -20,6 +20,7 @@ ud_thread_t *ud_thread_new(int tid, const char *name)
 	t->taker_tag = ud_taker_tag(tid);
 	t->chain_key = UD_CHAIN_KEY_INITIAL;
 	ud_thread_set_name(t, name);
+	ud_held_grow(t);
 	return t;
 }
 
@@ -27,7 +28,7 @@ void ud_thread_free(ud_thread_t *t)
 {
 	if (!t)
 		return;
-	ud_free(t->held, t->cap * sizeof *t->held);
+	ud_free(t->held - 1, (t->cap + 1) * sizeof *t->held);
 	ud_free(t, sizeof *t);
 }
 
@@ -68,10 +69,17 @@ void ud_note_depth(ud_thread_t *t)
 		;
 }
 
+/* The stack has an entry below its first, never held (address 0): the fast
+** release finds the top entry at held[depth - 1] without testing depth. */
 void ud_held_grow(ud_thread_t *t)
 {
 	unsigned cap = t->cap ? t->cap * 2 : 16;
-	t->held = ud_realloc(t->held, t->cap * sizeof *t->held, cap * sizeof *t->held);
+	ud_held_t *base = t->held ? t->held - 1 : NULL;
+	base = ud_realloc(base, t->held ? (t->cap + 1) * sizeof *base : 0,
+			  (cap + 1) * sizeof *base);
+	if (!t->held)
+		memset(base, 0, sizeof *base);
+	t->held = base + 1;
 	t->cap = cap;
 }
 
