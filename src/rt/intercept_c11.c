@@ -64,8 +64,8 @@ static inline __attribute__((always_inline)) int mtx_unlock_real(mtx_t *m)
 {
 	pthread_mutex_t *pm = (pthread_mutex_t *)m;
 	if (ud_plain_mutex_kind(ud_mutex_raw_kind(pm))) {
-		ud_plain_mutex_unlock(pm);
-		return thrd_success;
+		_Static_assert(thrd_success == 0, "glibc's thrd_success is 0");
+		return ud_plain_mutex_unlock(pm);
 	}
 	return REAL(mtx_unlock)(m);
 }

@@ -80,8 +80,7 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 static inline __attribute__((always_inline)) int mutex_unlock_real(pthread_mutex_t *m)
 {
 	if (ud_plain_mutex_kind(ud_mutex_raw_kind(m))) {
-		ud_plain_mutex_unlock(m);
-		return 0;
+		return ud_plain_mutex_unlock(m);
 	}
 	return REAL(pthread_mutex_unlock)(m);
 }

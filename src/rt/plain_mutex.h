@@ -28,11 +28,8 @@
 #ifndef UD_RT_PLAIN_MUTEX_H
 #define UD_RT_PLAIN_MUTEX_H
 
-#include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32)) && \
 	(defined(__x86_64__) || defined(__aarch64__))
@@ -74,18 +71,24 @@ ud_plain_mutex_trylock(pthread_mutex_t *m, int tid)
 	return true;
 }
 
-/* Releases plain mutex m, waking one waiter if there is one. */
-static inline __attribute__((always_inline)) void
+/* FUTEX_WAKE of one waiter of plain mutex m; returns 0 (plain_mutex.c). */
+__attribute__((noinline, cold)) int ud_plain_mutex_wake(pthread_mutex_t *m);
+
+/* Releases plain mutex m, waking one waiter if there is one; returns 0, as
+** glibc's unlock does. (The wake is a tail call: the common case then needs
+** no stack frame.) */
+static inline __attribute__((always_inline)) int
 ud_plain_mutex_unlock(pthread_mutex_t *m)
 {
 	m->__data.__owner = 0;
 	m->__data.__nusers--;
 	if (__libc_single_threaded) {
 		m->__data.__lock = 0;
-		return;
+		return 0;
 	}
 	if (ud_unlikely(__atomic_exchange_n(&m->__data.__lock, 0, __ATOMIC_RELEASE) > 1))
-		syscall(SYS_futex, &m->__data.__lock, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		return ud_plain_mutex_wake(m);
+	return 0;
 }
 #else
 #define UD_PLAIN_MUTEX 0
@@ -95,7 +98,11 @@ static inline bool ud_plain_mutex_trylock(pthread_mutex_t *m, int tid)
 	(void)m, (void)tid;
 	return false;
 }
-static inline void ud_plain_mutex_unlock(pthread_mutex_t *m) { (void)m; }
+static inline int ud_plain_mutex_unlock(pthread_mutex_t *m)
+{
+	(void)m;
+	return 0;
+}
 #endif
 
 #endif
