@@ -98,6 +98,8 @@ void ud_pin(ud_thread_t *t, const void *addr, uintptr_t pc)
 					 NULL, pc);
 		return;
 	}
+	if (!(h->refs & UD_HELD_PINNED))
+		h->pins = 0;	/* a push leaves pins unset */
 	h->pins++;
 	h->refs |= UD_HELD_PINNED;
 }
@@ -105,7 +107,7 @@ void ud_pin(ud_thread_t *t, const void *addr, uintptr_t pc)
 void ud_unpin(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
-	if (!h || !h->pins) {
+	if (!h || !(h->refs & UD_HELD_PINNED)) {
 		if (ud_engine_active())
 			ud_report_assert(t, UD_ASSERT_UNPIN_NOT_PINNED,
 					 (uintptr_t)addr, h, pc);

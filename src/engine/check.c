@@ -496,7 +496,7 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 			return false;
 		}
 	}
-	if (UD_unlikely(h->pins)) {
+	if (UD_unlikely(h->refs & UD_HELD_PINNED)) {
 		/* Report, then release as asked: the program goes on. */
 		ud_report_assert(t, UD_ASSERT_RELEASE_PINNED, (uintptr_t)addr, h, pc);
 		h->pins = 0;

@@ -141,11 +141,11 @@ typedef struct ud_held {
 	bool trylock;
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
-	uint16_t pins;		/* ud_pin() depth */
+	uint16_t pins;		/* ud_pin() depth, meaningful only while PINNED */
 } ud_held_t;
 
 /* Set in refs while pinned, so that the release fast path misses and the
-** slow path sees the pin. */
+** slow path sees the pin; pins counts only while it is set. */
 #define UD_HELD_PINNED (1u << 31)
 #define UD_HELD_REFS(h) ((h)->refs & ~UD_HELD_PINNED)
 
@@ -422,7 +422,6 @@ ud_held_fill_as(ud_held_t *h, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
 	h->trylock = trylock;
 	h->forked = 0;
 	h->nest = 0;
-	h->pins = 0;
 }
 
 /* The same, for the instance's present life, read from its record. */
