@@ -58,15 +58,16 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 /*
 ** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
 ** when no rule has anything to say: the taker already noted, not a recursive
-** mutex, a tracked class, and ud_acquire_fast_as(). Returns false, having changed nothing, in
-** every other case.
+** mutex, a tracked class, and ud_acquire_fast_as(). Returns false, having
+** changed nothing, in every other case.
 */
 static inline __attribute__((always_inline)) bool
 ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
 		uintptr_t pc)
 {
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
-	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE || (c->flags & UD_CLASS_NOTRACK)))
+	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE ||
+			(c->flags & UD_CLASS_NOTRACK)))
 		return false;
 	/* Taken first by this thread, or by two already: takers.c has
 	** nothing to note. */

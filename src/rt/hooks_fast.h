@@ -2,9 +2,10 @@
 ** hooks_fast.h: the common case of the lock hooks, inline in the interceptors.
 **
 ** A call is tracked when the thread is known (the runtime is then ready) and
-** not already inside the runtime. Its instance is found through the hint kept in
-** the lock object (mutexes, see below) or the thread's cache (other locks),
-** and the engine's fast acquire or release (engine/fast.h) does the rest.
+** not already inside the runtime. Its instance is found through the hint kept
+** in the lock object (mutexes, see below) or the thread's cache (other
+** locks), and the engine's fast acquire or release (engine/fast.h) does the
+** rest.
 ** Whenever any of that does not apply, the out-of-line hook of hooks.c runs
 ** instead and starts over: the inline half changes nothing unless it
 ** finishes.

@@ -2,7 +2,7 @@
 ** intercept_mutex.c: pthread_mutex_* interceptors. No logic here: each one
 ** runs the hooks around REAL() in the shapes described in rt.h (lock and
 ** unlock: the inline hook of hooks_fast.h, else the general shape out of
-** line).
+** line; a free plain mutex is taken and released by plain_mutex.h).
 */
 #include "hooks_fast.h"
 
@@ -79,9 +79,8 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 /* The real unlock: the interceptor's own for a plain mutex, else glibc's. */
 static inline __attribute__((always_inline)) int mutex_unlock_real(pthread_mutex_t *m)
 {
-	if (ud_plain_mutex_kind(ud_mutex_raw_kind(m))) {
+	if (ud_plain_mutex_kind(ud_mutex_raw_kind(m)))
 		return ud_plain_mutex_unlock(m);
-	}
 	return REAL(pthread_mutex_unlock)(m);
 }
 
