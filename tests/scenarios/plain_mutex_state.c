@@ -8,8 +8,9 @@
 ** glibc's own functions, bound here by symbol version so that the runtime
 ** does not see them. After each step every field of the two must match, but
 ** __list, where the runtime keeps its hint. This is done before any thread is
-** started (glibc then uses no atomic instruction) and after. Then a second
-** thread waits for a held mutex, and the unlock must wake it.
+** started (glibc then uses no atomic instruction), after, and in a forked
+** child (whose tid is new). Then a second thread waits for a held mutex, and
+** the unlock must wake it.
 **
 ** Expected: no report, and exit status 0 (a mismatch or a waiter that never
 ** wakes aborts with a message).
@@ -20,8 +21,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <threads.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
@@ -145,6 +148,22 @@ int main(void)
 	MUST(pthread_create(&th, NULL, idle, NULL), 0);
 	MUST(pthread_join(th, NULL), 0);
 	compare_all("threads started");
+
+	pid_t child = fork();
+	if (child < 0) {
+		perror("fork");
+		abort();
+	}
+	if (child == 0) {
+		compare_all("forked child");
+		_exit(0);
+	}
+	int status;
+	MUST(waitpid(child, &status, 0), child);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "the forked child failed (status %d)\n", status);
+		abort();
+	}
 
 	/* A waiter queues on a held mutex (glibc marks the lock word 2); the
 	** unlock must wake it. */
