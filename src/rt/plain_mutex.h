@@ -22,8 +22,11 @@
 **           single-threaded process, else an exchange (release), and when
 **           the old value says a thread waits (2), FUTEX_WAKE of one.
 ** __lock's values are glibc's futex protocol: 0 free, 1 held, 2 held with
-** waiters. Lock elision is never started here: a mutex whose type carries
-** an elision flag is glibc's to lock.
+** waiters. (For an adaptive mutex glibc takes the lock word with an atomic
+** instruction even in a single-threaded process; the result is the same.)
+** Lock elision is never started here: a mutex already marked for it (256) is
+** glibc's to lock, and with glibc's elision tunable on, a normal mutex that
+** glibc would have marked at its first lock is simply locked.
 */
 #ifndef UD_RT_PLAIN_MUTEX_H
 #define UD_RT_PLAIN_MUTEX_H
