@@ -176,20 +176,28 @@ ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode
 }
 
 /*
-** ud_acquire_hinted() of mutex m, with this __kind, inside the in_runtime
-** guard: the instance, or NULL if nothing was done. The instance's kind needs
-** no comparison with the object's: a mutex changes type only through
+** ud_acquire_hinted() of mutex m, hintable, inside the in_runtime guard: the
+** instance, or NULL if nothing was done. The instance's kind needs no
+** comparison with the object's: a mutex changes type only through
 ** pthread_mutex_init() or an initializer assignment, and both clear the hint.
 */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_fast_mutex_acquire_hinted(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
+			     bool trylock, uintptr_t pc)
+{
+	ud_hint_t h = ud_mutex_hint(m);
+	return UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
+						trylock, pc));
+}
+
+/* The same for a mutex with this __kind, which may not be hintable. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
 		      int kind, bool trylock, uintptr_t pc)
 {
 	if (ud_unlikely(!ud_mutex_hintable(kind)))
 		return NULL;
-	ud_hint_t h = ud_mutex_hint(m);
-	return UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
-						trylock, pc));
+	return ud_fast_mutex_acquire_hinted(ts, t, m, trylock, pc);
 }
 
 /*
@@ -205,13 +213,10 @@ ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	/* A plain mutex is hintable (not recursive, no flag bit). */
-	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m)))) {
-		ud_hint_t h = ud_mutex_hint(m);
-		if (ud_likely(UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1],
-							       UD_MODE_WRITE, false, pc)) != NULL)) {
-			*tid = ud_thread_tid_fast(t);
-			return true;
-		}
+	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m))) &&
+	    ud_likely(ud_fast_mutex_acquire_hinted(ts, t, m, false, pc) != NULL)) {
+		*tid = ud_thread_tid_fast(t);
+		return true;
 	}
 	return false;
 }
