@@ -18,7 +18,13 @@
 #   // CHECK: <text>               fixed text that must appear in the output
 #   // CHECK-NOT: <text>           fixed text that must not appear
 # The set of report kinds seen must equal the set expected: every expected
-# kind at least once and no other kind.
+# kind at least once and no other kind. tests/README.md says more.
+#
+# Environment:
+#   UD_SCENARIO_OPTIONS  options appended to the scenario's own (they win)
+#   UD_SCENARIO_VERDICTS a directory: the verdict (kinds seen with their
+#                        counts, and the exit status) is written to a file
+#                        named after the scenario, for comparing two runs
 set -u
 
 if [ $# -ne 3 ]; then
@@ -80,6 +86,9 @@ case " $expected " in
 esac
 
 options=$(directive OPTIONS | tail -n 1)
+if [ -n "${UD_SCENARIO_OPTIONS:-}" ]; then
+	options="${options:+$options:}$UD_SCENARIO_OPTIONS"
+fi
 args=$(directive ARGS | tail -n 1)
 hangs=$(directive HANGS | tail -n 1)
 exit_want=$(directive EXIT | tail -n 1)
@@ -205,6 +214,12 @@ while IFS= read -r text; do
 		failures+=("CHECK-NOT text found: $text")
 	fi
 done < <(directive CHECK-NOT)
+
+if [ -n "${UD_SCENARIO_VERDICTS:-}" ]; then
+	mkdir -p "$UD_SCENARIO_VERDICTS" &&
+		echo "${seen_counts# } status $status" \
+			>"$UD_SCENARIO_VERDICTS/$(basename "$source")"
+fi
 
 if [ ${#failures[@]} -eq 0 ]; then
 	echo "PASS $(basename "$source"): ${expected:-none} (status $status)"

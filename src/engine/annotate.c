@@ -9,19 +9,19 @@
 void ud_class_add_flags(ud_class_t *c, unsigned flags)
 {
 	ud_lock_acquire(&ud_graph_lock);
-	uint8_t old = __atomic_fetch_or(&c->flags, (uint8_t)flags, __ATOMIC_RELAXED);
+	uint8_t old = __atomic_fetch_or(&c->hot.flags, (uint8_t)flags, __ATOMIC_RELAXED);
 	/* A mutex's fast path takes its hint's word for the class being
 	** tracked: the class's hints go stale, and no new one is written
 	** (ud_instance_hint() reads the flags after the epoch). */
 	if ((flags & UD_CLASS_NOTRACK) && !(old & UD_CLASS_NOTRACK))
-		atomic_fetch_add_explicit(&c->hint_epoch, UD_HINT_EPOCH_STEP,
+		atomic_fetch_add_explicit(&c->hot.hint_epoch, UD_HINT_EPOCH_STEP,
 					  memory_order_release);
 	ud_lock_release(&ud_graph_lock);
 }
 
 unsigned ud_class_flags(const ud_class_t *c)
 {
-	return __atomic_load_n(&c->flags, __ATOMIC_RELAXED);
+	return __atomic_load_n(&c->hot.flags, __ATOMIC_RELAXED);
 }
 
 void ud_class_set_cmp(ud_class_t *c, int (*cmp)(const void *, const void *))
@@ -44,7 +44,7 @@ ud_class_t *ud_class_subclass(ud_class_t *c, unsigned subclass)
 		s->kind = c->kind;
 		s->kind_set = true;
 	}
-	s->flags |= c->flags;
+	s->hot.flags |= c->hot.flags;
 	if (!s->cmp)
 		s->cmp = c->cmp;
 	ud_lock_release(&ud_graph_lock);

@@ -35,14 +35,13 @@ void ud_report_assert(ud_thread_t *t, unsigned what, uintptr_t addr,
 	r.stack = ud_stack_capture();
 	r.signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_ASSERT, what), cls), pc);
 	ud_engine_submit(&r);
-	ud_report_release(&r);
 }
 
 /* Does t hold anything the program took (not the runtime's model entries)? */
 static const ud_held_t *any_held(const ud_thread_t *t)
 {
 	for (unsigned i = t->depth; i-- > 0;)
-		if (!(t->held[i].cls->flags & UD_CLASS_IMPLICIT))
+		if (!(t->held[i].cls->hot.flags & UD_CLASS_IMPLICIT))
 			return &t->held[i];
 	return NULL;
 }
@@ -82,7 +81,7 @@ bool ud_assert(ud_thread_t *t, ud_assert_kind_t what, const void *addr,
 	if (!ok) {
 		/* A lock of an untracked class is never held: nothing to say. */
 		ud_instance_t *inst = ud_instance_lookup(addr);
-		if (inst && (ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
+		if (inst && (ud_instance_class(inst)->hot.flags & UD_CLASS_NOTRACK))
 			return true;
 		ud_report_assert(t, what, (uintptr_t)addr, h, pc);
 	}

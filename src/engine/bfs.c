@@ -107,7 +107,7 @@ bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 				build_path((uint32_t)tail, path);
 				return true;
 			}
-			if (ud_graph_beyond(to, target) || !visit(to, r))
+			if (ud_graph_no_path(to, target) || !visit(to, r))
 				continue;
 			queue_reserve(tail + 1);
 			queue[tail++] = (qentry_t){ to, e, cur, (uint8_t)r };
@@ -140,8 +140,8 @@ ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, bool past_start,
 	while (head < tail) {
 		uint32_t cur = (uint32_t)head++;
 		ud_class_t *c = queue[cur].node->cls;
-		uint64_t u = atomic_load_explicit(backward ? &c->sig_in_used
-							   : &c->sig_on_used,
+		uint64_t u = atomic_load_explicit(backward ? &c->hot.sig_in_used
+							   : &c->hot.sig_on_used,
 						  memory_order_relaxed);
 		if (past_start && cur == 0)
 			u = 0;

@@ -51,6 +51,8 @@ void ud_chain_init(void)
 
 void ud_chain_insert(uint64_t key)
 {
+	if (ud_config.no_chain_cache)
+		return;		/* every acquisition goes the full way */
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
 	if ((t->count + 1) * 2 > t->mask + 1) {
 		chain_table_t *n = table_new((t->mask + 1) * 2);

@@ -31,7 +31,7 @@
 ** Reports are built as data under the lock and submitted after it is dropped,
 ** because formatting symbolizes, which allocates and may lock.
 */
-#include "fast.h"
+#include "internal.h"
 
 #include <string.h>
 
@@ -54,10 +54,8 @@ static ud_report_t *pending_new(pending_t *p)
 
 static void pending_submit(pending_t *p)
 {
-	for (unsigned i = 0; i < p->n; i++) {
+	for (unsigned i = 0; i < p->n; i++)
 		ud_engine_submit(&p->r[i]);
-		ud_report_release(&p->r[i]);
-	}
 	ud_free(p->r, p->cap * sizeof *p->r);
 }
 
@@ -289,7 +287,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	** (an entry re-keyed after a release below it) is not cached either:
 	** the key stands for that usage too (ud_chain_ctx). */
 	bool cache = !nested_same_class(t, ctx, c) && !ud_usage_adds(t, c, mode);
-	if (UD_unlikely(c->flags & UD_CLASS_NOVALIDATE)) {
+	if (ud_unlikely(c->hot.flags & UD_CLASS_NOVALIDATE)) {
 		if (cache) {
 			ud_lock_acquire(&ud_graph_lock);
 			ud_chain_insert(key);
@@ -305,7 +303,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	/* The class's own instance order is program code: asked before the
 	** graph lock is taken, since it may run anything. */
 	int order = 0;
-	if (UD_unlikely(c->cmp != NULL)) {
+	if (ud_unlikely(c->cmp != NULL)) {
 		ud_held_t *h = held_of_class(t, ctx, c);
 		if (h && !ud_held_is(h, inst))
 			order = c->cmp((const void *)h->addr,
@@ -337,7 +335,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 		} else if (same || (ud_config.strict_same_class &&
 				    /* the runtime's model (a thread joining one
 				    ** of its own routine) keeps instance order */
-				    !(c->flags & UD_CLASS_IMPLICIT))) {
+				    !(c->hot.flags & UD_CLASS_IMPLICIT))) {
 			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
 			add_deps = false;
 		} else if (direct) {
@@ -350,7 +348,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	for (unsigned i = ctx; add_deps && i-- > 0;) {
 		ud_held_t *h = &t->held[i];
 		/* A no-validate lock is transparent: look through it. */
-		bool skip = h->cls->flags & UD_CLASS_NOVALIDATE;
+		bool skip = h->cls->hot.flags & UD_CLASS_NOVALIDATE;
 		if (h->cls != c && !skip)
 			add_dependency(&p, t, h, &h->cls->node, &c->node, inst, c,
 				       mode, pc, stack, ctx, false);
@@ -359,7 +357,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	}
 	if (sleeps(inst, flags)) {
 		ud_held_t *h = held_spinlock(t, ctx);
-		if (UD_unlikely(h != NULL))
+		if (ud_unlikely(h != NULL))
 			report_wait_context(&p, t, h, inst, c, mode, pc, stack, ctx);
 	}
 	if (cache)
@@ -386,18 +384,18 @@ static __attribute__((noinline)) bool relock_recursive(ud_thread_t *t,
 void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		unsigned flags, uintptr_t pc)
 {
-	if (UD_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE) &&
+	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE) &&
 	    relock_recursive(t, inst))
 		return;
 	bool trylock = flags & UD_ACQ_TRY;
 	ud_class_t *c = ud_instance_class(inst);
-	if (UD_unlikely(c->flags & UD_CLASS_NOTRACK))
+	if (ud_unlikely(c->hot.flags & UD_CLASS_NOTRACK))
 		return;
 	/* Usage first, as the kernel marks it before validating: a report about
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
-	if (!trylock && UD_likely(ud_engine_active()) && UD_unlikely(!ud_chain_lookup(key)))
+	if (!trylock && ud_likely(ud_engine_active()) && ud_unlikely(!ud_chain_lookup(key)))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }
@@ -407,7 +405,7 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 {
 	if (!c)
 		c = ud_instance_class(inst);
-	if (c->flags & UD_CLASS_NOTRACK)
+	if (c->hot.flags & UD_CLASS_NOTRACK)
 		return;
 	if (inst->kind == UD_KIND_MUTEX_RECURSIVE && relock_recursive(t, inst))
 		return;
@@ -458,7 +456,6 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	r.stack = ud_stack_capture();
 	r.signature = ud_sig_mix(ud_sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
 	ud_engine_submit(&r);
-	ud_report_release(&r);
 }
 
 /* Entry counting the instance at addr under a nest lock (by class), or NULL. */
@@ -479,7 +476,7 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 						       ud_owner_t owner)
 {
 	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
-	if (UD_unlikely(!h)) {
+	if (ud_unlikely(!h)) {
 		ud_instance_t *inst = ud_instance_lookup(addr);
 		/* Under a nest lock, any lock of the class counts on one entry. */
 		h = inst ? held_nested_class(t, inst) : NULL;
@@ -491,12 +488,12 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 			** never seen cannot be judged; an untracked class is
 			** never held. */
 			if (ud_engine_active() && inst && owner != UD_OWNER_SELF &&
-			    !(ud_instance_class(inst)->flags & UD_CLASS_NOTRACK))
+			    !(ud_instance_class(inst)->hot.flags & UD_CLASS_NOTRACK))
 				report_unlock_balance(t, addr, pc);
 			return false;
 		}
 	}
-	if (UD_unlikely(h->refs & UD_HELD_PINNED)) {
+	if (ud_unlikely(h->refs & UD_HELD_PINNED)) {
 		/* Report, then release as asked: the program goes on. */
 		ud_report_assert(t, UD_ASSERT_RELEASE_PINNED, (uintptr_t)addr, h, pc);
 		h->pins = 0;
@@ -511,7 +508,7 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 
 bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
-	if (UD_likely(ud_release_fast(t, addr)))
+	if (ud_likely(ud_release_fast(t, addr)))
 		return true;
 	return release_slow(t, addr, pc, UD_OWNER_UNKNOWN);
 }
@@ -519,7 +516,7 @@ bool ud_release(ud_thread_t *t, const void *addr, uintptr_t pc)
 bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
 		      ud_owner_t owner)
 {
-	if (UD_likely(ud_release_fast(t, addr)))
+	if (ud_likely(ud_release_fast(t, addr)))
 		return true;
 	return release_slow(t, addr, pc, owner);
 }

@@ -102,7 +102,7 @@ ud_class_t *ud_class_get(const ud_class_key_t *key)
 		c->key = *key;
 		c->key.name = copy_name(key->name);
 		c->id = (unsigned)++nclasses;
-		c->chain_salt = ud_chain_salt(c->id);
+		c->hot.chain_salt = ud_chain_salt(c->id);
 		c->node.cls = c;
 		ud_graph_class_node_init(&c->node);
 		c->hnext = table[h];

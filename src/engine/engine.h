@@ -4,8 +4,10 @@
 ** The engine knows locks only as addresses with a kind and a class key, and
 ** threads only as an id and a name. It knows nothing of pthreads, of the
 ** command line or of output formats: the runtime (src/rt) turns intercepted
-** calls into the calls below, and problems leave the engine as ud_report_t data
-** (src/report/report.h) handed to the report sink.
+** calls into the calls below, and problems leave the engine as ud_report_t
+** data (types.h) handed to the sink of its configuration. The inline common
+** case of the hot calls is in hot.h, the only other engine header that
+** src/rt includes.
 **
 ** The protocol for one acquisition (the interceptor shape):
 **   inst = ud_instance_lookup(addr)  or ud_instance_create(...) on first sight
@@ -22,46 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../base/stack.h"
+#include "types.h"
 
 typedef struct ud_class ud_class_t;
 typedef struct ud_instance ud_instance_t;
 typedef struct ud_thread ud_thread_t;
-
-/* How a lock is taken (lockdep's `read` argument). */
-typedef enum ud_mode {
-	UD_MODE_WRITE = 0,		/* exclusive */
-	UD_MODE_READ = 1,		/* shared, blocks behind a waiting writer */
-	UD_MODE_READ_RECURSIVE = 2,	/* shared, blocked only by a writer holding it */
-} ud_mode_t;
-
-/* What a lock is; decides re-lock rules, reader mode and the printed wait type. */
-typedef enum ud_lock_kind {
-	UD_KIND_MUTEX,			/* re-lock by the holder is a self-deadlock */
-	UD_KIND_MUTEX_RECURSIVE,	/* re-lock by the holder nests */
-	UD_KIND_MUTEX_ERRORCHECK,	/* re-lock by the holder fails with EDEADLK */
-	UD_KIND_RWLOCK,			/* readers are recursive (reader-preferring) */
-	UD_KIND_RWLOCK_NONRECURSIVE,	/* readers queue behind waiting writers */
-	UD_KIND_SPIN,			/* spinlock */
-	UD_KIND_PSEUDO,			/* a wait modelled as a lock (annotation) */
-} ud_lock_kind_t;
-
-/* Where a class key comes from (see docs/design.md, "Lock classes"). */
-typedef enum ud_key_kind {
-	UD_KEY_STATIC,		/* key = address of a lock in static storage */
-	UD_KEY_INIT_SITE,	/* key = hash of the init call stack (1..N frames) */
-	UD_KEY_ACQUIRE_SITE,	/* key = site of the first acquisition */
-	UD_KEY_USER,		/* key = address given through ulockdep.h */
-} ud_key_kind_t;
-
-typedef struct ud_class_key {
-	ud_key_kind_t kind;
-	uintptr_t key;		/* identity within `kind` */
-	uintptr_t addr;		/* UD_KEY_STATIC: the lock's address, for naming */
-	ud_stack_id_t site;	/* init or acquire stack, for naming; 0 if none */
-	const char *name;	/* explicit name (copied), or NULL */
-	unsigned subclass;	/* 0..7: nested-acquisition subclass */
-} ud_class_key_t;
 
 /* ud_acquire() flags. */
 enum {
@@ -72,12 +39,27 @@ enum {
 				** sleeps, even when the lock is a pseudo-lock */
 };
 
+/*
+** Where reports go: called with no engine lock held, once per problem found;
+** returns true when the report was shown (not a duplicate, not suppressed),
+** which is what halt_on_error counts. The report's arrays are the engine's,
+** freed when the sink returns.
+*/
+typedef bool (*ud_engine_sink_fn)(ud_report_t *r, void *arg);
+
 /* Engine-wide settings, filled by the runtime from its options. */
 typedef struct ud_engine_config {
 	bool strict_same_class;	/* kernel rule: nesting one class is recursive locking */
 	bool halt_on_error;	/* stop validating after the first report */
-	unsigned report_max;	/* stop reporting after this many (0: no limit) */
 	bool check_exit;	/* report locks still held when a thread exits */
+	/* Shortcuts, each of which changes no verdict, and the switch that
+	** turns it off so that a run can show it (docs/design.md; the runtime's
+	** mutex_hint=0 is the hint's): */
+	bool no_chain_cache;	/* validate every acquisition in full */
+	bool no_order_shortcut;	/* search the graph even where the topological
+				** order proves there is no path */
+	ud_engine_sink_fn report;	/* NULL: reports are dropped */
+	void *report_arg;
 } ud_engine_config_t;
 
 void ud_engine_init(const ud_engine_config_t *config);
@@ -116,7 +98,7 @@ ud_instance_t *ud_instance_lookup(const void *addr);
 /*
 ** A hint: two 64-bit words that the caller keeps with a lock object, in which
 ** it stores ud_instance_hint() of the lock's instance. ud_acquire_hinted()
-** (engine/fast.h) then takes the lock from the hint alone, reading neither a
+** (engine/hot.h) then takes the lock from the hint alone, reading neither a
 ** table nor the instance's record: a program with many locks would otherwise
 ** pay a cache miss per lock for the record.
 **
@@ -240,17 +222,7 @@ void ud_release_implicit(ud_thread_t *t);
 
 /* ---- assertions (annotations) ------------------------------------------- */
 
-typedef enum ud_assert_kind {
-	UD_ASSERT_HELD,			/* ulockdep_assert_held */
-	UD_ASSERT_HELD_WRITE,		/* ... held exclusively */
-	UD_ASSERT_HELD_READ,		/* ... held shared */
-	UD_ASSERT_NOT_HELD,
-	UD_ASSERT_NONE_HELD,		/* no lock at all */
-	UD_ASSERT_PIN_NOT_HELD,		/* pinning a lock not held */
-	UD_ASSERT_UNPIN_NOT_PINNED,	/* unpinning a lock not pinned */
-	UD_ASSERT_RELEASE_PINNED,	/* releasing a pinned lock */
-	UD_ASSERT_COUNT
-} ud_assert_kind_t;
+/* (ud_assert_kind_t is in types.h: reports carry it.) */
 
 /* Check the assertion for the lock at addr (ignored for NONE_HELD); a failed
 ** one is reported (UD_REPORT_ASSERT). Returns true when it holds. */
@@ -259,6 +231,13 @@ bool ud_assert(ud_thread_t *t, ud_assert_kind_t what, const void *addr,
 /* Pin the held lock at addr: releasing it before ud_unpin() is reported. */
 void ud_pin(ud_thread_t *t, const void *addr, uintptr_t pc);
 void ud_unpin(ud_thread_t *t, const void *addr, uintptr_t pc);
+
+/* ---- report data ------------------------------------------------------ */
+
+/* Allocate the arrays of a report (runtime memory, zeroed); a zero count
+** leaves that array alone. */
+void ud_report_alloc(ud_report_t *r, unsigned nlinks, unsigned nheld);
+void ud_report_release(ud_report_t *r);
 
 /* ---- statistics ------------------------------------------------------- */
 

@@ -77,14 +77,8 @@ void ud_graph_class_node_init(ud_node_t *n)
 
 bool ud_graph_no_path(const ud_node_t *from, const ud_node_t *to)
 {
-	return order_valid && is_class_node(from) && is_class_node(to) &&
-	       from->ord > to->ord;
-}
-
-bool ud_graph_beyond(const ud_node_t *n, const ud_node_t *to)
-{
-	return order_valid && is_class_node(n) && is_class_node(to) &&
-	       n->ord > to->ord;
+	return order_valid && !ud_config.no_order_shortcut && is_class_node(from) &&
+	       is_class_node(to) && from->ord > to->ord;
 }
 
 static void *grow_array(void *a, size_t *cap, size_t need, size_t elem)

@@ -190,10 +190,10 @@ ud_hint_t ud_instance_hint(const ud_instance_t *inst)
 	uint32_t epoch;
 	do {
 		c = atomic_load_explicit(&in->cls, memory_order_relaxed);
-		epoch = atomic_load_explicit(&c->hint_epoch, memory_order_acquire);
+		epoch = atomic_load_explicit(&c->hot.hint_epoch, memory_order_acquire);
 	} while (atomic_load_explicit(&in->cls, memory_order_relaxed) != c);
 	if (c->id > UD_HINT_CLASS_MAX ||
-	    (__atomic_load_n(&c->flags, __ATOMIC_RELAXED) & UD_CLASS_NOTRACK))
+	    (__atomic_load_n(&c->hot.flags, __ATOMIC_RELAXED) & UD_CLASS_NOTRACK))
 		return h;
 	bool shared = atomic_load_explicit(&in->shared, memory_order_relaxed);
 	uint32_t tag = shared ? 0 : atomic_load_explicit(&in->taker, memory_order_relaxed);
@@ -337,7 +337,7 @@ static __attribute__((noinline)) ud_instance_t *lookup_slow(uintptr_t a,
 ud_instance_t *ud_instance_lookup(const void *addr)
 {
 	ud_instance_t *in = ud_instance_cached(addr);
-	if (UD_likely(in != NULL))
+	if (ud_likely(in != NULL))
 		return in;
 	return lookup_slow((uintptr_t)addr, ud_inst_cache_slot((uintptr_t)addr));
 }
@@ -472,7 +472,6 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 		r.signature = ((uint64_t)UD_REPORT_HELD_FREED << 56) ^
 			      ((uint64_t)h->cls->id << 24) ^ (uint64_t)pc;
 		ud_engine_submit(&r);
-		ud_report_release(&r);
 	}
 	return kept;
 }
@@ -572,7 +571,7 @@ void ud_instance_set_class(ud_instance_t *inst, const ud_class_key_t *key)
 	atomic_store_explicit(&inst->cls, c, memory_order_relaxed);
 	/* Hints of the old class go stale: ud_instance_hint() says why after. */
 	if (old != c)
-		atomic_fetch_add_explicit(&old->hint_epoch, UD_HINT_EPOCH_STEP,
+		atomic_fetch_add_explicit(&old->hot.hint_epoch, UD_HINT_EPOCH_STEP,
 					  memory_order_release);
 	ud_lock_release(&ud_graph_lock);
 }

@@ -33,7 +33,7 @@ void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst)
 {
 	uint16_t me = t->taker_tag;
 	uint16_t first = atomic_load_explicit(&inst->taker, memory_order_relaxed);
-	if (UD_likely(first == me) ||
+	if (ud_likely(first == me) ||
 	    atomic_load_explicit(&inst->shared, memory_order_relaxed))
 		return;
 	if (first == 0) {
@@ -49,7 +49,7 @@ void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst)
 
 static bool is_lifetime(const ud_class_t *c)
 {
-	return c->flags & UD_CLASS_IMPLICIT;
+	return c->hot.flags & UD_CLASS_IMPLICIT;
 }
 
 static bool through_lifetime(const ud_held_t *h, const ud_class_t *c,

@@ -120,7 +120,7 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 		       uintptr_t pc)
 {
 	ud_class_t *c = ud_instance_class(inst);
-	if (c->flags & UD_CLASS_NOTRACK)
+	if (c->hot.flags & UD_CLASS_NOTRACK)
 		return;
 	if (t->depth == t->cap)
 		ud_held_grow(t);
@@ -154,8 +154,8 @@ void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c)
 	rc->id = c->id;
 	rc->key = c->key;
 	rc->kind = c->kind;
-	rc->sig_in = atomic_load_explicit(&((ud_class_t *)c)->sig_in_used, memory_order_relaxed);
-	rc->sig_on = atomic_load_explicit(&((ud_class_t *)c)->sig_on_used, memory_order_relaxed);
+	rc->sig_in = atomic_load_explicit(&((ud_class_t *)c)->hot.sig_in_used, memory_order_relaxed);
+	rc->sig_on = atomic_load_explicit(&((ud_class_t *)c)->hot.sig_on_used, memory_order_relaxed);
 }
 
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)
@@ -195,14 +195,14 @@ void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < t->depth; i++)
-		n += !(t->held[i].cls->flags & UD_CLASS_IMPLICIT);
+		n += !(t->held[i].cls->hot.flags & UD_CLASS_IMPLICIT);
 	if (!n)
 		return;
 	r->held_locks = ud_alloc(n * sizeof *r->held_locks);
 	r->nheld = n;
 	n = 0;
 	for (unsigned i = 0; i < t->depth; i++)
-		if (!(t->held[i].cls->flags & UD_CLASS_IMPLICIT))
+		if (!(t->held[i].cls->hot.flags & UD_CLASS_IMPLICIT))
 			ud_report_fill_lock(&r->held_locks[n++], &t->held[i]);
 }
 
@@ -221,7 +221,7 @@ void ud_release_implicit(ud_thread_t *t)
 	uint64_t key = UD_CHAIN_KEY_INITIAL;
 	for (unsigned i = 0; i < t->depth; i++) {
 		ud_held_t *h = &t->held[i];
-		if (h->cls->flags & UD_CLASS_IMPLICIT)
+		if (h->cls->hot.flags & UD_CLASS_IMPLICIT)
 			continue;
 		t->held[n] = *h;
 		t->held[n].prev_key = key;
@@ -250,7 +250,6 @@ void ud_thread_exit(ud_thread_t *t)
 			sig = ud_chain_mix(sig, t->held[i].cls, UD_MODE_WRITE, false);
 		r.signature = sig;
 		ud_engine_submit(&r);
-		ud_report_release(&r);
 	}
 	t->depth = 0;
 	t->chain_key = UD_CHAIN_KEY_INITIAL;

@@ -142,9 +142,9 @@ static void inversion(ud_report_t *r, ud_thread_t *t, ud_instance_t *inst,
 		new_in = true;
 	else if (!on || !(other = ud_bfs_usage(&c->node, true, true, on, NULL, &path)))
 		return;
-	uint64_t both = new_in ? in & atomic_load_explicit(&other->sig_on_used,
+	uint64_t both = new_in ? in & atomic_load_explicit(&other->hot.sig_on_used,
 							    memory_order_relaxed)
-			       : on & atomic_load_explicit(&other->sig_in_used,
+			       : on & atomic_load_explicit(&other->hot.sig_in_used,
 							    memory_order_relaxed);
 	unsigned bit = (unsigned)__builtin_ctzll(both);
 	ud_class_t *safe = new_in ? c : other, *unsafe = new_in ? other : c;
@@ -175,7 +175,7 @@ bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next)
 	ud_class_t *unsafe = ud_bfs_usage(&next->node, false, false, in & sigs, NULL, &path);
 	if (!unsafe)
 		return false;
-	uint64_t on = atomic_load_explicit(&unsafe->sig_on_used, memory_order_relaxed);
+	uint64_t on = atomic_load_explicit(&unsafe->hot.sig_on_used, memory_order_relaxed);
 	unsigned bit = (unsigned)__builtin_ctzll(on & in & sigs);
 	ud_edge_t **fwd = path_copy(&path);
 	unsigned nfwd = path.n;
@@ -205,19 +205,19 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 
 	ud_lock_acquire(&ud_graph_lock);
 	bool excl = ud_usage_excl(mode);
-	uint64_t in = atomic_load_explicit(&c->sig_in_used, memory_order_relaxed);
-	uint64_t on = atomic_load_explicit(&c->sig_on_used, memory_order_relaxed);
-	uint64_t ein = atomic_load_explicit(&c->sig_in_excl, memory_order_relaxed);
-	uint64_t eon = atomic_load_explicit(&c->sig_on_excl, memory_order_relaxed);
+	uint64_t in = atomic_load_explicit(&c->hot.sig_in_used, memory_order_relaxed);
+	uint64_t on = atomic_load_explicit(&c->hot.sig_on_used, memory_order_relaxed);
+	uint64_t ein = atomic_load_explicit(&c->hot.sig_in_excl, memory_order_relaxed);
+	uint64_t eon = atomic_load_explicit(&c->hot.sig_on_excl, memory_order_relaxed);
 	uint64_t new_in = t->sig_in & ~in, new_on = t->sig_on & ~on;
 	uint64_t new_ein = excl ? t->sig_in & ~ein : 0, new_eon = excl ? t->sig_on & ~eon : 0;
 	/* Nothing new if another thread added these bits since the check. */
 	if (new_in | new_on | new_ein | new_eon)
 		add_event(c, new_in | new_ein, new_on | new_eon, excl, stack);
-	atomic_store_explicit(&c->sig_in_excl, ein | new_ein, memory_order_relaxed);
-	atomic_store_explicit(&c->sig_on_excl, eon | new_eon, memory_order_relaxed);
-	atomic_store_explicit(&c->sig_in_used, in | new_in, memory_order_relaxed);
-	atomic_store_explicit(&c->sig_on_used, on | new_on, memory_order_relaxed);
+	atomic_store_explicit(&c->hot.sig_in_excl, ein | new_ein, memory_order_relaxed);
+	atomic_store_explicit(&c->hot.sig_on_excl, eon | new_eon, memory_order_relaxed);
+	atomic_store_explicit(&c->hot.sig_in_used, in | new_in, memory_order_relaxed);
+	atomic_store_explicit(&c->hot.sig_on_used, on | new_on, memory_order_relaxed);
 	any_in |= new_in;
 	any_on |= new_on;
 	/*
@@ -252,8 +252,6 @@ __attribute__((noinline)) void ud_usage_mark(ud_thread_t *t, ud_instance_t *inst
 			  new_on & any_in);
 	}
 	ud_lock_release(&ud_graph_lock);
-	if (r.kind == UD_REPORT_INCONSISTENT || r.kind == UD_REPORT_SIG_INVERSION) {
+	if (r.kind == UD_REPORT_INCONSISTENT || r.kind == UD_REPORT_SIG_INVERSION)
 		ud_engine_submit(&r);
-		ud_report_release(&r);
-	}
 }

@@ -48,37 +48,6 @@ static ud_supp_list_t supps;
 static bool print_supps;
 static _Atomic unsigned stack_frames = 16;
 
-/* ---- report arrays ---------------------------------------------------- */
-
-/*
-** The arrays are plain ud_alloc blocks of exactly n entries, freed with the
-** counts the report holds: the engine may allocate held_locks itself
-** (ud_report_fill_held) and then call ud_report_alloc(r, n, 0), so a zero
-** count leaves that array alone.
-*/
-void ud_report_alloc(ud_report_t *r, unsigned nlinks, unsigned nheld)
-{
-	if (nlinks) {
-		r->links = ud_alloc((size_t)nlinks * sizeof *r->links);
-		r->nlinks = nlinks;
-	}
-	if (nheld) {
-		r->held_locks = ud_alloc((size_t)nheld * sizeof *r->held_locks);
-		r->nheld = nheld;
-	}
-}
-
-void ud_report_release(ud_report_t *r)
-{
-	if (r->links)
-		ud_free(r->links, (size_t)r->nlinks * sizeof *r->links);
-	if (r->held_locks)
-		ud_free(r->held_locks, (size_t)r->nheld * sizeof *r->held_locks);
-	r->links = NULL;
-	r->held_locks = NULL;
-	r->nlinks = r->nheld = 0;
-}
-
 /* ---- settings --------------------------------------------------------- */
 
 void ud_report_set_stack_frames(unsigned n)

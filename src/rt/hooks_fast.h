@@ -4,7 +4,7 @@
 ** A call is tracked when the thread is known (the runtime is then ready) and
 ** not already inside the runtime. Its instance is found through the hint kept
 ** in the lock object (mutexes, see below) or the thread's cache (other
-** locks), and the engine's fast acquire or release (engine/fast.h) does the
+** locks), and the engine's fast acquire or release (engine/hot.h) does the
 ** rest.
 ** Whenever any of that does not apply, the out-of-line hook of hooks.c runs
 ** instead and starts over: the inline half changes nothing unless it
@@ -19,7 +19,7 @@
 #define UD_RT_HOOKS_FAST_H
 
 #include "rt.h"
-#include "../engine/fast.h"
+#include "../engine/hot.h"
 #include "plain_mutex.h"
 
 /* ---- lock kinds, from the objects (glibc layout) ------------------------- */

@@ -185,6 +185,13 @@ static void read_options(void)
 	ud_report_set_print_suppressions(ud_rt_opts.print_suppressions);
 }
 
+/* The engine's report sink: the report layer. */
+static bool submit_report(ud_report_t *r, void *arg)
+{
+	(void)arg;
+	return ud_report_submit(r);
+}
+
 bool ud_rt_init_slow(void)
 {
 	int expect = UD_RT_UNINIT;
@@ -200,8 +207,10 @@ bool ud_rt_init_slow(void)
 	ud_engine_config_t cfg = {
 		.strict_same_class = ud_rt_opts.strict,
 		.halt_on_error = ud_rt_opts.halt_on_error,
-		.report_max = (unsigned)ud_rt_opts.report_max,
 		.check_exit = ud_rt_opts.check_exit,
+		.no_chain_cache = !ud_rt_opts.chain_cache,
+		.no_order_shortcut = !ud_rt_opts.order_shortcut,
+		.report = submit_report,
 	};
 	ud_engine_init(&cfg);
 	ud_report_set_section_hooks(report_enter, report_leave);

@@ -28,6 +28,7 @@
 #include <threads.h>
 #include <time.h>
 
+#include "../base/compiler.h"
 #include "../base/options.h"
 #include "../engine/engine.h"
 
@@ -35,8 +36,6 @@
 #define UD_INTERCEPTOR(ret, name, ...) UD_EXPORT ret name(__VA_ARGS__)
 /* The program's call site: the return address of the interceptor. */
 #define UD_CALLER_PC() ((uintptr_t)__builtin_return_address(0))
-#define ud_likely(x) __builtin_expect(!!(x), 1)
-#define ud_unlikely(x) __builtin_expect(!!(x), 0)
 
 /* ---- real functions (real.c) --------------------------------------------- */
 

@@ -24,9 +24,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../base/compiler.h"
+
 #define UD_EXPORT __attribute__((visibility("default")))
 #define UD_CALLER_PC() ((uintptr_t)__builtin_return_address(0))
-#define ud_unlikely(x) __builtin_expect(!!(x), 0)
 
 /* libulockdep.so (free_range.c). */
 bool __ulockdep_free_checking(void);

@@ -5,13 +5,7 @@
 # names the culprit, and that the program did not run: it would have created a
 # marker file.
 # Usage: cli_bad_input.sh BUILD_DIR
-set -u
-B=${1:?usage: $0 BUILD_DIR}
-U=$(cd "$B" && pwd)/ulockdep
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 # The would-be program: leaves a marker when it runs.
 MARK="$T/marker"
@@ -22,7 +16,6 @@ chmod 755 "$T/mk"
 : >"$T/stand-in.so"
 ULOCKDEP_LIB="$T/stand-in.so"
 export ULOCKDEP_LIB
-unset ULOCKDEP_OPTIONS
 
 # expect STATUS 'TEXT' CMD...: run CMD, check its status, that stderr holds
 # TEXT (a fixed string) and that the marker was not created.
@@ -104,5 +97,4 @@ expect 2 "$T/alone/libulockdep.so" env -u ULOCKDEP_LIB "$T/alone/ulockdep" run "
 grep -qF "$T/alone/../lib64/libulockdep.so" "$T/err" || fail "missing-library message does not list ../lib64: $(cat "$T/err")"
 grep -qF "ULOCKDEP_LIB" "$T/err" || fail "missing-library message does not suggest ULOCKDEP_LIB"
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: bad input refused, nothing run"
+finish "bad input refused, nothing run"

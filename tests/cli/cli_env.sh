@@ -5,18 +5,12 @@
 # untouched, and PATH lookup as a shell does it. A stand-in library file is
 # used (ld.so skips it), so this does not need libulockdep.so.
 # Usage: cli_env.sh BUILD_DIR
-set -u
-B=${1:?usage: $0 BUILD_DIR}
-U=$(cd "$B" && pwd)/ulockdep
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 : >"$T/stand-in.so"
 ULOCKDEP_LIB="$T/stand-in.so"
 export ULOCKDEP_LIB
-unset ULOCKDEP_OPTIONS LD_PRELOAD
+unset LD_PRELOAD
 
 # check 'EXPECTED' CMD...: CMD's stdout must be EXPECTED and its status 0.
 check() {
@@ -78,5 +72,4 @@ printf '#!/bin/sh\necho wrong\n' >"$T/bin0/ud-tool"
 chmod 644 "$T/bin0/ud-tool"
 check "argv0=$T/bin/ud-tool" env PATH="$T/bin0:$T/bin:$PATH" "$U" run ud-tool
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: environment and arguments passed to the program"
+finish "environment and arguments passed to the program"

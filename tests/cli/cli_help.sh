@@ -3,14 +3,7 @@
 # help names every option of src/base/options.inc (read from the file, not a
 # copy of the list) with its default, the environment and the exit statuses.
 # Usage: cli_help.sh BUILD_DIR
-set -u
-B=${1:?usage: $0 BUILD_DIR}
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 # Top-level help.
 "$U" --help >"$T/help" 2>"$T/err"; rc=$?
@@ -55,5 +48,4 @@ grep -q "unknown command 'frobnicate'" "$T/err" || fail "unknown command message
 [ $rc -eq 2 ] || fail "unknown top-level option exited $rc, expected 2"
 grep -q "unknown option '--frobnicate'" "$T/err" || fail "unknown top-level option message: $(cat "$T/err")"
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: help and version"
+finish "help and version"

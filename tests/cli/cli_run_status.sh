@@ -3,12 +3,7 @@
 # program, and a program that reports nothing exits with its own status.
 # Needs libulockdep.so, found the way `ulockdep run` finds it by default.
 # Usage: cli_run_status.sh BUILD_DIR
-set -u
-B=${1:?usage: $0 BUILD_DIR}
-U=$(cd "$B" && pwd)/ulockdep
-unset ULOCKDEP_LIB ULOCKDEP_OPTIONS
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 "$U" run -- /bin/true; rc=$?
 [ $rc -eq 0 ] || fail "'ulockdep run -- /bin/true' exited $rc, expected 0"
@@ -27,5 +22,4 @@ maps=$("$U" run -- sh -c 'cat /proc/$$/maps'); rc=$?
 [ $rc -eq 0 ] || fail "reading the program's maps exited $rc"
 echo "$maps" | grep -q 'libulockdep\.so' || fail "libulockdep.so is not mapped in the program"
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: exit statuses passed through with the runtime loaded"
+finish "exit statuses passed through with the runtime loaded"

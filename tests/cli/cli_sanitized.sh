@@ -3,14 +3,7 @@
 # lock interceptors the runtime cannot run under, is refused with a message
 # naming the sanitizer and status 2, before it starts; the same program built
 # without it runs (and its ABBA is reported).
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 cat >"$T/p.c" <<'C'
 #include <pthread.h>
@@ -42,5 +35,4 @@ case "$out" in
 *ran*"possible circular locking dependency"* | *"possible circular locking dependency"*ran*) ;;
 *) fail "plain program did not run with its report: $out" ;;
 esac
-[ $fails -eq 0 ] && echo "cli_sanitized: ok"
-exit $fails
+finish "a sanitized program refused, the plain one run"

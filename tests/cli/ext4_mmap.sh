@@ -6,35 +6,24 @@
 # --might-fault the fault path annotates (ulockdep_might_lock_read) instead of
 # taking mmap_lock: the same report, the annotation standing where the lock
 # helper stood; with --pre-mmap too, clean again.
-set -u
+. "$(dirname "$0")/prelude.sh"
+prog=$B/examples/ext4-mmap/ext4_mmap
 
-build=${1:?usage: ext4_mmap.sh BUILD_DIR}
-ulockdep=$build/ulockdep
-prog=$build/examples/ext4-mmap/ext4_mmap
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-for f in "$ulockdep" "$prog"; do
-	[ -x "$f" ] || { echo "FAIL: $f not built" >&2; exit 1; }
+for f in "$U" "$prog"; do
+	[ -x "$f" ] || { echo "FAIL: $f not built"; exit 1; }
 done
 
 # run NAME ARGS...: runs the model, leaving NAME.out, NAME.err and NAME.rc.
 run() {
 	name=$1
 	shift
-	timeout 60 "$ulockdep" run -- "$prog" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
+	timeout 60 "$U" run -- "$prog" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	echo $? >"$T/$name.rc"
 }
 
 # expect_rc NAME CODE
 expect_rc() {
-	rc=$(cat "$tmp/$1.rc")
+	rc=$(cat "$T/$1.rc")
 	[ "$rc" -eq "$2" ] || fail "$1: exit status $rc, expected $2"
 }
 
@@ -69,7 +58,7 @@ check_report() {
 	name=$1
 	comm=$2
 	fault_lock=${3:-mmap_read_lock}	# the inline frame that takes mmap_lock
-	err=$tmp/$name.err
+	err=$T/$name.err
 	expect_rc "$name" 66
 	n=$(grep -c -F 'WARNING:' "$err")
 	[ "$n" -eq 1 ] || fail "$name: $n WARNING lines, expected 1"
@@ -125,20 +114,20 @@ check_report() {
 		'is trying to acquire lock:' 'do_user_addr_fault' \
 		'but task is already holding lock:' 'ext4_buffered_write_iter' \
 		'which lock already depends on the new lock.'
-	grep -q -F 'ext4_file_mmap converted inline data' "$tmp/$name.out" ||
+	grep -q -F 'ext4_file_mmap converted inline data' "$T/$name.out" ||
 		fail "$name: the program did not report its mmap conversion on stdout"
 }
 
 check_clean() {
 	name=$1
 	expect_rc "$name" 0
-	if grep -q 'WARNING' "$tmp/$name.err"; then
+	if grep -q 'WARNING' "$T/$name.err"; then
 		fail "$name: unexpected report:"
-		cat "$tmp/$name.err" >&2
+		cat "$T/$name.err"
 	fi
-	grep -q -F 'ext4_file_pre_mmap converted inline data' "$tmp/$name.out" ||
+	grep -q -F 'ext4_file_pre_mmap converted inline data' "$T/$name.out" ||
 		fail "$name: the program did not convert in pre_mmap"
-	grep -q -F 'write returned 12' "$tmp/$name.out" ||
+	grep -q -F 'write returned 12' "$T/$name.out" ||
 		fail "$name: the write did not complete"
 }
 
@@ -149,10 +138,10 @@ check_report patched_threads writer
 # The chain's other thread (mapper made link #1) is named, with where it was
 # created, as is the reporting thread (writer).
 for who in writer mapper; do
-	grep -q "^$who/[0-9]* was created at:\$" "$tmp/patched_threads.err" ||
+	grep -q "^$who/[0-9]* was created at:\$" "$T/patched_threads.err" ||
 		fail "patched_threads: no '$who/<tid> was created at:' section"
 done
-grep -q '^       \[taken by mapper/[0-9]*\]$' "$tmp/patched_threads.err" ||
+grep -q '^       \[taken by mapper/[0-9]*\]$' "$T/patched_threads.err" ||
 	fail "patched_threads: link #1 does not say it was taken by mapper"
 run fixed --pre-mmap
 check_clean fixed
@@ -165,10 +154,8 @@ check_report might_fault_threads writer ulockdep_might_lock_read
 run might_fault_fixed --might-fault --pre-mmap
 check_clean might_fault_fixed
 
-if [ "$failures" -ne 0 ]; then
-	echo "--- stderr of the patched run:" >&2
-	cat "$tmp/patched.err" >&2
-	echo "ext4_mmap.sh: $failures failure(s)" >&2
-	exit 1
+if [ "$fails" -ne 0 ]; then
+	echo "--- stderr of the patched run:"
+	cat "$T/patched.err"
 fi
-echo "ext4_mmap.sh: all checks passed"
+finish "the seed's report as patched, clean with the fix, in one thread and two"

@@ -6,15 +6,8 @@
 #  - linked with -lulockdep -lulockdep_free, a program reports a held lock
 #    freed with check_free=1 in ULOCKDEP_OPTIONS; linked with -lulockdep
 #    alone, the runtime says the library is missing and reports nothing.
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB LD_PRELOAD
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
+unset LD_PRELOAD
 
 pre=$("$U" run -- sh -c 'echo "$LD_PRELOAD"')
 [ "$pre" = "$B/libulockdep.so" ] || fail "without check_free: LD_PRELOAD '$pre'"
@@ -43,5 +36,4 @@ ULOCKDEP_OPTIONS=check_free=1 "$T/rt_only" 2>"$T/rt.err"
 grep -q 'libulockdep_free.so is not loaded' "$T/rt.err" || fail "rt only: no word about the missing library"
 grep -q 'held lock freed' "$T/rt.err" && fail "rt only: held lock freed reported"
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: libulockdep_free.so preloaded with check_free=1 only, and usable by linking"
+finish "libulockdep_free.so preloaded with check_free=1 only, and usable by linking"

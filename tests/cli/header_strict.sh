@@ -2,20 +2,9 @@
 # header_strict.sh BUILD_DIR: include/ulockdep.h compiles cleanly in strict
 # ISO C and C++ modes (no _GNU_SOURCE), and every call does nothing without
 # the runtime: assertions hold, the nested lock helpers lock.
-set -u
+. "$(dirname "$0")/prelude.sh"
 
-build=${1:?usage: header_strict.sh BUILD_DIR}
-src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-cat >"$tmp/use.c" <<'PROG'
+cat >"$T/use.c" <<'PROG'
 #include <ulockdep.h>
 
 ULOCKDEP_DEFINE_KEY(key);
@@ -46,27 +35,23 @@ PROG
 cc=${CC:-cc}
 cxx=${CXX:-c++}
 for std in c99 c11; do
-	"$cc" -std=$std -pedantic -Wall -Wextra -Werror -I"$src/include" \
-		"$tmp/use.c" -o "$tmp/use_$std" -pthread -ldl 2>"$tmp/err" ||
-		{ fail "$std: does not compile:"; cat "$tmp/err" >&2; continue; }
-	env -u LD_PRELOAD "$tmp/use_$std" >"$tmp/out" 2>&1
+	"$cc" -std=$std -pedantic -Wall -Wextra -Werror -I"$SRC/include" \
+		"$T/use.c" -o "$T/use_$std" -pthread -ldl 2>"$T/err" ||
+		{ fail "$std: does not compile:"; cat "$T/err"; continue; }
+	env -u LD_PRELOAD "$T/use_$std" >"$T/out" 2>&1
 	rc=$?
 	[ "$rc" -eq 0 ] || fail "$std: without the runtime: exit status $rc"
-	[ -s "$tmp/out" ] && fail "$std: without the runtime: printed $(head -n 2 "$tmp/out")"
+	[ -s "$T/out" ] && fail "$std: without the runtime: printed $(head -n 2 "$T/out")"
 done
-"$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror -I"$src/include" -x c++ \
-	"$tmp/use.c" -o "$tmp/use_cxx" -pthread -ldl 2>"$tmp/err" ||
-	{ fail "c++11: does not compile:"; cat "$tmp/err" >&2; }
+"$cxx" -std=c++11 -pedantic -Wall -Wextra -Werror -I"$SRC/include" -x c++ \
+	"$T/use.c" -o "$T/use_cxx" -pthread -ldl 2>"$T/err" ||
+	{ fail "c++11: does not compile:"; cat "$T/err"; }
 
 # Under the runtime the same program is clean: every annotation is consistent.
-if [ -x "$tmp/use_c99" ]; then
-	timeout 60 "$build/ulockdep" run -- "$tmp/use_c99" >"$tmp/out" 2>&1
+if [ -x "$T/use_c99" ]; then
+	timeout 60 "$U" run -- "$T/use_c99" >"$T/out" 2>&1
 	rc=$?
-	[ "$rc" -eq 0 ] || { fail "under ulockdep run: exit status $rc"; cat "$tmp/out" >&2; }
+	[ "$rc" -eq 0 ] || { fail "under ulockdep run: exit status $rc"; cat "$T/out"; }
 fi
 
-if [ "$failures" -ne 0 ]; then
-	echo "header_strict.sh: $failures failure(s)" >&2
-	exit 1
-fi
-echo "header_strict.sh: all checks passed"
+finish "include/ulockdep.h strict in C99, C11 and C++11; calls do nothing without the runtime"

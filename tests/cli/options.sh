@@ -4,12 +4,7 @@
 # ones; the man page docs/ulockdep.1 must describe exactly those options and
 # carry the project's version.
 # Usage: options.sh BUILD_DIR
-set -u
-B=${1:?usage: $0 BUILD_DIR}
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/prelude.sh"
 
 "$U" options-markdown >"$T/options.md" || { echo "FAIL: ulockdep options-markdown exited $?"; exit 1; }
 # The generated table must hold a row per option, or comparing proves nothing.
@@ -37,4 +32,4 @@ fi
 version=$(sed -n 's/^project(ulockdep VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 grep -q "^\.TH ULOCKDEP 1 .*\"ulockdep $version\"" "$man" || {
 	echo "FAIL: docs/ulockdep.1 .TH line does not say \"ulockdep $version\""; exit 1; }
-echo "ok: docs/options.md and docs/ulockdep.1 match options.inc"
+finish "docs/options.md and docs/ulockdep.1 match options.inc"

@@ -2,15 +2,7 @@
 # report_exit.sh BUILD_DIR: exitcode, halt_on_error and report_max with a
 # program that has three distinct problems (tests/report/multi.c: circular,
 # bad unlock, held at exit).
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 gcc -O0 -g -pthread -o "$T/multi" "$SRC/tests/report/multi.c" || { echo "FAIL: gcc"; exit 1; }
 
 # run NAME WANT_RC WANT_WARNINGS OPTIONS...
@@ -45,5 +37,4 @@ run max1_exit 5 1 --report-max=1 --exitcode=5
 run nosummary 66 3 --no-summary
 grep -q 'distinct problem' "$T/nosummary.err" && fail "nosummary: summary printed"
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: exitcode, halt_on_error and report_max"
+finish "exitcode, halt_on_error and report_max"

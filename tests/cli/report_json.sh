@@ -11,13 +11,7 @@
 #    runs[].tool.driver.name, results[].ruleId, message.text and
 #    locations[].physicalLocation.artifactLocation.uri + region.startLine,
 #    at the acquisition site; a clean run still writes an (empty) log.
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
+. "$(dirname "$0")/prelude.sh"
 # The distribution's python3 first: scripts/install-deps installs jsonschema
 # for it, and another python3 earlier in PATH may lack the module.
 PY=
@@ -25,8 +19,6 @@ for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import jsonschema' 2>/dev/null; then PY=$p; break; fi
 done
 [ -n "$PY" ] || { echo "FAIL: python3 with jsonschema is needed (scripts/install-deps)"; exit 1; }
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 mark() { grep -n "MARK:$2 " "$1" | cut -d: -f1; }
 
 A=$SRC/tests/report/abba_inline.c
@@ -209,5 +201,4 @@ for e in errors:
 sys.exit(1 if errors else 0)
 PY
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: JSON lines valid against docs/json-schema.json; SARIF logs carry the code-scanning fields"
+finish "JSON lines valid against docs/json-schema.json; SARIF logs carry the code-scanning fields"

@@ -4,27 +4,20 @@
 # classes with the stacks that gave them their usage, and the paths between
 # them (the scenario programs tests/scenarios/signal_order.c and
 # signal_inversion.c).
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
+. "$(dirname "$0")/prelude.sh"
 PY=
 for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import jsonschema' 2>/dev/null; then PY=$p; break; fi
 done
 [ -n "$PY" ] || { echo "FAIL: python3 with jsonschema is needed (scripts/install-deps)"; exit 1; }
 
-fails=0
 for prog in signal_order signal_inversion; do
 	"$U" run --format=json --log-path="$T/$prog" -- "$B/tests/scenarios/$prog"
 	rc=$?
-	[ $rc -eq 66 ] || { echo "FAIL: $prog: exit $rc, expected 66"; fails=$((fails + 1)); }
+	[ $rc -eq 66 ] || fail "$prog: exit $rc, expected 66"
 done
 
-"$PY" - "$SRC/docs/json-schema.json" "$T"/signal_order.* "$T"/signal_inversion.* <<'PY' || fails=$((fails + 1))
+"$PY" - "$SRC/docs/json-schema.json" "$T"/signal_order.* "$T"/signal_inversion.* <<'PY' || fail "signal report checks (above)"
 import json, sys
 import jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
@@ -71,5 +64,5 @@ for e in errors:
     print("FAIL:", e)
 sys.exit(1 if errors else 0)
 PY
-[ $fails -eq 0 ] && echo "report_json_signal: ok"
-exit $fails
+
+finish "signal order and inversion reports in JSON"

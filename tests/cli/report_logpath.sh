@@ -2,15 +2,7 @@
 # report_logpath.sh BUILD_DIR: four processes reporting at the same time with
 # log_path=PATH each write PATH.<pid>, holding whole reports of that pid only,
 # in text and in JSON.
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 gcc -O0 -g -pthread -o "$T/multi" "$SRC/tests/report/multi.c" || { echo "FAIL: gcc"; exit 1; }
 
 for fmt in text json; do
@@ -61,5 +53,4 @@ PY
 	done
 done
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: parallel processes with log_path write whole reports of their own pid"
+finish "parallel processes with log_path write whole reports of their own pid"

@@ -7,15 +7,7 @@
 #  - the same program stripped: frames fall back to module+0xoff, no crash.
 #  - a dlopen'ed library taking the locks: its frames name its functions with
 #    file:line; stripped, from .dynsym without file:line.
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 
 # mark FILE NAME: the line number of the "MARK:NAME" comment.
 mark() { grep -n "MARK:$2 " "$1" | cut -d: -f1; }
@@ -110,5 +102,4 @@ grep -q "at: dl_backward+0x[0-9a-f]*/0x[0-9a-f]*$" "$T/dls.err" ||
 grep -q "dl_lib.c" "$T/dls.err" && fail "dlopen stripped: source lines without debug info?"
 [ $fails -eq 0 ] || { echo "--- dlopen stderr:"; cat "$T/dl.err" "$T/dls.err"; }
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: stacks with source lines and [inline] frames at -O0 and -O2; stripped and dlopen fallbacks"
+finish "stacks with source lines and [inline] frames at -O0 and -O2; stripped and dlopen fallbacks"

@@ -7,15 +7,7 @@
 #    wrong, exit 2, and the program is not started;
 #  - the runtime preloaded by hand with a malformed file says why and keeps
 #    reporting without suppressions.
-set -u
-B=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-U="$B/ulockdep"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-unset ULOCKDEP_OPTIONS ULOCKDEP_LIB
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/prelude.sh"
 gcc -O0 -g -pthread -o "$T/abba" "$SRC/tests/report/abba_inline.c" &&
 	gcc -O0 -g -pthread -o "$T/multi" "$SRC/tests/report/multi.c" || { echo "FAIL: gcc"; exit 1; }
 
@@ -87,5 +79,4 @@ else
 	fail "libulockdep.so not found in $B"
 fi
 
-[ $fails -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "ok: suppressions silence what they match, malformed files are refused"
+finish "suppressions silence what they match, malformed files are refused"

@@ -63,7 +63,7 @@ static void repeat_adds_nothing(void **state)
 
 /* A chain whose new lock has its own class directly below is never cached:
 ** that nesting is checked per instance on every acquisition, and the
-** fast path relies on the cache's miss for it (engine/fast.h). */
+** fast path relies on the cache's miss for it (engine/hot.h). */
 static void same_class_nesting_not_cached(void **state)
 {
 	(void)state;

@@ -1,5 +1,5 @@
 /*
-** test_engine_fast.c: the inline fast path of engine/fast.h.
+** test_engine_fast.c: the inline fast path of engine/hot.h.
 **
 ** A hint names an instance record, its life and its class, with a check keyed
 ** to the lock's address. Taking a lock through it must give exactly what the
@@ -14,7 +14,7 @@
 */
 #include "engine_fixture.h"
 
-#include "engine/fast.h"
+#include "engine/hot.h"
 
 /* Take a through hint h as thread t; the instance or NULL. A refusal must
 ** leave t as it was. */
@@ -272,7 +272,7 @@ static void fast_acquire_needs_the_usage_of_the_context(void **state)
 	ef_unlock(t, b);
 	assert_true(ud_acquire_fast(t, ib, UD_MODE_WRITE, false, EF_PC));
 	assert_true(ud_release_fast(t, b));
-	assert_true((atomic_load(&ud_instance_class(ib)->sig_on_used) & (usr1 | usr2)) ==
+	assert_true((atomic_load(&ud_class_hot_of(ud_instance_class(ib))->sig_on_used) & (usr1 | usr2)) ==
 		    (usr1 | usr2));
 	EF_NONE();
 }

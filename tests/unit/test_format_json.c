@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "engine/engine.h"
 #include "base/stack.h"
 #include "report/format.h"
 #include "report/output.h"

@@ -23,6 +23,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "engine/engine.h"
 #include "base/log.h"
 #include "base/stack.h"
 #include "report/format.h"
