@@ -14,6 +14,7 @@
 */
 #include "stack.h"
 #include "alloc.h"
+#include "hash.h"
 #include "lock.h"
 
 #include <stdatomic.h>
@@ -64,10 +65,10 @@ static void id_slot(ud_stack_id_t id, unsigned *chunk, size_t *slot)
 
 static uint64_t hash_pcs(const uintptr_t *pcs, unsigned n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	uint64_t h = UD_HASH_PHI ^ n;
 	for (unsigned i = 0; i < n; i++) {
 		h ^= (uint64_t)pcs[i];
-		h *= 0xff51afd7ed558ccdull;
+		h *= UD_HASH_MURMUR1;
 		h ^= h >> 32;
 	}
 	return h;

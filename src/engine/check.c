@@ -101,9 +101,9 @@ static ud_report_t *report_begin(ud_report_t *r, ud_report_kind_t kind,
 
 uint64_t ud_sig_mix(uint64_t sig, uint64_t v)
 {
-	uint64_t x = sig ^ (v * 0x9e3779b97f4a7c15ull);
+	uint64_t x = sig ^ (v * UD_HASH_PHI);
 	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ull;
+	x *= UD_HASH_SPLITMIX1;
 	return x ^ (x >> 32);
 }
 

@@ -20,8 +20,8 @@ static size_t nbuckets, nclasses;
 
 static size_t key_hash(const ud_class_key_t *k)
 {
-	uint64_t x = (uint64_t)k->key * 0x9e3779b97f4a7c15ull;
-	x ^= ((uint64_t)k->kind << 8 | k->subclass) * 0xc2b2ae3d27d4eb4full;
+	uint64_t x = (uint64_t)k->key * UD_HASH_PHI;
+	x ^= ((uint64_t)k->kind << 8 | k->subclass) * UD_HASH_MURMUR2;
 	x ^= x >> 29;
 	return (size_t)x;
 }

@@ -112,9 +112,9 @@ ud_instance_t *ud_instance_lookup(const void *addr);
 **
 ** What the check cannot see is the end of the identity: that a hint whose
 ** instance was destroyed is still in the object. The caller keeps hints only
-** where the end of an identity clears them (a mutex's destroy and re-init do,
-** see docs/design.md). {0, 0} means no hint; so does the return value {0, 0}
-** (a record outside the range, or no class id to give).
+** where every end of an identity clears them (for a mutex: src/rt/glibc.h).
+** {0, 0} means no hint; so does the return value {0, 0} (a record outside
+** the range, or no class id to give).
 */
 typedef struct ud_hint {
 	uint64_t w[2];

@@ -38,8 +38,8 @@ static size_t places_cap;
 
 static size_t pair_hash(const ud_node_t *from, const ud_node_t *to)
 {
-	uint64_t x = (uint64_t)(uintptr_t)from * 0x9e3779b97f4a7c15ull;
-	x ^= (uint64_t)(uintptr_t)to * 0xc2b2ae3d27d4eb4full;
+	uint64_t x = (uint64_t)(uintptr_t)from * UD_HASH_PHI;
+	x ^= (uint64_t)(uintptr_t)to * UD_HASH_MURMUR2;
 	x ^= x >> 31;
 	return (size_t)x;
 }

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 
 #include "../base/compiler.h"
+#include "../base/hash.h"
 #include "engine.h"
 
 typedef struct ud_node ud_node_t;
@@ -113,7 +114,7 @@ static inline uint16_t ud_taker_tag(int tid)
 /* A class's salt: its id spread over the word. */
 static inline uint64_t ud_chain_salt(unsigned id)
 {
-	return ((uint64_t)id << 3) * 0x9e3779b97f4a7c15ull;
+	return ((uint64_t)id << 3) * UD_HASH_PHI;
 }
 
 /*
@@ -127,8 +128,8 @@ static inline uint64_t ud_chain_mix(uint64_t key, const ud_class_t *c,
 				    ud_mode_t mode, bool trylock)
 {
 	uint64_t x = key ^ ud_class_hot_of(c)->chain_salt ^
-		     (((uint64_t)mode << 1 | trylock) * 0x9e3779b97f4a7c15ull);
-	x *= 0xbf58476d1ce4e5b9ull;
+		     (((uint64_t)mode << 1 | trylock) * UD_HASH_PHI);
+	x *= UD_HASH_SPLITMIX1;
 	x ^= x >> 29;
 	return x | 1ull << 63;
 }
@@ -144,11 +145,11 @@ static inline uint64_t ud_chain_ctx(uint64_t sig_on, uint64_t sig_in)
 {
 	if (!(sig_on | sig_in))
 		return 0;
-	uint64_t x = sig_on * 0x9e3779b97f4a7c15ull;
+	uint64_t x = sig_on * UD_HASH_PHI;
 	x ^= x >> 31;
-	x = (x ^ sig_in) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ sig_in) * UD_HASH_SPLITMIX1;
 	x ^= x >> 29;
-	x = (x ^ sig_in) * 0x94d049bb133111ebull;
+	x = (x ^ sig_in) * UD_HASH_SPLITMIX2;
 	return x ^ x >> 32;
 }
 
@@ -175,7 +176,7 @@ extern _Thread_local ud_cache_entry_t ud_inst_cache[UD_INST_CACHE_SIZE]
 
 static inline size_t ud_addr_hash(uintptr_t a)
 {
-	uint64_t x = (uint64_t)a * 0x9e3779b97f4a7c15ull;
+	uint64_t x = (uint64_t)a * UD_HASH_PHI;
 	return (size_t)(x >> 32);
 }
 
@@ -253,7 +254,7 @@ static inline uint64_t ud_hint_hash(uintptr_t addr, uint64_t w0, uint32_t meta,
 				    uint32_t epoch, uint32_t tag)
 {
 	uint64_t v = (uint64_t)meta << 32 | epoch | (tag & 0xffff);
-	return ((uint64_t)addr ^ ud_hot.hint_key ^ w0 ^ v) * 0x9e3779b97f4a7c15ull;
+	return ((uint64_t)addr ^ ud_hot.hint_key ^ w0 ^ v) * UD_HASH_PHI;
 }
 
 static inline uint32_t ud_hint_check(uintptr_t addr, uint64_t w0, uint32_t meta,

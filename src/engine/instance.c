@@ -64,7 +64,7 @@ static ud_lock_t granules_lock = UD_LOCK_INIT;
 
 static inline size_t granule_bucket(uintptr_t g)
 {
-	return (size_t)(((uint64_t)g * 0x9e3779b97f4a7c15ull) >> 40) & (NBUCKETS - 1);
+	return (size_t)(((uint64_t)g * UD_HASH_PHI) >> 40) & (NBUCKETS - 1);
 }
 
 static _Atomic uint32_t *granules_get(void)
@@ -120,7 +120,7 @@ static uint64_t hint_key_make(uintptr_t salt)
 		memcpy(r, random, sizeof r);
 		k ^= r[0] ^ (r[1] << 1);
 	}
-	k = (k ^ (k >> 31)) * 0xbf58476d1ce4e5b9ull;
+	k = (k ^ (k >> 31)) * UD_HASH_SPLITMIX1;
 	return k ^ (k >> 29);
 }
 

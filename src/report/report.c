@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/hash.h"
 #include "../base/lock.h"
 #include "../base/log.h"
 
@@ -91,7 +92,7 @@ void ud_report_sink_text(const ud_report_t *r, void *arg)
 static size_t slot_of(uint64_t sig, size_t cap)
 {
 	sig ^= sig >> 33;
-	sig *= 0xff51afd7ed558ccdull;
+	sig *= UD_HASH_MURMUR1;
 	sig ^= sig >> 33;
 	return (size_t)sig & (cap - 1);
 }

@@ -16,6 +16,7 @@
 #include "hooks_fast.h"
 
 #include "../base/alloc.h"
+#include "../base/hash.h"
 #include "../base/lock.h"
 
 /* First-sight creation is serialised so two threads cannot make two identities. */
@@ -55,7 +56,7 @@ static void leave(ud_call_t *c)
 	c->ts->in_runtime--;
 }
 
-/* ---- lock kinds and hints (the objects' layout is in hooks_fast.h) --------- */
+/* ---- lock kinds and hints (the objects' layout is in glibc.h) ------------- */
 
 static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 {
@@ -139,21 +140,25 @@ typedef struct prefix_info {
 static prefix_info_t *prefixes;
 static size_t prefixes_cap, prefixes_used;
 
+static bool prefix_used(const void *e)
+{
+	return ((const prefix_info_t *)e)->prefix != 0;
+}
+
+/* Depot ids are small and dense: their low bits are a good home. */
+static size_t prefix_home(const void *e, size_t cap)
+{
+	return ((const prefix_info_t *)e)->prefix & (cap - 1);
+}
+
+static const ud_table_type_t prefix_table = { sizeof(prefix_info_t), prefix_used,
+					      prefix_home };
+
 static prefix_info_t *prefix_slot(ud_stack_id_t id)
 {
 	if ((prefixes_used + 1) * 2 > prefixes_cap) {
 		size_t cap = prefixes_cap ? prefixes_cap * 2 : 256;
-		prefix_info_t *t = ud_alloc(cap * sizeof *t);
-		for (size_t i = 0; i < prefixes_cap; i++) {
-			if (!prefixes[i].prefix)
-				continue;
-			size_t j = prefixes[i].prefix & (cap - 1);
-			while (t[j].prefix)
-				j = (j + 1) & (cap - 1);
-			t[j] = prefixes[i];
-		}
-		ud_free(prefixes, prefixes_cap * sizeof *prefixes);
-		prefixes = t;
+		prefixes = ud_table_grow(&prefix_table, prefixes, prefixes_cap, cap);
 		prefixes_cap = cap;
 	}
 	size_t j = id & (prefixes_cap - 1);

@@ -20,58 +20,9 @@
 
 #include "rt.h"
 #include "../engine/hot.h"
-#include "plain_mutex.h"
+#include "glibc.h"
 
-/* ---- lock kinds, from the objects (glibc layout) ------------------------- */
-
-static inline ud_lock_kind_t ud_mutex_kind(int kind)
-{
-	/* __kind: low 2 bits the type; robust (16), PI, PP, pshared (128) above. */
-	switch (kind & 3) {
-	case PTHREAD_MUTEX_RECURSIVE_NP:
-		return UD_KIND_MUTEX_RECURSIVE;
-	case PTHREAD_MUTEX_ERRORCHECK_NP:
-		return UD_KIND_MUTEX_ERRORCHECK;
-	default:		/* normal, adaptive */
-		return UD_KIND_MUTEX;
-	}
-}
-
-static inline int ud_mutex_raw_kind(const pthread_mutex_t *m)
-{
-	return __atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED);
-}
-
-/*
-** The tid of the thread holding mutex m, 0 if none, by glibc's record, or -1
-** when m records no owner. glibc 2.36, measured: every successful lock, trylock,
-** timed lock and condition-wait return sets __owner, of every type (normal,
-** adaptive, recursive, errorcheck; robust, PI, PP, process-shared; C11 mtx_t),
-** and the last unlock clears it. A mutex under lock elision (__kind bit 256)
-** records no owner, and a destroyed one has __kind -1, which has that bit.
-*/
-#define UD_MUTEX_ELISION 0x100
-
-static inline int ud_mutex_owner(const pthread_mutex_t *m)
-{
-	if (ud_mutex_raw_kind(m) & UD_MUTEX_ELISION)
-		return -1;
-	return __atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED);
-}
-
-/*
-** glibc 2.36, measured (thread A holds a read lock, thread B blocks in wrlock,
-** then A takes a second read lock):
-**   PTHREAD_RWLOCK_PREFER_READER_NP (default, __flags 0)      second read acquired
-**   PTHREAD_RWLOCK_PREFER_WRITER_NP (__flags 1)                second read acquired
-**   PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP (__flags 2)   second read blocks
-** Readers only queue behind a waiting writer in the last case.
-*/
-static inline ud_lock_kind_t ud_rwlock_kind(const pthread_rwlock_t *l)
-{
-	return l->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
-		       ? UD_KIND_RWLOCK_NONRECURSIVE : UD_KIND_RWLOCK;
-}
+/* ---- lock modes ----------------------------------------------------------- */
 
 static inline ud_mode_t ud_lock_mode(ud_lock_kind_t kind, int mode)
 {
@@ -79,63 +30,6 @@ static inline ud_mode_t ud_lock_mode(ud_lock_kind_t kind, int mode)
 		return UD_MODE_WRITE;
 	return kind == UD_KIND_RWLOCK ? UD_MODE_READ_RECURSIVE : UD_MODE_READ;
 }
-
-/* ---- the hint in a mutex -------------------------------------------------- */
-
-/*
-** glibc's pthread_mutex_t on 64-bit targets ends with __list, two pointers
-** that link a robust mutex into its owner's robust list while it is held.
-** Nothing else reads or writes them: a mutex that is not robust leaves them
-** as pthread_mutex_init() or PTHREAD_MUTEX_INITIALIZER made them, zero. The
-** runtime keeps its hint (engine.h) in them, only for mutexes whose __kind
-** has none of the robust (16), priority-inheritance (32), priority-protect
-** (64) and process-shared (128) bits, the kind bits of glibc's pthreadP.h,
-** and that are not recursive (which the fast path leaves to the engine). A
-** destroyed mutex has __kind -1 and so is excluded too, and init clears the
-** words: a hint never outlives its mutex's identity. A process-shared mutex
-** is excluded because other processes map it. docs/design.md has the whole
-** argument.
-*/
-#if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
-#define UD_MUTEX_HINTS 1
-#define UD_MUTEX_NO_HINT 0xf0
-
-/* A may_alias word: the hint is read and written over pointer fields. */
-typedef uint64_t __attribute__((may_alias)) ud_hint_word_t;
-
-_Static_assert(sizeof(((pthread_mutex_t *)0)->__data.__list) == 2 * sizeof(uint64_t),
-	       "__list is two 64-bit pointers");
-
-static inline ud_hint_word_t *ud_mutex_hint_words(const pthread_mutex_t *m)
-{
-	return (ud_hint_word_t *)&((pthread_mutex_t *)m)->__data.__list;
-}
-
-static inline bool ud_mutex_hintable(int kind)
-{
-	return !(kind & UD_MUTEX_NO_HINT) && (kind & 3) != PTHREAD_MUTEX_RECURSIVE_NP;
-}
-
-static inline ud_hint_t ud_mutex_hint(const pthread_mutex_t *m)
-{
-	ud_hint_word_t *w = ud_mutex_hint_words(m);
-	ud_hint_t h = { { __atomic_load_n(&w[0], __ATOMIC_RELAXED),
-			  __atomic_load_n(&w[1], __ATOMIC_RELAXED) } };
-	return h;
-}
-#else
-#define UD_MUTEX_HINTS 0
-static inline bool ud_mutex_hintable(int kind) { (void)kind; return false; }
-static inline ud_hint_t ud_mutex_hint(const pthread_mutex_t *m)
-{
-	(void)m;
-	ud_hint_t h = { { 0, 0 } };
-	return h;
-}
-#endif
-
-/* Remember inst in mutex m, which has this __kind (out of line: rare). */
-void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst);
 
 /* ---- the inline halves ----------------------------------------------------- */
 
@@ -178,8 +72,7 @@ ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode
 /*
 ** ud_acquire_hinted() of mutex m, hintable, inside the in_runtime guard: the
 ** instance, or NULL if nothing was done. The instance's kind needs no
-** comparison with the object's: a mutex changes type only through
-** pthread_mutex_init() or an initializer assignment, and both clear the hint.
+** comparison with the object's: no type change outlives a hint (glibc.h).
 */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_fast_mutex_acquire_hinted(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
@@ -202,7 +95,7 @@ ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t 
 
 /*
 ** Before a blocking lock of a plain (normal or adaptive) mutex, which the
-** interceptor may take itself (plain_mutex.h): the common case of
+** interceptor may take itself (glibc.h): the common case of
 ** ud_hook_mutex_lock(). True when done; the interceptor then has nothing left
 ** to do but the lock, and *tid is the caller's tid. False: nothing was done,
 ** and the interceptor takes the general shape.

@@ -2,7 +2,7 @@
 ** intercept_mutex.c: pthread_mutex_* interceptors. No logic here: each one
 ** runs the hooks around REAL() in the shapes described in rt.h (lock and
 ** unlock: the inline hook of hooks_fast.h, else the general shape out of
-** line; a free plain mutex is taken and released by plain_mutex.h).
+** line; a free plain mutex is taken and released by glibc.h).
 */
 #include "hooks_fast.h"
 

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include "../base/alloc.h"
+#include "../base/hash.h"
 #include "../base/lock.h"
 #include "../base/log.h"
 
@@ -77,7 +78,7 @@ static size_t tab_cap, tab_used;
 
 static size_t th_hash(pthread_t th)
 {
-	uint64_t x = (uint64_t)th * 0x9e3779b97f4a7c15ull;
+	uint64_t x = (uint64_t)th * UD_HASH_PHI;
 	return (size_t)(x >> 32);
 }
 

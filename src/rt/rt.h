@@ -7,7 +7,7 @@
 ** real result. Where the common case needs nothing after the real call
 ** (a plain mutex lock, every unlock), an inline hook that says it finished
 ** lets the interceptor tail-call the real function, or, for a free normal or
-** adaptive mutex, take or release it itself (plain_mutex.h), and the general
+** adaptive mutex, take or release it itself (glibc.h), and the general
 ** shape is a static function of the same file. The hooks (hooks.c, inline
 ** halves in hooks_fast.h) decide whether the call is tracked at all (runtime
 ** ready, thread not already inside the runtime) and translate it into engine

@@ -10,6 +10,7 @@
 #include "symbolize.h"
 #include "symbolize_int.h"
 #include "../base/alloc.h"
+#include "../base/hash.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -37,7 +38,7 @@ typedef struct var_index {
 
 static size_t var_hash(uintptr_t addr, size_t cap)
 {
-	return (size_t)(((uint64_t)addr * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+	return (size_t)(((uint64_t)addr * UD_HASH_PHI) >> 20) & (cap - 1);
 }
 
 static void var_put(var_index_t *ix, uintptr_t addr, Dwarf_Die *die)

@@ -21,6 +21,7 @@
 #include "symbolize.h"
 #include "symbolize_int.h"
 #include "../base/alloc.h"
+#include "../base/hash.h"
 #include "../base/buf.h"
 #include "../base/lock.h"
 
@@ -541,7 +542,7 @@ static size_t code_cap, code_count;
 
 static size_t code_bucket(uintptr_t pc, bool is_return, size_t cap)
 {
-	uint64_t h = ((uint64_t)pc ^ (is_return ? 0x5bd1e995u : 0)) * 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)pc ^ (is_return ? 0x5bd1e995u : 0)) * UD_HASH_PHI;
 	return (size_t)(h >> 32) & (cap - 1);
 }
 

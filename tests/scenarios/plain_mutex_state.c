@@ -1,6 +1,6 @@
 /*
 ** plain_mutex_state.c: the runtime takes and releases free normal and
-** adaptive mutexes itself (src/rt/plain_mutex.h); it must leave each mutex
+** adaptive mutexes itself (src/rt/glibc.h); it must leave each mutex
 ** exactly as glibc would.
 **
 ** Each step is made on two mutexes of the same type: one through the

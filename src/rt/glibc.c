@@ -1,8 +1,9 @@
 /*
-** plain_mutex.c: the slow half of plain_mutex.h, out of the unlock's line.
+** glibc.c: the out-of-line part of glibc.h: the futex wake of a plain
+** mutex's unlock, out of the unlock's line.
 */
 #include "rt.h"
-#include "plain_mutex.h"
+#include "glibc.h"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
