@@ -31,9 +31,10 @@ void ud_report_assert(ud_thread_t *t, unsigned what, uintptr_t addr,
 	r.target.addr = addr;
 	r.target.pc = pc;
 	r.target.references = 1;
-	ud_report_fill_held(&r, t);
+	ud_report_fill_held(&r, t, t->depth);
 	r.stack = ud_stack_capture();
-	r.signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_ASSERT, what), cls), pc);
+	r.signature = ud_signature_mix(
+		ud_signature_mix(ud_signature_mix(UD_REPORT_ASSERT, what), cls), pc);
 	ud_engine_submit(&r);
 }
 

@@ -1,10 +1,11 @@
 /*
 ** check.c: the rules, applied at each acquisition and release.
 **
-** The fast path (ud_acquire) extends the thread's chain key and probes the
-** chain cache; a hit means this exact sequence of held classes was validated
-** before, and nothing else is done. On a miss, ud_validate() applies the rules
-** under the graph lock:
+** An acquisition extends the thread's chain key and probes the chain cache
+** (inline in hot.h for the common case, in ud_acquire() otherwise); a hit
+** means this exact sequence of held classes was validated before, and nothing
+** else is done. On a miss, ud_validate() applies the rules under the graph
+** lock:
 **
 **  1. Same class already held (scanning down the held stack):
 **     - a recursive read under any read of that class never blocks: fine;
@@ -37,84 +38,91 @@
 
 #include "../base/alloc.h"
 
-typedef struct pending {
-	ud_report_t *r;
-	unsigned n, cap;
-} pending_t;
+/*
+** One acquisition being validated: what every rule and every report about it
+** needs, passed whole from rule to rule. `depth` is the number of held
+** entries below the new one: the acquisition's context (a re-validation
+** after an out-of-order release looks at an entry in the middle of the
+** stack). Reports are collected in `pending` and submitted once the graph
+** lock is dropped.
+*/
+typedef struct acq {
+	ud_thread_t *t;
+	unsigned depth;
+	ud_instance_t *inst;
+	ud_class_t *c;
+	ud_mode_t mode;
+	unsigned flags;		/* UD_ACQ_* */
+	uintptr_t pc;
+	ud_stack_id_t stack;
+	ud_report_t *pending;
+	unsigned npending, cap;
+} acq_t;
 
-static ud_report_t *pending_new(pending_t *p)
+static ud_report_t *pending_new(acq_t *a)
 {
-	if (p->n == p->cap) {
-		unsigned cap = p->cap ? p->cap * 2 : 2;
-		p->r = ud_realloc(p->r, p->cap * sizeof *p->r, cap * sizeof *p->r);
-		p->cap = cap;
+	if (a->npending == a->cap) {
+		unsigned cap = a->cap ? a->cap * 2 : 2;
+		a->pending = ud_realloc(a->pending, a->cap * sizeof *a->pending,
+					cap * sizeof *a->pending);
+		a->cap = cap;
 	}
-	return &p->r[p->n++];
+	return &a->pending[a->npending++];
 }
 
-static void pending_submit(pending_t *p)
+static void pending_submit(acq_t *a)
 {
-	for (unsigned i = 0; i < p->n; i++)
-		ud_engine_submit(&p->r[i]);
-	ud_free(p->r, p->cap * sizeof *p->r);
+	for (unsigned i = 0; i < a->npending; i++)
+		ud_engine_submit(&a->pending[i]);
+	ud_free(a->pending, a->cap * sizeof *a->pending);
 }
 
 /* The lock being acquired, as a report shows it. */
-static void fill_new_lock(ud_report_lock_t *l, ud_instance_t *inst,
-			  ud_class_t *c, ud_mode_t mode, uintptr_t pc)
+static void fill_new_lock(ud_report_lock_t *l, const acq_t *a)
 {
-	l->addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	ud_report_fill_class(&l->cls, c);
-	l->mode = mode;
+	l->addr = atomic_load_explicit(&a->inst->addr, memory_order_relaxed);
+	ud_report_fill_class(&l->cls, a->c);
+	l->mode = a->mode;
 	l->references = 1;
-	l->pc = pc;
+	l->pc = a->pc;
 }
 
 /* What every report about an acquisition under held locks shows: the thread,
-** the lock being taken, the held lock h, the stack, and what was held before
-** this acquisition (ctx entries). */
-static void report_common(ud_report_t *r, ud_thread_t *t, const ud_held_t *h,
-			  ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-			  uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+** the lock being taken, the held lock h, the stack, and what was held below
+** the acquisition. */
+static void report_common(ud_report_t *r, const acq_t *a, const ud_held_t *h)
 {
-	ud_report_fill_thread(r, t);
-	fill_new_lock(&r->target, inst, c, mode, pc);
+	ud_report_fill_thread(r, a->t);
+	fill_new_lock(&r->target, a);
 	ud_report_fill_lock(&r->held, h);
-	r->stack = stack;
-	unsigned depth = t->depth;
-	t->depth = ctx;
-	ud_report_fill_held(r, t);
-	t->depth = depth;
+	r->stack = a->stack;
+	ud_report_fill_held(r, a->t, a->depth);
 }
 
-/* A new report of that kind, with its common part. */
-static ud_report_t *report_begin(ud_report_t *r, ud_report_kind_t kind,
-				 ud_thread_t *t, const ud_held_t *h,
-				 ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-				 uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+/* A new pending report of that kind, with its common part. */
+static ud_report_t *report_begin(acq_t *a, ud_report_kind_t kind, const ud_held_t *h)
 {
+	ud_report_t *r = pending_new(a);
 	memset(r, 0, sizeof *r);
 	r->kind = kind;
-	report_common(r, t, h, inst, c, mode, pc, stack, ctx);
+	report_common(r, a, h);
 	return r;
 }
 
-uint64_t ud_sig_mix(uint64_t sig, uint64_t v)
+uint64_t ud_signature_mix(uint64_t signature, uint64_t v)
 {
-	uint64_t x = sig ^ (v * UD_HASH_PHI);
+	uint64_t x = signature ^ (v * UD_HASH_PHI);
 	x ^= x >> 29;
 	x *= UD_HASH_SPLITMIX1;
 	return x ^ (x >> 32);
 }
 
-static void report_recursive(pending_t *p, ud_thread_t *t, ud_held_t *h,
-			     ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-			     uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+static void report_recursive(acq_t *a, const ud_held_t *h)
 {
-	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_RECURSIVE, t, h,
-				      inst, c, mode, pc, stack, ctx);
-	r->same_instance = ud_held_is(h, inst);
-	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_RECURSIVE, c->id), r->same_instance);
+	ud_report_t *r = report_begin(a, UD_REPORT_RECURSIVE, h);
+	r->same_instance = ud_held_is(h, a->inst);
+	r->signature = ud_signature_mix(ud_signature_mix(UD_REPORT_RECURSIVE, a->c->id),
+					r->same_instance);
 }
 
 /* Sort a few ids (insertion sort) so a cycle's signature ignores rotation. */
@@ -128,101 +136,92 @@ static void sort_ids(uint64_t *v, unsigned n)
 		}
 }
 
-static void report_circular(pending_t *p, ud_thread_t *t, ud_held_t *h,
-			    ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-			    uintptr_t pc, ud_stack_id_t stack, unsigned ctx,
-			    const ud_path_t *path, bool instances)
+static void report_circular(acq_t *a, const ud_held_t *h, const ud_path_t *path,
+			    bool instances)
 {
-	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_CIRCULAR, t, h,
-				      inst, c, mode, pc, stack, ctx);
-
+	ud_report_t *r = report_begin(a, UD_REPORT_CIRCULAR, h);
 	unsigned n = path->n + 1;
 	ud_report_alloc(r, n, 0);
-	fill_new_lock(&r->links[0].lock, inst, c, mode, pc);
-	r->links[0].stack = stack;
-	r->links[0].tid = t->tid;
-	memcpy(r->links[0].thread_name, t->name, sizeof t->name);
+	fill_new_lock(&r->links[0].lock, a);
+	r->links[0].stack = a->stack;
+	r->links[0].tid = a->t->tid;
+	memcpy(r->links[0].thread_name, a->t->name, sizeof a->t->name);
 	uint64_t ids[n];
-	ids[0] = instances ? stack : c->id;
+	ids[0] = instances ? a->stack : a->c->id;
 	for (unsigned i = 1; i < n; i++) {
 		const ud_edge_t *e = path->edges[i - 1];
 		ud_report_fill_link(&r->links[i], e);
 		ids[i] = instances ? e->stack : e->to->cls->id;
 	}
 	sort_ids(ids, n);
-	uint64_t sig = ud_sig_mix(UD_REPORT_CIRCULAR, instances ? c->id : 0);
+	uint64_t signature = ud_signature_mix(UD_REPORT_CIRCULAR, instances ? a->c->id : 0);
 	for (unsigned i = 0; i < n; i++)
-		sig = ud_sig_mix(sig, ids[i]);
-	r->signature = sig;
+		signature = ud_signature_mix(signature, ids[i]);
+	r->signature = signature;
 }
 
 /* A new class dependency h -> c that joins a signal handler's lock to one
 ** taken with that signal unblocked (usage.c). */
-static void check_signal_order(pending_t *p, ud_thread_t *t, ud_held_t *h,
-			       ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-			       uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+static void check_signal_order(acq_t *a, const ud_held_t *h)
 {
 	ud_report_t r = {0};
-	if (!ud_usage_order(&r, h->cls, c))
+	if (!ud_usage_order(&r, h->cls, a->c))
 		return;
 	/* The order-specific part is filled; the common part keeps it. */
-	ud_report_t *q = pending_new(p);
+	ud_report_t *q = pending_new(a);
 	*q = r;
-	report_common(q, t, h, inst, c, mode, pc, stack, ctx);
+	report_common(q, a, h);
 }
 
 /* Record the first creation of an edge. */
-static void edge_origin(ud_edge_t *e, ud_thread_t *t, ud_instance_t *inst,
-			ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack)
+static void edge_origin(ud_edge_t *e, const acq_t *a)
 {
-	e->to_mode = (uint8_t)mode;
-	e->stack = stack;
-	e->to_addr = atomic_load_explicit(&inst->addr, memory_order_relaxed);
-	e->to_pc = pc;
-	e->tid = t->tid;
-	e->thread_origin = t->parent_tid ? t->origin : 0;
-	memcpy(e->thread_name, t->name, sizeof e->thread_name);
+	e->to_mode = (uint8_t)a->mode;
+	e->stack = a->stack;
+	e->to_addr = atomic_load_explicit(&a->inst->addr, memory_order_relaxed);
+	e->to_pc = a->pc;
+	e->tid = a->t->tid;
+	e->thread_origin = a->t->parent_tid ? a->t->origin : 0;
+	memcpy(e->thread_name, a->t->name, sizeof e->thread_name);
 }
 
 /*
-** Add from -> to (with the kind given by the two modes) unless it closes a
-** strong cycle; returns false and fills a report when it does.
+** Add from -> to (with the kind given by h's mode and the new one) unless it
+** closes a strong cycle; returns false and reports when it does. `instances`:
+** the nodes are the two instances of one class (instance ordering).
 */
-static bool add_dependency(pending_t *p, ud_thread_t *t, ud_held_t *h,
-			   ud_node_t *from, ud_node_t *to, ud_instance_t *inst,
-			   ud_class_t *c, ud_mode_t mode, uintptr_t pc,
-			   ud_stack_id_t stack, unsigned ctx, bool instances)
+static bool add_dependency(acq_t *a, const ud_held_t *h, ud_node_t *from,
+			   ud_node_t *to, bool instances)
 {
-	unsigned dep = ud_dep_bit((ud_mode_t)h->mode, mode);
+	unsigned dep = ud_dep_bit((ud_mode_t)h->mode, a->mode);
 	ud_edge_t *e = ud_graph_find_edge(from, to);
 	if (e && (e->dep & dep))
 		return true;
 	ud_path_t path;
-	if (ud_bfs_find(to, mode, from, (ud_mode_t)h->mode, &path) &&
-	    (instances || !ud_cycle_other_instance(t, h, inst, c, &path))) {
-		report_circular(p, t, h, inst, c, mode, pc, stack, ctx, &path,
-				instances);
+	if (ud_bfs_find(to, a->mode, from, (ud_mode_t)h->mode, &path) &&
+	    (instances || !ud_cycle_other_instance(a->t, h, a->inst, a->c, &path))) {
+		report_circular(a, h, &path, instances);
 		return false;
 	}
 	if (e) {
 		e->dep |= (uint8_t)dep;
 	} else {
 		if (!instances)
-			check_signal_order(p, t, h, inst, c, mode, pc, stack, ctx);
+			check_signal_order(a, h);
 		e = ud_graph_add_edge(from, to, dep);
-		edge_origin(e, t, inst, mode, pc, stack);
+		edge_origin(e, a);
 	}
 	return true;
 }
 
-/* Does an acquisition of inst (as flags say) sleep, rather than spin? */
-static bool sleeps(const ud_instance_t *inst, unsigned flags)
+/* Does this acquisition sleep, rather than spin? */
+static bool sleeps(const acq_t *a)
 {
-	switch (inst->kind) {
+	switch (a->inst->kind) {
 	case UD_KIND_SPIN:
 		return false;
 	case UD_KIND_PSEUDO:
-		return flags & UD_ACQ_WAIT;
+		return a->flags & UD_ACQ_WAIT;
 	default:
 		return true;
 	}
@@ -235,30 +234,27 @@ static bool held_spins(const ud_held_t *h)
 	return h->cls->kind == UD_KIND_SPIN;
 }
 
-/* The innermost spinlock held below ctx, or NULL. */
-static ud_held_t *held_spinlock(ud_thread_t *t, unsigned ctx)
+/* The innermost spinlock held below the acquisition, or NULL. */
+static ud_held_t *held_spinlock(const acq_t *a)
 {
-	for (unsigned i = ctx; i-- > 0;)
-		if (held_spins(&t->held[i]))
-			return &t->held[i];
+	for (unsigned i = a->depth; i-- > 0;)
+		if (held_spins(&a->t->held[i]))
+			return &a->t->held[i];
 	return NULL;
 }
 
-static void report_wait_context(pending_t *p, ud_thread_t *t, ud_held_t *h,
-				ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
-				uintptr_t pc, ud_stack_id_t stack, unsigned ctx)
+static void report_wait_context(acq_t *a, const ud_held_t *h)
 {
-	ud_report_t *r = report_begin(pending_new(p), UD_REPORT_WAIT_CONTEXT, t, h,
-				      inst, c, mode, pc, stack, ctx);
-	r->signature = ud_sig_mix(ud_sig_mix(UD_REPORT_WAIT_CONTEXT, c->id),
-				  h->cls->id);
+	ud_report_t *r = report_begin(a, UD_REPORT_WAIT_CONTEXT, h);
+	r->signature = ud_signature_mix(ud_signature_mix(UD_REPORT_WAIT_CONTEXT, a->c->id),
+					h->cls->id);
 }
 
-/* Is a lock of class c held directly under a new acquisition at ctx: on top,
-** or under nothing but trylocks? Such nesting is checked per instance. */
-static bool nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+/* Is a lock of class c held directly under a new acquisition at depth: on
+** top, or under nothing but trylocks? Such nesting is checked per instance. */
+static bool nested_same_class(const ud_thread_t *t, unsigned depth, const ud_class_t *c)
 {
-	for (unsigned i = ctx; i-- > 0;) {
+	for (unsigned i = depth; i-- > 0;) {
 		if (t->held[i].cls == c)
 			return true;
 		if (!t->held[i].trylock)
@@ -267,16 +263,76 @@ static bool nested_same_class(const ud_thread_t *t, unsigned ctx, const ud_class
 	return false;
 }
 
-/* The topmost held entry of class c below ctx, or NULL. */
-static ud_held_t *held_of_class(ud_thread_t *t, unsigned ctx, const ud_class_t *c)
+/* The topmost held entry of class c below depth, or NULL. */
+static ud_held_t *held_of_class(ud_thread_t *t, unsigned depth, const ud_class_t *c)
 {
-	for (unsigned i = ctx; i-- > 0;)
+	for (unsigned i = depth; i-- > 0;)
 		if (t->held[i].cls == c)
 			return &t->held[i];
 	return NULL;
 }
 
-__attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
+/*
+** Rule 1: a lock of the class already held. A self-deadlock is reported
+** alone (the cycle through the locks in between says nothing more); a
+** recursive read under a read adds no dependency, as the locks below
+** already lead to that class. `order` is the class's own comparison of the
+** held instance with the new one (0 when it has none). Returns whether the
+** dependencies of rule 2 are still to be added.
+*/
+static bool check_same_class(acq_t *a, int order)
+{
+	ud_thread_t *t = a->t;
+	ud_class_t *c = a->c;
+	bool direct = true;
+	for (unsigned i = a->depth; i-- > 0; direct = direct && t->held[i].trylock) {
+		ud_held_t *h = &t->held[i];
+		if (h->cls != c)
+			continue;
+		bool same = ud_held_is(h, a->inst);
+		if (a->mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE) {
+			/* Never blocks. Re-reading the same lock adds nothing; another
+			** instance of the class still waits for its writers, so the
+			** dependencies from the locks in between are kept. */
+			return !same;
+		}
+		if (!same && c->cmp) {
+			/* Ordered by the class's own rule, or out of it. */
+			if (order < 0)
+				return true;
+			report_recursive(a, h);
+			return false;
+		}
+		if (same || (ud_config.strict_same_class &&
+			     /* the runtime's model (a thread joining one of its
+			     ** own routine) keeps instance order */
+			     !(c->hot.flags & UD_CLASS_IMPLICIT))) {
+			report_recursive(a, h);
+			return false;
+		}
+		if (direct)
+			add_dependency(a, h, ud_instance_node(h->inst),
+				       ud_instance_node(a->inst), true);
+		return true;
+	}
+	return true;
+}
+
+/* Rule 2: dependencies from the held locks to the new one's class. */
+static void add_class_dependencies(acq_t *a)
+{
+	for (unsigned i = a->depth; i-- > 0;) {
+		ud_held_t *h = &a->t->held[i];
+		/* A no-validate lock is transparent: look through it. */
+		bool skip = h->cls->hot.flags & UD_CLASS_NOVALIDATE;
+		if (h->cls != a->c && !skip)
+			add_dependency(a, h, &h->cls->node, &a->c->node, false);
+		if (!h->trylock && !skip)
+			break;
+	}
+}
+
+__attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 					   ud_instance_t *inst, ud_class_t *c,
 					   ud_mode_t mode, uintptr_t pc,
 					   uint64_t key, unsigned flags)
@@ -286,7 +342,7 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	** chain whose class still lacks the signal usage of the thread's context
 	** (an entry re-keyed after a release below it) is not cached either:
 	** the key stands for that usage too (ud_chain_ctx). */
-	bool cache = !nested_same_class(t, ctx, c) && !ud_usage_adds(t, c, mode);
+	bool cache = !nested_same_class(t, depth, c) && !ud_usage_adds(t, c, mode);
 	if (ud_unlikely(c->hot.flags & UD_CLASS_NOVALIDATE)) {
 		if (cache) {
 			ud_lock_acquire(&ud_graph_lock);
@@ -295,16 +351,17 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 		}
 		return;
 	}
+	acq_t a = { .t = t, .depth = depth, .inst = inst, .c = c, .mode = mode,
+		    .flags = flags, .pc = pc };
 	/* Captured before taking the graph lock: unwinding may take the
 	** loader's lock, which must never be waited for under ours. */
-	ud_stack_id_t stack = ud_stack_capture();
-	pending_t p = {0};
+	a.stack = ud_stack_capture();
 
 	/* The class's own instance order is program code: asked before the
 	** graph lock is taken, since it may run anything. */
 	int order = 0;
 	if (ud_unlikely(c->cmp != NULL)) {
-		ud_held_t *h = held_of_class(t, ctx, c);
+		ud_held_t *h = held_of_class(t, depth, c);
 		if (h && !ud_held_is(h, inst))
 			order = c->cmp((const void *)h->addr,
 				       (const void *)atomic_load_explicit(
@@ -312,58 +369,17 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned ctx,
 	}
 
 	ud_lock_acquire(&ud_graph_lock);
-	/* Same class held: a self-deadlock is reported alone (the cycle through
-	** the locks in between says nothing more); a recursive read under a read
-	** adds no dependency, as the locks below already lead to that class. */
-	bool add_deps = true, direct = true;
-	for (unsigned i = ctx; i-- > 0; direct = direct && t->held[i].trylock) {
-		ud_held_t *h = &t->held[i];
-		if (h->cls != c)
-			continue;
-		bool same = ud_held_is(h, inst);
-		if (mode == UD_MODE_READ_RECURSIVE && h->mode != UD_MODE_WRITE) {
-			/* Never blocks. Re-reading the same lock adds nothing; another
-			** instance of the class still waits for its writers, so the
-			** dependencies from the locks in between are kept. */
-			add_deps = !same;
-		} else if (!same && c->cmp) {
-			/* Ordered by the class's own rule, or out of it. */
-			if (order >= 0) {
-				report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
-				add_deps = false;
-			}
-		} else if (same || (ud_config.strict_same_class &&
-				    /* the runtime's model (a thread joining one
-				    ** of its own routine) keeps instance order */
-				    !(c->hot.flags & UD_CLASS_IMPLICIT))) {
-			report_recursive(&p, t, h, inst, c, mode, pc, stack, ctx);
-			add_deps = false;
-		} else if (direct) {
-			add_dependency(&p, t, h, ud_instance_node(h->inst),
-				       ud_instance_node(inst), inst, c, mode, pc,
-				       stack, ctx, true);
-		}
-		break;
-	}
-	for (unsigned i = ctx; add_deps && i-- > 0;) {
-		ud_held_t *h = &t->held[i];
-		/* A no-validate lock is transparent: look through it. */
-		bool skip = h->cls->hot.flags & UD_CLASS_NOVALIDATE;
-		if (h->cls != c && !skip)
-			add_dependency(&p, t, h, &h->cls->node, &c->node, inst, c,
-				       mode, pc, stack, ctx, false);
-		if (!h->trylock && !skip)
-			break;
-	}
-	if (sleeps(inst, flags)) {
-		ud_held_t *h = held_spinlock(t, ctx);
+	if (check_same_class(&a, order))
+		add_class_dependencies(&a);
+	if (sleeps(&a)) {
+		ud_held_t *h = held_spinlock(&a);
 		if (ud_unlikely(h != NULL))
-			report_wait_context(&p, t, h, inst, c, mode, pc, stack, ctx);
+			report_wait_context(&a, h);
 	}
 	if (cache)
 		ud_chain_insert(key);
 	ud_lock_release(&ud_graph_lock);
-	pending_submit(&p);
+	pending_submit(&a);
 }
 
 /* A recursive mutex re-locked by its owner nests: no new dependency. */
@@ -377,20 +393,23 @@ static __attribute__((noinline)) bool relock_recursive(ud_thread_t *t,
 	return true;
 }
 
-/*
-** The hot path: a hash step, one lock-free probe of the chain cache, a look
-** at the lock on top, and the push. Everything else is out of line.
-*/
-void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
-		unsigned flags, uintptr_t pc)
+/* Nothing to validate or push: an untracked class, or a recursive mutex
+** re-locked by its owner (which only counts). */
+static inline bool acquire_ends_early(ud_thread_t *t, ud_instance_t *inst,
+				      const ud_class_t *c)
 {
-	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE) &&
-	    relock_recursive(t, inst))
-		return;
+	return ud_unlikely(c->hot.flags & UD_CLASS_NOTRACK) ||
+	       (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE) &&
+		relock_recursive(t, inst));
+}
+
+/* The acquisition of inst as class c: usage, then (for a chain not in the
+** cache) validation, then the push. */
+static inline __attribute__((always_inline)) void
+acquire_as_class(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
+		 ud_mode_t mode, unsigned flags, uintptr_t pc)
+{
 	bool trylock = flags & UD_ACQ_TRY;
-	ud_class_t *c = ud_instance_class(inst);
-	if (ud_unlikely(c->hot.flags & UD_CLASS_NOTRACK))
-		return;
 	/* Usage first, as the kernel marks it before validating: a report about
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);
@@ -400,35 +419,36 @@ void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }
 
+/* The full acquisition, for whatever the inline fast path (hot.h) left. */
+void ud_acquire(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+		unsigned flags, uintptr_t pc)
+{
+	ud_class_t *c = ud_instance_class(inst);
+	if (acquire_ends_early(t, inst, c))
+		return;
+	acquire_as_class(t, inst, c, mode, flags, pc);
+}
+
 void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		   ud_mode_t mode, unsigned flags, const void *nest, uintptr_t pc)
 {
 	if (!c)
 		c = ud_instance_class(inst);
-	if (c->hot.flags & UD_CLASS_NOTRACK)
+	if (acquire_ends_early(t, inst, c))
 		return;
-	if (inst->kind == UD_KIND_MUTEX_RECURSIVE && relock_recursive(t, inst))
-		return;
-	bool trylock = flags & UD_ACQ_TRY, nested = false;
-	if (nest) {
-		ud_held_t *outer = ud_held_find(t, NULL, (uintptr_t)nest);
-		if (outer) {
-			/* Under its nest lock, a class is held once, counted. */
-			for (unsigned i = t->depth; i-- > 0;) {
-				ud_held_t *h = &t->held[i];
-				if (h->cls == c && h->nest) {
-					h->refs++;
-					return;
-				}
+	bool nested = false;
+	if (nest && ud_held_find(t, NULL, (uintptr_t)nest)) {
+		/* Under its nest lock, a class is held once, counted. */
+		for (unsigned i = t->depth; i-- > 0;) {
+			ud_held_t *h = &t->held[i];
+			if (h->cls == c && h->nest) {
+				h->refs++;
+				return;
 			}
-			nested = true;
 		}
+		nested = true;
 	}
-	ud_usage_check(t, inst, c, mode, pc);
-	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
-	if (!trylock && ud_engine_active() && !ud_chain_lookup(key))
-		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
-	ud_held_push(t, inst, c, mode, trylock, pc, key);
+	acquire_as_class(t, inst, c, mode, flags, pc);
 	t->held[t->depth - 1].nest = nested;
 }
 
@@ -452,9 +472,10 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	r.target.pc = pc;
 	r.target.references = 1;
 	ud_report_fill_class(&r.target.cls, ud_instance_class(ud_instance_lookup(addr)));
-	ud_report_fill_held(&r, t);
+	ud_report_fill_held(&r, t, t->depth);
 	r.stack = ud_stack_capture();
-	r.signature = ud_sig_mix(ud_sig_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
+	r.signature = ud_signature_mix(
+		ud_signature_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
 	ud_engine_submit(&r);
 }
 

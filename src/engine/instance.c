@@ -468,7 +468,7 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 		r.freed_lo = lo;
 		r.freed_hi = hi;
 		r.stack = ud_stack_capture();
-		ud_report_fill_held(&r, t);
+		ud_report_fill_held(&r, t, t->depth);
 		r.signature = ((uint64_t)UD_REPORT_HELD_FREED << 56) ^
 			      ((uint64_t)h->cls->id << 24) ^ (uint64_t)pc;
 		ud_engine_submit(&r);

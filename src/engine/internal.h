@@ -159,7 +159,8 @@ size_t ud_chain_count(void);
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
 void ud_held_remove(ud_thread_t *t, ud_held_t *h);
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
-void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t);
+/* The first `depth` held entries of t (its whole stack: t->depth). */
+void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t, unsigned depth);
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h);
 void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c);
 /* A chain link: the lock the edge leads to, as it was first taken after
@@ -168,10 +169,10 @@ void ud_report_fill_link(ud_report_link_t *l, const ud_edge_t *e);
 
 /* check.c */
 /* Validate the acquisition of inst as class c (flags: UD_ACQ_*). */
-void ud_validate(ud_thread_t *t, unsigned ctx_depth, ud_instance_t *inst,
+void ud_validate(ud_thread_t *t, unsigned depth, ud_instance_t *inst,
 		 ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key,
 		 unsigned flags);
-uint64_t ud_sig_mix(uint64_t sig, uint64_t v);
+uint64_t ud_signature_mix(uint64_t signature, uint64_t v);
 
 /* usage.c (the fast path's test is in hot.h) */
 /*

@@ -154,8 +154,9 @@ void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c)
 	rc->id = c->id;
 	rc->key = c->key;
 	rc->kind = c->kind;
-	rc->sig_in = atomic_load_explicit(&((ud_class_t *)c)->hot.sig_in_used, memory_order_relaxed);
-	rc->sig_on = atomic_load_explicit(&((ud_class_t *)c)->hot.sig_on_used, memory_order_relaxed);
+	ud_class_hot_t *h = ud_class_hot_of(c);
+	rc->sig_in = atomic_load_explicit(&h->sig_in_used, memory_order_relaxed);
+	rc->sig_on = atomic_load_explicit(&h->sig_on_used, memory_order_relaxed);
 }
 
 void ud_report_fill_lock(ud_report_lock_t *l, const ud_held_t *h)
@@ -191,17 +192,17 @@ void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t)
 
 /* The held locks a report lists: those the program took (not the entries the
 ** runtime holds to model thread lifetimes and barrier phases). */
-void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t)
+void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t, unsigned depth)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < t->depth; i++)
+	for (unsigned i = 0; i < depth; i++)
 		n += !(t->held[i].cls->hot.flags & UD_CLASS_IMPLICIT);
 	if (!n)
 		return;
 	r->held_locks = ud_alloc(n * sizeof *r->held_locks);
 	r->nheld = n;
 	n = 0;
-	for (unsigned i = 0; i < t->depth; i++)
+	for (unsigned i = 0; i < depth; i++)
 		if (!(t->held[i].cls->hot.flags & UD_CLASS_IMPLICIT))
 			ud_report_fill_lock(&r->held_locks[n++], &t->held[i]);
 }
@@ -243,12 +244,12 @@ void ud_thread_exit(ud_thread_t *t)
 		ud_report_t r = {0};
 		r.kind = UD_REPORT_HELD_AT_EXIT;
 		ud_report_fill_thread(&r, t);
-		ud_report_fill_held(&r, t);
+		ud_report_fill_held(&r, t, t->depth);
 		r.stack = ud_stack_capture();
-		uint64_t sig = (uint64_t)UD_REPORT_HELD_AT_EXIT << 56;
+		uint64_t signature = (uint64_t)UD_REPORT_HELD_AT_EXIT << 56;
 		for (unsigned i = 0; i < t->depth; i++)
-			sig = ud_chain_mix(sig, t->held[i].cls, UD_MODE_WRITE, false);
-		r.signature = sig;
+			signature = ud_chain_mix(signature, t->held[i].cls, UD_MODE_WRITE, false);
+		r.signature = signature;
 		ud_engine_submit(&r);
 	}
 	t->depth = 0;

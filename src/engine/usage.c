@@ -71,20 +71,21 @@ static void fill_acquisition(ud_report_t *r, ud_report_kind_t kind, ud_thread_t 
 	r->target.mode = mode;
 	r->target.references = 1;
 	r->target.pc = pc;
-	ud_report_fill_held(r, t);
+	ud_report_fill_held(r, t, t->depth);
 	r->stack = stack;
 }
 
 static void report_inconsistent(ud_report_t *r, ud_thread_t *t,
 				ud_instance_t *inst, ud_class_t *c,
 				ud_mode_t mode, uintptr_t pc, ud_stack_id_t stack,
-				unsigned sig, bool new_in, bool old_read, ud_stack_id_t old)
+				unsigned signo, bool new_in, bool old_read, ud_stack_id_t old)
 {
 	fill_acquisition(r, UD_REPORT_INCONSISTENT, t, inst, c, mode, pc, stack);
 	r->usage_stack = old;
-	r->detail = sig | (new_in ? UD_USAGE_NEW_IN : 0) | (old_read ? UD_USAGE_OLD_READ : 0);
-	r->signature = ud_sig_mix(ud_sig_mix(ud_sig_mix(UD_REPORT_INCONSISTENT,
-							 c->id), sig), new_in);
+	r->detail = signo | (new_in ? UD_USAGE_NEW_IN : 0) | (old_read ? UD_USAGE_OLD_READ : 0);
+	r->signature = ud_signature_mix(
+		ud_signature_mix(ud_signature_mix(UD_REPORT_INCONSISTENT, c->id), signo),
+		new_in);
 }
 
 /* The stack that gave class c usage `in` (handler) or `on` of signal bit,
@@ -121,9 +122,10 @@ static ud_edge_t **path_copy(const ud_path_t *p)
 }
 
 static uint64_t usage_signature(ud_report_kind_t kind, const ud_class_t *safe,
-				const ud_class_t *unsafe, unsigned sig)
+				const ud_class_t *unsafe, unsigned signo)
 {
-	return ud_sig_mix(ud_sig_mix(ud_sig_mix(kind, safe->id), unsafe->id), sig);
+	return ud_signature_mix(
+		ud_signature_mix(ud_signature_mix(kind, safe->id), unsafe->id), signo);
 }
 
 /*
