@@ -1,6 +1,8 @@
 # Thin wrapper over CMake with the commands a C developer expects.
 #   make            build into build/ (build/ulockdep, build/libulockdep.so)
-#   make test       install missing build dependencies, build, run every test
+#   make test       install missing build dependencies, build, run every test;
+#                   then the debug build's unit tests and the scenario suite
+#                   with every shortcut off, whose verdicts must be the same
 #   make demo       build, then run the ext4 mmap scenario with and without the fix
 #   make install PREFIX=/usr/local
 #   make bench      benchmark against native, TSan and Helgrind
@@ -9,8 +11,11 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+DEBUG_BUILD ?= $(BUILD)-debug
+# Every shortcut switched off (docs/design.md, "Checking the shortcuts").
+SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0
 
-.PHONY: all build test demo install bench deps clean
+.PHONY: all build test test-debug demo install bench deps clean
 
 all: build
 
@@ -25,7 +30,27 @@ deps:
 
 test: deps
 	@$(MAKE) --no-print-directory build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	rm -rf $(BUILD)/verdicts
+	cd $(BUILD) && UD_SCENARIO_VERDICTS=$(CURDIR)/$(BUILD)/verdicts \
+		ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-debug
+
+# The debug build (cmake -DUD_DEBUG=ON) checks its invariants as it runs. It
+# runs the unit tests and the scenario suite twice: with the shortcuts on
+# (which exercises the fast paths under the checks) and with every shortcut
+# off. Each scenario's verdict (kinds, counts, exit status) must equal the
+# one of the normal build's last `make test` both times.
+test-debug: deps
+	cmake -S . -B $(DEBUG_BUILD) -DUD_DEBUG=ON -DULOCKDEP_SANITIZE=OFF $(CMAKE_FLAGS)
+	cmake --build $(DEBUG_BUILD) -j $(JOBS) -- --no-print-directory
+	rm -rf $(DEBUG_BUILD)/verdicts $(DEBUG_BUILD)/verdicts-off
+	cd $(DEBUG_BUILD) && UD_SCENARIO_VERDICTS=$(CURDIR)/$(DEBUG_BUILD)/verdicts \
+		ctest --output-on-failure -j $(JOBS) -R '^(unit|scenario)/'
+	cd $(DEBUG_BUILD) && UD_SCENARIO_OPTIONS=$(SHORTCUTS_OFF) \
+		UD_SCENARIO_VERDICTS=$(CURDIR)/$(DEBUG_BUILD)/verdicts-off \
+		ctest --output-on-failure -j $(JOBS) -R '^scenario/'
+	scripts/compare-verdicts $(BUILD)/verdicts $(DEBUG_BUILD)/verdicts
+	scripts/compare-verdicts $(BUILD)/verdicts $(DEBUG_BUILD)/verdicts-off
 
 demo: deps
 	@$(MAKE) --no-print-directory build
@@ -39,4 +64,4 @@ bench: deps
 	@bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(DEBUG_BUILD)

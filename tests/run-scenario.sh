@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # run-scenario.sh ULOCKDEP PROGRAM SOURCE
+# run-scenario.sh --kinds
 #
 # Runs one scenario program under `ulockdep run` and checks its output against
 # the directives written as comments in SOURCE:
-#   // EXPECT: <kind> [<kind>...]  kinds: none circular recursive unlock_balance
-#                                  held_freed held_at_exit wait_context assert
-#                                  inconsistent signal_order
-#                                  signal_inversion
+#   // EXPECT: <kind> [<kind>...]  none, or words of src/engine/report_kinds.inc
 #                                  (one or more lines)
 #   // OPTIONS: k=v:k=v            passed as ULOCKDEP_OPTIONS
 #   // ARGS: ...                   program arguments (split on blanks)
@@ -18,7 +16,10 @@
 #   // CHECK: <text>               fixed text that must appear in the output
 #   // CHECK-NOT: <text>           fixed text that must not appear
 # The set of report kinds seen must equal the set expected: every expected
-# kind at least once and no other kind. tests/README.md says more.
+# kind at least once and no other kind. A kind is seen when its headline (in
+# report_kinds.inc, made a pattern) is found in the output.
+# tests/README.md says more. --kinds prints what this script reads from the
+# list: each kind's word and headline pattern, a tab between.
 #
 # Environment:
 #   UD_SCENARIO_OPTIONS  options appended to the scenario's own (they win)
@@ -27,8 +28,50 @@
 #                        named after the scenario, for comparing two runs
 set -u
 
+# ---- kinds ------------------------------------------------------------------
+
+kinds_file="$(dirname "$0")/../src/engine/report_kinds.inc"
+
+# "word<TAB>pattern" per kind, in the list's order. The quoted strings of an
+# entry are its columns (the list keeps each on one line): the first is the
+# word, the second the headline, whose regex characters are escaped and whose
+# <thread> and <signal> become what the runtime prints there (extended regex).
+# shellcheck disable=SC2016 # the $ are the awk's and sed's
+kind_table=$(awk '
+	/^UD_REPORT_KIND\(/ { n = 0; on = 1 }
+	on {
+		s = $0
+		while (match(s, /"[^"]*"/)) {
+			f[++n] = substr(s, RSTART + 1, RLENGTH - 2)
+			s = substr(s, RSTART + RLENGTH)
+		}
+		if ($0 ~ /\)[ \t]*$/) {
+			on = 0
+			print f[1] "\t" f[2]
+		}
+	}' "$kinds_file" |
+	sed -e 's/[][\.*^$(){}+?|]/\\&/g' \
+		-e 's|<thread>|.*/[0-9]+|g' -e 's/<signal>/SIG[A-Z0-9+]+/g')
+if [ -z "$kind_table" ]; then
+	echo "run-scenario: no report kinds read from $kinds_file" >&2
+	exit 2
+fi
+all_kinds=$(printf '%s\n' "$kind_table" | cut -f 1 | paste -sd ' ')
+
+# kind -> the pattern of its headline
+pattern() {
+	printf '%s\n' "$kind_table" | awk -F '\t' -v k="$1" '$1 == k { print $2 }'
+}
+
+if [ "${1:-}" = --kinds ]; then
+	printf '%s\n' "$kind_table"
+	exit 0
+fi
+
+# ---- arguments ----------------------------------------------------------------
+
 if [ $# -ne 3 ]; then
-	echo "usage: $0 ULOCKDEP PROGRAM SOURCE" >&2
+	echo "usage: $0 ULOCKDEP PROGRAM SOURCE, or $0 --kinds" >&2
 	exit 2
 fi
 ulockdep=$1
@@ -53,8 +96,6 @@ directive() {
 	sed -n "s|^[[:space:]]*//[[:space:]]*$1:[[:space:]]*\(.*\)$|\1|p" "$source" |
 		sed 's/[[:space:]]*$//'
 }
-
-all_kinds="circular recursive unlock_balance held_freed held_at_exit wait_context assert inconsistent signal_order signal_inversion"
 
 expected=""
 for word in $(directive EXPECT | tr ',' ' '); do
@@ -134,22 +175,6 @@ timeout -k 5 "$timeout_s" "$ulockdep" run -- "$program" $args >"$out" 2>&1 </dev
 status=$?
 
 # ---- check ------------------------------------------------------------------
-
-# kind -> the line that identifies its report (extended regex)
-pattern() {
-	case "$1" in
-	circular) echo 'WARNING: possible circular locking dependency detected' ;;
-	recursive) echo 'WARNING: possible recursive locking detected' ;;
-	unlock_balance) echo 'WARNING: bad unlock balance detected!' ;;
-	held_freed) echo 'WARNING: held lock freed!' ;;
-	held_at_exit) echo 'WARNING: .*/[0-9]+ still has locks held!' ;;
-	wait_context) echo 'BUG: Invalid wait context' ;;
-	assert) echo 'WARNING: lock assertion failed!' ;;
-	inconsistent) echo 'WARNING: inconsistent lock state' ;;
-	signal_order) echo 'WARNING: SIG[A-Z0-9+]+-safe -> SIG[A-Z0-9+]+-unsafe lock order detected' ;;
-	signal_inversion) echo 'WARNING: possible signal lock inversion dependency detected' ;;
-	esac
-}
 
 failures=()
 seen=""

@@ -34,6 +34,11 @@ static inline bool ud_lock_is_held(ud_lock_t *l)
 }
 /* The calling thread's kernel tid, cached per thread. */
 int ud_gettid(void);
+/* Does the calling thread hold l? (Debug checks.) */
+static inline bool ud_lock_held_by_me(ud_lock_t *l)
+{
+	return atomic_load_explicit(&l->owner, memory_order_relaxed) == ud_gettid();
+}
 /* Forget the cached tid: the fork child calls this first. */
 void ud_gettid_reset(void);
 

@@ -77,6 +77,7 @@ static void build_path(uint32_t idx, ud_path_t *path)
 bool ud_bfs_find(ud_node_t *start, ud_mode_t start_mode, ud_node_t *target,
 		 ud_mode_t held_mode, ud_path_t *path)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	if (ud_graph_no_path(start, target))
 		return false;	/* the topological order rules a path out */
 	stamp++;
@@ -130,6 +131,7 @@ static ud_node_t *usage_step_node(const ud_edge_t *e, bool backward)
 ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, bool past_start,
 			 uint64_t mask, uint64_t *seen, ud_path_t *path)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	stamp++;
 	size_t head = 0, tail = 0;
 	queue_reserve(16);

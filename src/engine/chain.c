@@ -51,6 +51,7 @@ void ud_chain_init(void)
 
 void ud_chain_insert(uint64_t key)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	if (ud_config.no_chain_cache)
 		return;		/* every acquisition goes the full way */
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);

@@ -127,6 +127,7 @@ const ud_class_key_t *ud_class_key(const ud_class_t *c)
 
 size_t ud_class_count_locked(void)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	return nclasses;
 }
 

@@ -72,6 +72,7 @@ static bool is_class_node(const ud_node_t *n)
 
 void ud_graph_class_node_init(ud_node_t *n)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	n->ord = next_ord++;
 }
 
@@ -180,6 +181,7 @@ static void reorder(ud_node_t *x, ud_node_t *y)
 
 ud_edge_t *ud_graph_find_edge(ud_node_t *from, ud_node_t *to)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	if (is_class_node(from)) {
 		if (!table_size)
 			return NULL;
@@ -217,6 +219,7 @@ static void prune_stale(ud_node_t *n)
 
 ud_edge_t *ud_graph_add_edge(ud_node_t *from, ud_node_t *to, unsigned dep)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	ud_edge_t *e = ud_alloc(sizeof *e);
 	e->from = from;
 	e->to = to;
@@ -253,6 +256,7 @@ ud_edge_t *ud_graph_add_edge(ud_node_t *from, ud_node_t *to, unsigned dep)
 /* Drop every edge leaving an instance node (the instance is dying). */
 void ud_graph_node_clear(ud_node_t *n)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	for (uint32_t i = 0; i < n->nout; i++)
 		ud_free(n->out[i], sizeof *n->out[i]);
 	ud_free(n->out, n->cap * sizeof *n->out);

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 
 #include "../base/compiler.h"
+#include "../base/debug.h"
 #include "../base/hash.h"
 #include "engine.h"
 
@@ -81,6 +82,9 @@ typedef struct ud_held {
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
 	uint16_t pins;		/* ud_pin() depth, meaningful only while PINNED */
+	/* The signal context the entry was keyed in, for the debug build's
+	** recompute of the chain key (ud_chain_key_check). */
+	UD_DEBUG_ONLY(uint64_t ctx;)
 } ud_held_t;
 
 /* Set in refs while pinned, so that the release fast path misses and the
@@ -287,6 +291,19 @@ static inline bool ud_chain_lookup(uint64_t key)
 
 /* ---- the held stack (thread.c) ------------------------------------------ */
 
+/*
+** Debug build: recompute t's chain key from its held stack, entry by entry
+** (each with the signal context it was keyed in), and check every entry's
+** prev_key and the thread's key against it. Run after every change to the
+** stack, it proves the incremental keys of the fast and slow paths right.
+*/
+#ifdef UD_DEBUG
+void ud_chain_key_check(const ud_thread_t *t);
+#define UD_CHECK_CHAIN_KEY(t) ud_chain_key_check(t)
+#else
+#define UD_CHECK_CHAIN_KEY(t) ((void)0)
+#endif
+
 __attribute__((noinline)) void ud_note_depth(ud_thread_t *t);
 __attribute__((noinline)) void ud_held_grow(ud_thread_t *t);
 
@@ -331,7 +348,9 @@ ud_held_push(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c, ud_mode_t mode,
 		ud_note_depth(t);
 	ud_held_fill(h, inst, c, mode, trylock, pc);
 	h->prev_key = t->chain_key;
+	UD_DEBUG_ONLY(h->ctx = t->chain_ctx;)
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 }
 
 /* Is h an entry for this life of inst? (A re-initialised held lock leaves
@@ -416,8 +435,10 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 	ud_held_t *h = &t->held[d];
 	ud_held_fill_as(h, inst, gen, addr, c, mode, trylock, pc);
 	h->prev_key = t->chain_key;
+	UD_DEBUG_ONLY(h->ctx = t->chain_ctx;)
 	t->depth = d + 1;
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 	return true;
 }
 
@@ -491,6 +512,7 @@ ud_release_top_fast(ud_thread_t *t, const void *addr)
 	if (ud_likely(h->addr == (uintptr_t)addr && h->refs == 1)) {
 		t->chain_key = h->prev_key;
 		t->depth = d - 1;
+		UD_CHECK_CHAIN_KEY(t);
 		return true;
 	}
 	return false;
@@ -518,8 +540,10 @@ ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 		return false;
 	*h = *top;
 	h->prev_key = prev;
+	UD_DEBUG_ONLY(h->ctx = t->chain_ctx;)
 	t->depth = d - 1;
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 	return true;
 }
 

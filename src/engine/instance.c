@@ -359,6 +359,7 @@ static void release_node(ud_instance_t *in)
 
 ud_node_t *ud_instance_node(ud_instance_t *inst)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	if (!inst->node) {
 		ud_node_t *n = free_nodes;
 		if (n) {

@@ -105,6 +105,7 @@ bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 			     const ud_instance_t *inst, const ud_class_t *c,
 			     const ud_path_t *path)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	if (!through_lifetime(h, c, path))
 		return false;
 	/* The lock the other thread would have to want: the one being taken,

@@ -108,12 +108,14 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 	for (unsigned j = i; j < t->depth; j++) {
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
+		UD_DEBUG_ONLY(e->ctx = t->chain_ctx;)
 		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
 		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key))
 			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
 				    key, 0);
 	}
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 }
 
 void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
@@ -134,9 +136,11 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	for (unsigned j = 0; j < t->depth; j++) {
 		ud_held_t *e = &t->held[j];
 		e->prev_key = key;
+		UD_DEBUG_ONLY(e->ctx = t->chain_ctx;)
 		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
 	}
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 }
 
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst)
@@ -226,12 +230,26 @@ void ud_release_implicit(ud_thread_t *t)
 			continue;
 		t->held[n] = *h;
 		t->held[n].prev_key = key;
+		UD_DEBUG_ONLY(t->held[n].ctx = t->chain_ctx;)
 		key = ud_chain_step(t, key, h->cls, (ud_mode_t)h->mode, h->trylock);
 		n++;
 	}
 	t->depth = n;
 	t->chain_key = key;
+	UD_CHECK_CHAIN_KEY(t);
 }
+#ifdef UD_DEBUG
+void ud_chain_key_check(const ud_thread_t *t)
+{
+	uint64_t key = UD_CHAIN_KEY_INITIAL;
+	for (unsigned i = 0; i < t->depth; i++) {
+		const ud_held_t *h = &t->held[i];
+		UD_ASSERT(h->prev_key == key);
+		key = ud_chain_mix(key ^ h->ctx, h->cls, (ud_mode_t)h->mode, h->trylock);
+	}
+	UD_ASSERT(t->chain_key == key);
+}
+#endif
 
 /* ---- thread end and fork ------------------------------------------------- */
 

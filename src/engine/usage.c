@@ -165,6 +165,7 @@ static void inversion(ud_report_t *r, ud_thread_t *t, ud_instance_t *inst,
 
 bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next)
 {
+	UD_ASSERT_LOCKED(&ud_graph_lock);
 	uint64_t sigs = any_in & any_on, in = 0;
 	if (!sigs)
 		return false;

@@ -1,7 +1,7 @@
 /*
-** detail.c: what a report says beyond its locks, as names and sentences for
-** the machine formats (format_json.c, format_sarif.c): the signal usage of
-** an inconsistent lock state, the assertion or pin misuse of an assert.
+** detail.c: what a report says beyond its locks, as names and sentences the
+** formats share: the signal usage of an inconsistent lock state or a signal
+** dependency, the assertion or pin misuse of an assert.
 */
 #define _GNU_SOURCE	/* sigabbrev_np */
 #include "format.h"

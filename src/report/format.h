@@ -1,5 +1,5 @@
 /*
-** format.h: shared by the report files (report.c, format_text.c, names.c);
+** format.h: shared by the report files (report.c, the formatters, names.c);
 ** not part of the report contract. Tests use it to render a report into a
 ** buffer instead of the log.
 */
@@ -11,6 +11,25 @@
 
 #include "../base/buf.h"
 #include "report.h"
+
+/* ---- the kinds (kinds.c) ---- */
+
+/* What a kind says: the columns of src/engine/report_kinds.inc. */
+typedef struct ud_report_kind_info {
+	const char *word;	/* "circular" (also ud_report_kind_name) */
+	const char *headline;	/* text title line; <thread>, <signal> filled in */
+	const char *title;	/* short title, before " in <function>" */
+	const char *level;	/* SARIF rule level */
+	const char *rule;	/* SARIF rule name */
+	const char *text;	/* SARIF short description */
+	const char *located;	/* SARIF primary location message */
+	const char *help;	/* SARIF full description */
+} ud_report_kind_info_t;
+
+/* The entry of kind k; NULL for a value outside the list. */
+const ud_report_kind_info_t *ud_report_kind_info(ud_report_kind_t k);
+
+/* ---- text ---- */
 
 /* Render r as kernel-format text (banner to backtrace), appended to out. */
 void ud_report_format_text(const ud_report_t *r, ud_buf_t *out);
@@ -49,7 +68,7 @@ bool ud_report_is_system_module(const char *module);
 /* A frame as a title names it: function, else module+0xoff, else the pc. */
 void ud_report_frame_name(const struct ud_frame *f, ud_buf_t *out);
 
-/* ---- report detail, named for the machine formats (detail.c) ---- */
+/* ---- report detail, named for every format (detail.c) ---- */
 
 /* "SIGUSR1"; a signal without a name by number: "SIG34". */
 void ud_report_signal_name(ud_buf_t *out, unsigned sig);

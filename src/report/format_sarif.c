@@ -40,46 +40,6 @@ typedef struct result {
 static result_t *results;
 static unsigned nresults, cap_results;
 
-static const struct {
-	const char *name, *text, *help;
-	const char *level;
-} rules[UD_REPORT_KIND_COUNT] = {
-	[UD_REPORT_CIRCULAR] = { "PossibleDeadlock",
-		"Possible circular locking dependency",
-		"Two or more locks are taken in orders that form a cycle; threads "
-		"running those orders at the same time can deadlock.", "error" },
-	[UD_REPORT_RECURSIVE] = { "RecursiveLocking",
-		"Possible recursive locking",
-		"A thread takes a lock of a class it already holds.", "error" },
-	[UD_REPORT_UNLOCK_BALANCE] = { "BadUnlockBalance",
-		"Bad unlock balance",
-		"A thread releases a lock it does not hold.", "error" },
-	[UD_REPORT_HELD_FREED] = { "HeldLockFreed", "Held lock freed",
-		"A held lock is destroyed, re-initialised or its memory freed.",
-		"error" },
-	[UD_REPORT_HELD_AT_EXIT] = { "LocksHeldAtExit", "Locks held at thread exit",
-		"A thread ends while holding locks nobody can release any more.",
-		"warning" },
-	[UD_REPORT_WAIT_CONTEXT] = { "InvalidWaitContext", "Invalid wait context",
-		"A thread sleeps (mutex, rwlock, condition wait, join) while "
-		"holding a spinlock.", "error" },
-	[UD_REPORT_ASSERT] = { "LockAssertionFailed", "Lock assertion failed",
-		"A lock assertion of ulockdep.h does not hold, or a pinned lock "
-		"is released.", "error" },
-	[UD_REPORT_INCONSISTENT] = { "InconsistentLockState",
-		"Inconsistent lock state",
-		"A lock is taken in a signal handler and also with that signal "
-		"unblocked: the handler can interrupt its holder.", "error" },
-	[UD_REPORT_SIG_ORDER] = { "SignalSafeToUnsafeOrder",
-		"Signal-safe -> signal-unsafe lock order",
-		"A new dependency leads from a lock taken in a signal handler to "
-		"a lock taken with that signal unblocked.", "error" },
-	[UD_REPORT_SIG_INVERSION] = { "SignalLockInversion",
-		"Possible signal lock inversion dependency",
-		"A lock gains signal usage opposite to that of a lock it is "
-		"ordered with.", "error" },
-};
-
 void ud_report_sarif_reset(void)
 {
 	for (unsigned i = 0; i < nresults; i++)
@@ -271,7 +231,9 @@ static uintptr_t stack_pc(ud_stack_id_t id)
 static void render(const ud_report_t *r, ud_buf_t *b)
 {
 	ud_buf_t msg = { 0 }, text = { 0 };
-	unsigned k = (unsigned)r->kind < UD_REPORT_KIND_COUNT ? (unsigned)r->kind : 0;
+	const ud_report_kind_info_t *info = ud_report_kind_info(r->kind);
+	/* A kind outside the list is filed under the first rule. */
+	unsigned k = info ? (unsigned)r->kind : 0;
 
 	ud_report_format_short_title(r, &msg);
 	ud_buf_puts(&msg, ": ");
@@ -279,7 +241,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 	put_detail_text(&msg, r);
 	ud_buf_printf(b, "{\"ruleId\":\"%s\",\"ruleIndex\":%u,\"level\":\"%s\","
 		      "\"message\":{\"text\":", ud_report_kind_name(r->kind), k,
-		      rules[k].level ? rules[k].level : "warning");
+		      ud_report_kind_info((ud_report_kind_t)k)->level);
 	ud_json_str(b, msg.data);
 	ud_buf_free(&msg);
 
@@ -293,10 +255,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 	}
 	text.len = 0;
 	ud_buf_printf(&text, "%s (%s)",
-		      r->kind == UD_REPORT_HELD_AT_EXIT ? "thread exits holding" :
-		      r->kind == UD_REPORT_UNLOCK_BALANCE ? "released here" :
-		      r->kind == UD_REPORT_HELD_FREED ? "held lock freed" :
-		      "acquired here",
+		      info ? info->located : "acquired here",
 		      ud_report_class_name(&r->target.cls));
 	if (!put_pc_location(b, at, 0, text.data)) {
 		/* Code scanning needs a location: the program itself. */
@@ -408,16 +367,15 @@ void ud_report_format_sarif_locked(ud_buf_t *b, bool with_suppressions)
 		      "\"semanticVersion\":\"%s\",\"rules\":[",
 		      SARIF_SCHEMA, ULOCKDEP_VERSION, ULOCKDEP_VERSION);
 	for (unsigned k = 0; k < UD_REPORT_KIND_COUNT; k++) {
-		/* ruleIndex is the kind: every kind gets a rule, described or not. */
-		const char *id = ud_report_kind_name((ud_report_kind_t)k);
+		/* ruleIndex is the kind: the rules follow the list's order. The
+		** list's strings need no JSON escaping (report_kinds.inc). */
+		const ud_report_kind_info_t *info = ud_report_kind_info((ud_report_kind_t)k);
 		ud_buf_printf(b, "%s{\"id\":\"%s\",\"name\":\"%s\","
 			      "\"shortDescription\":{\"text\":\"%s\"},"
 			      "\"fullDescription\":{\"text\":\"%s\"},"
 			      "\"defaultConfiguration\":{\"level\":\"%s\"}}",
-			      k ? "," : "", id, rules[k].name ? rules[k].name : id,
-			      rules[k].text ? rules[k].text : id,
-			      rules[k].help ? rules[k].help : id,
-			      rules[k].level ? rules[k].level : "warning");
+			      k ? "," : "", info->word, info->rule, info->text,
+			      info->help, info->level);
 	}
 	ud_buf_puts(b, "]}},\"results\":[");
 	for (unsigned i = 0; i < nresults; i++) {

@@ -166,50 +166,26 @@ static void put_rthread(ud_buf_t *b, const ud_report_thread_t *t)
 	put_thread16(b, t->name, t->tid);
 }
 
-static void put_signame(ud_buf_t *b, unsigned sig);
-
+/* The kind's headline with its <thread> and <signal> filled in. */
 void ud_report_format_title(const ud_report_t *r, ud_buf_t *b)
 {
-	switch (r->kind) {
-	case UD_REPORT_CIRCULAR:
-		ud_buf_puts(b, "WARNING: possible circular locking dependency detected");
-		break;
-	case UD_REPORT_RECURSIVE:
-		ud_buf_puts(b, "WARNING: possible recursive locking detected");
-		break;
-	case UD_REPORT_UNLOCK_BALANCE:
-		ud_buf_puts(b, "WARNING: bad unlock balance detected!");
-		break;
-	case UD_REPORT_HELD_FREED:
-		ud_buf_puts(b, "WARNING: held lock freed!");
-		break;
-	case UD_REPORT_HELD_AT_EXIT:
-		ud_buf_puts(b, "WARNING: ");
-		put_rthread(b, &r->thread);
-		ud_buf_puts(b, " still has locks held!");
-		break;
-	case UD_REPORT_WAIT_CONTEXT:
-		ud_buf_puts(b, "[ BUG: Invalid wait context ]");
-		break;
-	case UD_REPORT_ASSERT:
-		ud_buf_puts(b, "WARNING: lock assertion failed!");
-		break;
-	case UD_REPORT_INCONSISTENT:
-		ud_buf_puts(b, "WARNING: inconsistent lock state");
-		break;
-	case UD_REPORT_SIG_ORDER:
-		ud_buf_puts(b, "WARNING: SIG");
-		put_signame(b, r->detail & 0xff);
-		ud_buf_puts(b, "-safe -> SIG");
-		put_signame(b, r->detail & 0xff);
-		ud_buf_puts(b, "-unsafe lock order detected");
-		break;
-	case UD_REPORT_SIG_INVERSION:
-		ud_buf_puts(b, "WARNING: possible signal lock inversion dependency detected");
-		break;
-	default:
+	const ud_report_kind_info_t *k = ud_report_kind_info(r->kind);
+	if (!k) {
 		ud_buf_printf(b, "WARNING: unknown report kind %d", (int)r->kind);
-		break;
+		return;
+	}
+	for (const char *h = k->headline; *h;) {
+		if (!strncmp(h, "<thread>", 8)) {
+			put_rthread(b, &r->thread);
+			h += 8;
+		} else if (!strncmp(h, "<signal>", 8)) {
+			ud_report_signal_name(b, r->detail & 0xff);
+			h += 8;
+		} else {
+			size_t n = 1 + strcspn(h + 1, "<");
+			ud_buf_printf(b, "%.*s", (int)n, h);
+			h += n;
+		}
 	}
 }
 
@@ -412,17 +388,8 @@ static void format_wait_context(ud_buf_t *b, const ud_report_t *r)
 /* What an assertion or pin expected, and what the thread has. */
 static void format_assert(ud_buf_t *b, const ud_report_t *r)
 {
-	static const char *const said[UD_ASSERT_COUNT] = {
-		[UD_ASSERT_HELD] = "ulockdep_assert_held",
-		[UD_ASSERT_HELD_WRITE] = "ulockdep_assert_held_write",
-		[UD_ASSERT_HELD_READ] = "ulockdep_assert_held_read",
-		[UD_ASSERT_NOT_HELD] = "ulockdep_assert_not_held",
-		[UD_ASSERT_NONE_HELD] = "ulockdep_assert_none_held",
-		[UD_ASSERT_PIN_NOT_HELD] = "ulockdep_pin",
-		[UD_ASSERT_UNPIN_NOT_PINNED] = "ulockdep_unpin",
-		[UD_ASSERT_RELEASE_PINNED] = "release",
-	};
-	const char *what = r->detail < UD_ASSERT_COUNT ? said[r->detail] : "?";
+	const char *what = r->detail < UD_ASSERT_COUNT ?
+			   ud_report_assert_call(r->detail) : "?";
 	const char *name = ud_report_class_name(&r->target.cls);
 	put_rthread(b, &r->thread);
 	switch (r->detail) {
@@ -468,22 +435,12 @@ static void format_assert(ud_buf_t *b, const ud_report_t *r)
 	put_backtrace(b, r);
 }
 
-/* "USR1" for SIGUSR1; real-time and unnamed signals by number. */
-static void put_signame(ud_buf_t *b, unsigned sig)
-{
-	const char *n = sigabbrev_np((int)sig);
-	if (n)
-		ud_buf_puts(b, n);
-	else
-		ud_buf_printf(b, "%u", sig);
-}
-
 /* "{IN-SIGUSR1-W}" (taken in the handler) or "{SIGUSR1-ON-W}" (unblocked). */
 static void put_usage(ud_buf_t *b, unsigned sig, bool in, bool read)
 {
-	ud_buf_puts(b, in ? "{IN-SIG" : "{SIG");
-	put_signame(b, sig);
-	ud_buf_printf(b, "%s-%s}", in ? "" : "-ON", read ? "R" : "W");
+	ud_buf_puts(b, "{");
+	ud_report_usage_name(b, sig, in, read);
+	ud_buf_puts(b, "}");
 }
 
 /* A lock taken in a signal handler and also with that signal unblocked. */
@@ -499,8 +456,8 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	put_usage(b, sig, new_in, read);
 	ud_buf_puts(b, " usage.\n");
 	put_rthread(b, &r->thread);
-	ud_buf_puts(b, new_in ? " [in a SIG" : " [SIG");
-	put_signame(b, sig);
+	ud_buf_puts(b, new_in ? " [in a " : " [");
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, new_in ? " handler] takes:\n" : " unblocked] takes:\n");
 	put_lock(b, "", &r->target);
 	put_usage(b, sig, !new_in, old_read);
@@ -511,8 +468,8 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	ud_buf_puts(b, "       CPU0\n");
 	ud_buf_puts(b, "       ----\n");
 	put_lock_op(b, CPU0, read, &r->target.cls);
-	ud_buf_puts(b, CPU0 "<SIG");
-	put_signame(b, sig);
+	ud_buf_puts(b, CPU0 "<");
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, ">\n");
 	put_lock_op(b, CPU0 "  ", read, &r->target.cls);
 	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
@@ -523,8 +480,7 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 /* "SIGUSR1-safe" / "SIGUSR1-unsafe". */
 static void put_state(ud_buf_t *b, unsigned sig, bool safe)
 {
-	ud_buf_puts(b, "SIG");
-	put_signame(b, sig);
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, safe ? "-safe" : "-unsafe");
 }
 
@@ -565,13 +521,13 @@ static void put_signal_scenario(ud_buf_t *b, const ud_report_t *r, unsigned sig)
 	ud_buf_puts(b, "       CPU0                    CPU1\n");
 	ud_buf_puts(b, "       ----                    ----\n");
 	put_lock_op(b, CPU0, false, &r->unsafe);
-	ud_buf_puts(b, CPU1 "block(SIG");
-	put_signame(b, sig);
+	ud_buf_puts(b, CPU1 "block(");
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, ");\n");
 	put_lock_op(b, CPU1, false, &r->safe);
 	put_lock_op(b, CPU1, false, &r->unsafe);
-	ud_buf_puts(b, CPU0 "<SIG");
-	put_signame(b, sig);
+	ud_buf_puts(b, CPU0 "<");
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, ">\n");
 	put_lock_op(b, CPU0 "  ", false, &r->safe);
 	ud_buf_puts(b, "\n *** DEADLOCK ***\n\n");
@@ -618,8 +574,8 @@ static void format_sig_inversion(ud_buf_t *b, const ud_report_t *r)
 	unsigned sig = r->detail & 0xff;
 	bool new_in = r->detail & UD_USAGE_NEW_IN;
 	put_rthread(b, &r->thread);
-	ud_buf_puts(b, new_in ? " [in a SIG" : " [SIG");
-	put_signame(b, sig);
+	ud_buf_puts(b, new_in ? " [in a " : " [");
+	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, new_in ? " handler] just changed the state of lock:\n"
 			      : " unblocked] just changed the state of lock:\n");
 	put_lock(b, "", &r->target);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/hash.h"
 #include "../base/lock.h"
 #include "../base/stack.h"
 #include "../symbolize/symbolize.h"
@@ -48,6 +49,18 @@ static size_t slot_of(unsigned id, size_t cap)
 	return h & (cap - 1);
 }
 
+static bool entry_used(const void *e)
+{
+	return ((const name_entry_t *)e)->used;
+}
+
+static size_t entry_home(const void *e, size_t cap)
+{
+	return slot_of(((const name_entry_t *)e)->id, cap);
+}
+
+static const ud_table_type_t entry_type = { sizeof(name_entry_t), entry_used, entry_home };
+
 static name_entry_t *find(unsigned id)
 {
 	if (!table_cap)
@@ -64,24 +77,11 @@ static name_entry_t *insert_slot(unsigned id)
 {
 	if ((table_used + 1) * 2 > table_cap) {
 		size_t ncap = table_cap ? table_cap * 2 : 64;
-		name_entry_t *nt = ud_alloc(ncap * sizeof *nt);
-		for (size_t i = 0; i < table_cap; i++) {
-			if (!table[i].used)
-				continue;
-			size_t j = slot_of(table[i].id, ncap);
-			while (nt[j].used)
-				j = (j + 1) & (ncap - 1);
-			nt[j] = table[i];
-		}
-		ud_free(table, table_cap * sizeof *table);
-		table = nt;
+		table = ud_table_grow(&entry_type, table, table_cap, ncap);
 		table_cap = ncap;
 	}
-	size_t i = slot_of(id, table_cap);
-	while (table[i].used)
-		i = (i + 1) & (table_cap - 1);
 	table_used++;
-	return &table[i];
+	return &table[ud_table_probe(&entry_type, table, table_cap, slot_of(id, table_cap))];
 }
 
 static const char *basename_of(const char *path)

@@ -18,7 +18,6 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "../base/alloc.h"
 #include "../base/hash.h"
 #include "../base/lock.h"
 #include "../base/log.h"
@@ -89,30 +88,31 @@ void ud_report_sink_text(const ud_report_t *r, void *arg)
 
 /* ---- signature table -------------------------------------------------- */
 
+/* Signatures are hashes already, but mixed again: the table indexes with
+** their low bits. */
 static size_t slot_of(uint64_t sig, size_t cap)
 {
-	sig ^= sig >> 33;
-	sig *= UD_HASH_MURMUR1;
-	sig ^= sig >> 33;
-	return (size_t)sig & (cap - 1);
+	return (size_t)ud_hash_mix(sig) & (cap - 1);
 }
+
+static bool entry_used(const void *e)
+{
+	return ((const seen_t *)e)->used;
+}
+
+static size_t entry_home(const void *e, size_t cap)
+{
+	return slot_of(((const seen_t *)e)->signature, cap);
+}
+
+static const ud_table_type_t seen_type = { sizeof(seen_t), entry_used, entry_home };
 
 /* The entry for sig, created (zeroed, used) if new; *fresh tells which. */
 static seen_t *lookup(uint64_t sig, bool *fresh)
 {
 	if ((seen_used + 1) * 2 > seen_cap) {
 		size_t ncap = seen_cap ? seen_cap * 2 : 32;
-		seen_t *nt = ud_alloc(ncap * sizeof *nt);
-		for (size_t i = 0; i < seen_cap; i++) {
-			if (!seen[i].used)
-				continue;
-			size_t j = slot_of(seen[i].signature, ncap);
-			while (nt[j].used)
-				j = (j + 1) & (ncap - 1);
-			nt[j] = seen[i];
-		}
-		ud_free(seen, seen_cap * sizeof *seen);
-		seen = nt;
+		seen = ud_table_grow(&seen_type, seen, seen_cap, ncap);
 		seen_cap = ncap;
 	}
 	size_t i = slot_of(sig, seen_cap);
@@ -160,8 +160,6 @@ void ud_report_fork_child(void)
 	/* The parent writes its own SARIF log; the child's holds what it finds. */
 	ud_report_sarif_reset();
 }
-
-int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l);
 
 bool ud_report_submit(ud_report_t *r)
 {
@@ -219,24 +217,6 @@ unsigned ud_report_count_total(void)
 	unsigned n = count_total;
 	ud_lock_release(&report_lock);
 	return n;
-}
-
-const char *ud_report_kind_name(ud_report_kind_t k)
-{
-	/* The words scenario tests use in their EXPECT lines. */
-	switch (k) {
-	case UD_REPORT_CIRCULAR: return "circular";
-	case UD_REPORT_RECURSIVE: return "recursive";
-	case UD_REPORT_UNLOCK_BALANCE: return "unlock_balance";
-	case UD_REPORT_HELD_FREED: return "held_freed";
-	case UD_REPORT_HELD_AT_EXIT: return "held_at_exit";
-	case UD_REPORT_WAIT_CONTEXT: return "wait_context";
-	case UD_REPORT_ASSERT: return "assert";
-	case UD_REPORT_INCONSISTENT: return "inconsistent";
-	case UD_REPORT_SIG_ORDER: return "signal_order";
-	case UD_REPORT_SIG_INVERSION: return "signal_inversion";
-	default: return "unknown";
-	}
 }
 
 void ud_report_format_summary(ud_buf_t *b)

@@ -14,7 +14,8 @@
 #include <stddef.h>
 
 typedef enum ud_supp_type {
-	UD_SUPP_DEADLOCK,	/* circular or recursive: any frame function or file */
+	UD_SUPP_DEADLOCK,	/* circular, recursive, inconsistent, signal order or
+				** inversion: any frame function or file */
 	UD_SUPP_RECURSIVE,	/* recursive only: any frame function or file */
 	UD_SUPP_LOCK,		/* any report: a class name of the locks involved */
 	UD_SUPP_UNLOCK,		/* bad unlock balance: any frame function or file */
@@ -49,6 +50,13 @@ void ud_supp_free(ud_supp_list_t *l);
 
 /* "deadlock", "lock", ...: the word that starts a line of this type. */
 const char *ud_supp_type_name(ud_supp_type_t t);
+
+/*
+** The index of the first rule of l, in file order, that report r matches, or
+** -1. In suppress_match.c, which symbolizes: the `ulockdep` command lacks it.
+*/
+struct ud_report;
+int ud_report_suppression_match(const struct ud_report *r, const ud_supp_list_t *l);
 
 /*
 ** Does pattern match s? '*' matches any run of characters, '?' one

@@ -95,7 +95,6 @@ static bool class_matches(const char *pat, const ud_report_t *r)
 	return false;
 }
 
-/* Index of the first rule of l that matches r, or -1. */
 int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l)
 {
 	frames_t fs = { 0 };

@@ -168,26 +168,10 @@ void ud_report_format_culprit(const ud_report_t *r, ud_buf_t *out)
 		ud_buf_puts(out, "unknown");
 }
 
-static const char *title_words(ud_report_kind_t k)
-{
-	switch (k) {
-	case UD_REPORT_CIRCULAR: return "possible deadlock";
-	case UD_REPORT_RECURSIVE: return "possible recursive locking";
-	case UD_REPORT_UNLOCK_BALANCE: return "bad unlock balance";
-	case UD_REPORT_HELD_FREED: return "held lock freed";
-	case UD_REPORT_HELD_AT_EXIT: return "locks held at exit";
-	case UD_REPORT_WAIT_CONTEXT: return "invalid wait context";
-	case UD_REPORT_ASSERT: return "lock assertion failed";
-	case UD_REPORT_INCONSISTENT: return "inconsistent lock state";
-	case UD_REPORT_SIG_ORDER: return "signal-safe -> signal-unsafe lock order";
-	case UD_REPORT_SIG_INVERSION: return "possible signal lock inversion";
-	default: return "unknown problem";
-	}
-}
-
 void ud_report_format_short_title(const ud_report_t *r, ud_buf_t *out)
 {
-	ud_buf_printf(out, "%s in ", title_words(r->kind));
+	const ud_report_kind_info_t *k = ud_report_kind_info(r->kind);
+	ud_buf_printf(out, "%s in ", k ? k->title : "unknown problem");
 	ud_report_format_culprit(r, out);
 }
 

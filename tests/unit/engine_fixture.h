@@ -4,8 +4,12 @@
 ** The engine has process-wide state (classes, graph, chain cache, report
 ** de-duplication) and no reset, so every test works on fresh classes and fresh
 ** addresses: ef_new() hands out a new class key and a new address each call.
-** Reports are captured by a sink into `ef` (kind, links, held locks), and
-** EF_EXPECT() asserts the exact count of every report kind at once.
+** Reports are captured by a sink into `ef` (kind, links, held locks), with a
+** count per kind in ef.count[]. EF_EXPECT() asserts the exact counts of five
+** kinds at once, its arguments in this order: circular, recursive, unlock
+** balance, held freed, held at exit. It leaves the other kinds alone: tests
+** of signal usage, wait context and assertions read their counts from
+** ef.count[], and may use EF_NONE() beside a report of those kinds.
 **
 ** Simulated threads are plain ud_thread_t values; one OS thread drives them in
 ** whatever interleaving a test spells out. No pthreads are involved.
@@ -98,7 +102,8 @@ static inline void ef_begin(bool strict)
 	ef_begin_cfg(&cfg);
 }
 
-/* Exact counts of every kind seen since ef_begin (a macro: failures name the test line). */
+/* Exact counts of those five kinds seen since ef_begin (a macro: failures
+** name the test line). */
 #define EF_EXPECT(circular, recursive, unlock_balance, held_freed, held_at_exit) \
 	do {								\
 		assert_int_equal(ef.count[UD_REPORT_CIRCULAR], (circular)); \
@@ -108,6 +113,7 @@ static inline void ef_begin(bool strict)
 		assert_int_equal(ef.count[UD_REPORT_HELD_AT_EXIT], (held_at_exit)); \
 	} while (0)
 
+/* None of those five. */
 #define EF_NONE() EF_EXPECT(0, 0, 0, 0, 0)
 
 /* The first captured report of kind k, or NULL. */

@@ -1,7 +1,8 @@
 #define _GNU_SOURCE 1
 /*
-** test_format_text.c: reports rendered as kernel-format text, class names,
-** de-duplication, report_max and the exit summary.
+** test_format_text.c: reports rendered as kernel-format text, the kinds'
+** words and headlines, class names, de-duplication, report_max and the exit
+** summary.
 **
 ** Reports are built by hand. Their stacks hold return addresses taken inside
 ** real functions of this file (site_*), so the symbolizer names them, and the
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -872,6 +874,41 @@ static void test_kind_names(void **state)
 	assert_string_equal(ud_report_kind_name(UD_REPORT_UNLOCK_BALANCE), "unlock_balance");
 	assert_string_equal(ud_report_kind_name(UD_REPORT_HELD_FREED), "held_freed");
 	assert_string_equal(ud_report_kind_name(UD_REPORT_HELD_AT_EXIT), "held_at_exit");
+	/* Every kind of the list says everything; a value outside it is unknown. */
+	for (unsigned k = 0; k < UD_REPORT_KIND_COUNT; k++) {
+		const ud_report_kind_info_t *i = ud_report_kind_info((ud_report_kind_t)k);
+		assert_non_null(i);
+		const char *col[] = { i->word, i->headline, i->title, i->level,
+				      i->rule, i->text, i->located, i->help };
+		for (unsigned c = 0; c < sizeof col / sizeof *col; c++)
+			assert_true(col[c] && col[c][0]);
+	}
+	assert_null(ud_report_kind_info(UD_REPORT_KIND_COUNT));
+	assert_string_equal(ud_report_kind_name(UD_REPORT_KIND_COUNT), "unknown");
+}
+
+/* A headline's <thread> and <signal> filled in; a kind outside the list. */
+static void test_kind_headlines(void **state)
+{
+	(void)state;
+	ud_report_t r = { .kind = UD_REPORT_SIG_ORDER, .detail = SIGUSR1 };
+	ud_buf_t b = { 0 };
+	ud_report_format_title(&r, &b);
+	assert_string_equal(b.data,
+		"WARNING: SIGUSR1-safe -> SIGUSR1-unsafe lock order detected");
+	b.len = 0;
+	r.kind = UD_REPORT_HELD_AT_EXIT;
+	r.thread.tid = 7;
+	memcpy(r.thread.name, "worker", 7);
+	ud_report_format_title(&r, &b);
+	assert_string_equal(b.data, "WARNING: worker/7 still has locks held!");
+	b.len = 0;
+	r.kind = UD_REPORT_KIND_COUNT;
+	ud_report_format_title(&r, &b);
+	char want[64];
+	snprintf(want, sizeof want, "WARNING: unknown report kind %d", UD_REPORT_KIND_COUNT);
+	assert_string_equal(b.data, want);
+	ud_buf_free(&b);
 }
 
 int main(void)
@@ -892,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_default_sink_writes_log),
 		cmocka_unit_test(test_alloc_keeps_held_array),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_kind_headlines),
 	};
 	return cmocka_run_group_tests(tests, setup_sink, NULL);
 }
