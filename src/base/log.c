@@ -10,6 +10,16 @@
 ** Both are atomics read without a lock; the only race, two threads opening the
 ** log file at once, is settled by a compare-and-swap (the loser closes its fd).
 ** Nothing here takes a lock or allocates: it may run from any interceptor.
+**
+** The output never lands in a file of the program's: err_fd is written only
+** while it is still the file fd 2 was at init (device and inode), since a
+** program may dup2() its own data file onto any number; if it is not, fd 2
+** is used only if it is that file, else the text is dropped (so is all of
+** it when fd 2 was closed at init: whatever fd 2 is later is the program's). PATH.<pid> is
+** opened without following a symlink, never blocks (a FIFO planted there is
+** refused) and must be a regular file of this user. Writes run with SIGPIPE
+** blocked and a SIGPIPE they raise consumed: a closed pipe loses the report,
+** not the program.
 */
 #include "log.h"
 #include "options.h"
@@ -20,7 +30,11 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define UD_LOG_FD_MIN 200
@@ -32,6 +46,8 @@
 static _Atomic int err_fd = -1;
 static _Atomic int file_fd = FILE_NONE;
 static char log_path[UD_OPT_STR_MAX];	/* written only by ud_log_init */
+/* The file fd 2 was at init, which err_fd duplicates; st_ino 0: none. */
+static struct stat err_id;
 
 /* Move fd to a high close-on-exec number; returns the new fd or -errno. */
 static int move_high(int fd)
@@ -54,10 +70,14 @@ int ud_log_init(const char *path)
 	int rc = 0;
 	/* fd 2 may be closed already: then writes fall back to fd 2 as it is. */
 	int fd = fcntl(2, F_DUPFD_CLOEXEC, UD_LOG_FD_MIN);
-	if (fd >= 0)
+	memset(&err_id, 0, sizeof err_id);
+	if (fd >= 0) {
+		if (fstat(fd, &err_id) != 0)
+			memset(&err_id, 0, sizeof err_id);
 		atomic_store(&err_fd, fd);
-	else if (errno != EBADF)
+	} else if (errno != EBADF) {
 		rc = -errno;
+	}
 
 	log_path[0] = 0;
 	if (path && path[0]) {
@@ -78,9 +98,42 @@ void ud_log_fork_child(void)
 		close(old);
 }
 
+/*
+** SIGPIPE is blocked around a write by the raw system call (the runtime's
+** own sigprocmask interceptor must not see it); a SIGPIPE the write raised
+** is taken off the thread's pending set before the old mask comes back,
+** unless one was pending already (the program's own).
+*/
+typedef struct pipe_guard {
+	sigset_t old;
+	bool was_pending;
+} pipe_guard_t;
+
+static void pipe_block(pipe_guard_t *g)
+{
+	sigset_t pipe, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &pipe, &g->old, _NSIG / 8);
+	g->was_pending = syscall(SYS_rt_sigpending, &pending, _NSIG / 8) == 0 &&
+			 sigismember(&pending, SIGPIPE);
+}
+
+static void pipe_unblock(pipe_guard_t *g, bool raised)
+{
+	if (raised && !g->was_pending) {
+		sigset_t pipe;
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		struct timespec zero = { 0, 0 };
+		syscall(SYS_rt_sigtimedwait, &pipe, NULL, &zero, _NSIG / 8);
+	}
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &g->old, NULL, _NSIG / 8);
+}
+
 /* Write all of buf to fd; returns 0 or -errno. Waits out EAGAIN on a
 ** non-blocking descriptor for a bounded time rather than spinning. */
-static int write_all(int fd, const char *buf, size_t len)
+static int write_all_raw(int fd, const char *buf, size_t len)
 {
 	int stalls = 0;
 	while (len > 0) {
@@ -104,18 +157,63 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int stderr_fd(void)
+static int write_all(int fd, const char *buf, size_t len)
 {
-	int fd = atomic_load_explicit(&err_fd, memory_order_acquire);
-	return fd >= 0 ? fd : 2;
+	pipe_guard_t g;
+	pipe_block(&g);
+	int rc = write_all_raw(fd, buf, len);
+	pipe_unblock(&g, rc == -EPIPE);
+	return rc;
+}
+
+/* Is fd the file fd 2 was at init? */
+static bool is_err_file(int fd)
+{
+	struct stat st;
+	return err_id.st_ino != 0 && fstat(fd, &st) == 0 &&
+	       st.st_dev == err_id.st_dev && st.st_ino == err_id.st_ino;
 }
 
 static void write_stderr(const char *buf, size_t len)
 {
-	int fd = stderr_fd();
-	/* The program closed our duplicate (closefrom-style): try fd 2 itself. */
-	if (write_all(fd, buf, len) == -EBADF && fd != 2)
+	int fd = atomic_load_explicit(&err_fd, memory_order_acquire);
+	if (fd >= 0 && is_err_file(fd)) {
+		(void)write_all(fd, buf, len);
+		return;
+	}
+	/* Our duplicate was closed or replaced by the program: fd 2 only if it
+	** is still the stderr of the start; with fd 2 closed at init, as is. */
+	if (is_err_file(2))
 		(void)write_all(2, buf, len);
+}
+
+/*
+** Open PATH.<pid> for appending: a new file, or an existing regular file of
+** this user; never through a symlink, never blocking. Returns fd or -errno.
+*/
+static int open_log(const char *name)
+{
+	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	int fd = open(name, flags | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 && errno == EEXIST)
+		fd = open(name, flags);
+	if (fd < 0)	/* ENXIO: a FIFO with no reader, which we refuse anyway */
+		return errno == ENXIO ? -EINVAL : -errno;
+	struct stat st;
+	int err = 0;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if (st.st_uid != geteuid())
+		err = EPERM;
+	else if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) != 0)
+		err = errno;
+	if (err) {
+		close(fd);
+		return -err;
+	}
+	return fd;
 }
 
 /* The log file for this process, opening it on first use; -1 means stderr. */
@@ -127,8 +225,8 @@ static int log_file(void)
 
 	char name[sizeof log_path + 16];
 	snprintf(name, sizeof name, "%s.%d", log_path, (int)getpid());
-	int nfd = open(name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	int err = nfd < 0 ? errno : 0;
+	int nfd = open_log(name);
+	int err = nfd < 0 ? -nfd : 0;
 	if (nfd >= 0) {
 		nfd = move_high(nfd);
 		if (nfd < 0)
@@ -148,7 +246,8 @@ static int log_file(void)
 		char msg[sizeof name + 128];
 		int m = snprintf(msg, sizeof msg,
 				 "ulockdep: cannot open log file '%s': %s; "
-				 "writing to stderr\n", name, strerror(err));
+				 "writing to stderr\n", name,
+				 err == EINVAL ? "not a regular file" : strerror(err));
 		if (m > 0)
 			write_stderr(msg, (size_t)m < sizeof msg ? (size_t)m
 							       : sizeof msg - 1);
@@ -182,6 +281,12 @@ void ud_log_message(const char *fmt, ...)
 	/* Keep room for the newline even when the text was cut. */
 	if (n > sizeof buf - 1)
 		n = sizeof buf - 1;
+	/* A message quotes what it was given (an option's value, a path): a
+	** control character in it must not make a line or a terminal sequence
+	** of its own. */
+	for (size_t i = sizeof prefix - 1; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
 	buf[n++] = '\n';
 	ud_log_write(buf, n);
 }

@@ -13,6 +13,8 @@
 */
 #include "rt.h"
 
+#include <sys/auxv.h>
+
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,9 +170,20 @@ static void read_options(void)
 	int rc = ud_options_parse(&ud_rt_opts, env, err, sizeof err);
 	if (rc != 0)
 		ud_options_defaults(&ud_rt_opts);
+	/* A setuid or setgid program (linked with -lulockdep) runs with rights
+	** its caller lacks: no path of the caller's may be opened with them. */
+	bool privileged = getauxval(AT_SECURE) != 0;
+	bool had_paths = ud_rt_opts.log_path[0] || ud_rt_opts.suppressions[0];
+	if (privileged) {
+		ud_rt_opts.log_path[0] = 0;
+		ud_rt_opts.suppressions[0] = 0;
+	}
 	ud_log_init(ud_rt_opts.log_path);
 	if (rc != 0)
 		ud_log_message("%s", err);
+	if (privileged && had_paths)
+		ud_log_message("privileged (setuid or setgid) program: log_path and "
+			       "suppressions ignored");
 
 	int fmt = ud_report_format_parse(ud_rt_opts.format);
 	if (fmt < 0)
