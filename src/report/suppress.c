@@ -188,16 +188,44 @@ void ud_supp_free(ud_supp_list_t *l)
 	l->n = l->cap = 0;
 }
 
-/* Glob match of p[0..pn) against all of s[0..sn): '*' and '?'. */
-static bool glob(const char *p, size_t pn, const char *s, size_t sn)
+/*
+** A pattern as matched: its text, with a '*' before it when it is not
+** anchored at the start and one after it when not anchored at the end, so
+** that "matches anywhere" is one whole-string match rather than a match of
+** every substring (which was cubic in the length of a C++ name).
+*/
+typedef struct pat {
+	const char *p;
+	size_t n, len;		/* text length; length with the added stars */
+	bool lead;
+} pat_t;
+
+static char pat_at(const pat_t *v, size_t i)
+{
+	if (v->lead) {
+		if (i == 0)
+			return '*';
+		i--;
+	}
+	return i < v->n ? v->p[i] : '*';
+}
+
+/*
+** Glob match of the whole of s[0..sn): '*' and '?'. One pass; on a mismatch
+** only the last '*' seen takes one more character, which is enough for
+** these two wildcards: time O(pattern * string) at worst, about linear in
+** the string for the patterns people write.
+*/
+static bool glob(const pat_t *v, const char *s, size_t sn)
 {
 	size_t pi = 0, si = 0;
 	size_t star = (size_t)-1, mark = 0;	/* last '*' and where it resumed */
 	while (si < sn) {
-		if (pi < pn && (p[pi] == '?' || p[pi] == s[si])) {
+		char c = pi < v->len ? pat_at(v, pi) : 0;
+		if (pi < v->len && c != '*' && (c == '?' || c == s[si])) {
 			pi++;
 			si++;
-		} else if (pi < pn && p[pi] == '*') {
+		} else if (pi < v->len && c == '*') {
 			star = pi++;
 			mark = si;
 		} else if (star != (size_t)-1) {
@@ -208,16 +236,16 @@ static bool glob(const char *p, size_t pn, const char *s, size_t sn)
 			return false;
 		}
 	}
-	while (pi < pn && p[pi] == '*')
+	while (pi < v->len && pat_at(v, pi) == '*')
 		pi++;
-	return pi == pn;
+	return pi == v->len;
 }
 
 bool ud_supp_match(const char *pattern, const char *s)
 {
 	if (!s)
 		return false;
-	size_t pn = strlen(pattern), sn = strlen(s);
+	size_t pn = strlen(pattern);
 	bool head = pn && pattern[0] == '^';
 	if (head) {
 		pattern++;
@@ -226,24 +254,6 @@ bool ud_supp_match(const char *pattern, const char *s)
 	bool tail = pn && pattern[pn - 1] == '$';
 	if (tail)
 		pn--;
-	if (head && tail)
-		return glob(pattern, pn, s, sn);
-	if (head) {
-		/* Anchored start: any suffix may follow. */
-		for (size_t k = sn + 1; k-- > 0;)
-			if (glob(pattern, pn, s, k))
-				return true;
-		return false;
-	}
-	for (size_t start = 0; start <= sn; start++) {
-		if (tail) {
-			if (glob(pattern, pn, s + start, sn - start))
-				return true;
-			continue;
-		}
-		for (size_t k = sn - start + 1; k-- > 0;)
-			if (glob(pattern, pn, s + start, k))
-				return true;
-	}
-	return false;
+	pat_t v = { pattern, pn, pn + !head + !tail, !head };
+	return glob(&v, s, strlen(s));
 }
