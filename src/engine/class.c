@@ -115,6 +115,56 @@ ud_class_t *ud_class_get(const ud_class_key_t *key)
 	return c;
 }
 
+/* Is class c keyed by an address in [lo, hi): its lock's or key's address,
+** or a frame of the site that keys it? */
+static bool keyed_in(const ud_class_t *c, uintptr_t lo, uintptr_t hi)
+{
+	const ud_class_key_t *k = &c->key;
+	switch (k->kind) {
+	case UD_KEY_STATIC:
+	case UD_KEY_USER:
+		return k->key >= lo && k->key < hi;
+	case UD_KEY_INIT_SITE:
+	case UD_KEY_ACQUIRE_SITE: {
+		unsigned n = 0;
+		const uintptr_t *pcs = k->site ? ud_stack_get(k->site, &n) : NULL;
+		for (unsigned i = 0; i < n; i++)
+			if (pcs[i] >= lo && pcs[i] < hi)
+				return true;
+		return false;
+	}
+	}
+	return false;
+}
+
+/*
+** The classes stay, with their dependencies, since edges and cached chains
+** point to them; unhashed, they are never found again by a key, so a lock at
+** the same address later gets a class of its own, and no new dependency can
+** reach the old ones. Their hints are refused from now on.
+*/
+size_t ud_class_retire_range(uintptr_t lo, uintptr_t hi)
+{
+	size_t n = 0;
+	ud_lock_acquire(&ud_graph_lock);
+	for (size_t i = 0; i < nbuckets; i++) {
+		for (ud_class_t **pc = &table[i]; *pc;) {
+			ud_class_t *c = *pc;
+			if (!keyed_in(c, lo, hi)) {
+				pc = &c->hnext;
+				continue;
+			}
+			*pc = c->hnext;
+			c->hnext = NULL;
+			atomic_fetch_add_explicit(&c->hot.hint_epoch, UD_HINT_EPOCH_STEP,
+						  memory_order_relaxed);
+			n++;
+		}
+	}
+	ud_lock_release(&ud_graph_lock);
+	return n;
+}
+
 unsigned ud_class_id(const ud_class_t *c)
 {
 	return c->id;

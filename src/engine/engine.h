@@ -166,6 +166,14 @@ unsigned ud_class_flags(const ud_class_t *c);
 void ud_class_set_cmp(ud_class_t *c, int (*cmp)(const void *, const void *));
 /* The class of c's key with another subclass (0..7), created on first use. */
 ud_class_t *ud_class_subclass(ud_class_t *c, unsigned subclass);
+/*
+** Memory [lo, hi) went away with what keyed classes there (a module was
+** unloaded): every class keyed by an address in it (a static lock, a key
+** variable, a frame of its init or first-acquisition site) is retired. It is
+** no longer found by its key, so a lock at a reused address gets a new class;
+** it stays in the graph, out of reach. Returns how many were retired.
+*/
+size_t ud_class_retire_range(uintptr_t lo, uintptr_t hi);
 
 /* ---- acquire and release ---------------------------------------------- */
 
