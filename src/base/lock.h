@@ -27,6 +27,9 @@ void ud_lock_acquire(ud_lock_t *l);
 void ud_lock_release(ud_lock_t *l);
 /* Forget any holder: used in a fork child, where only one thread survives. */
 void ud_lock_reset(ud_lock_t *l);
+/* In a fork child, once every lock is reset: the surviving thread holds none,
+** and gets back the cancel state it had before taking them (lock.c). */
+void ud_lock_fork_child(void);
 /* Is l held by some thread? (Fork child handlers decide what to reset.) */
 static inline bool ud_lock_is_held(ud_lock_t *l)
 {

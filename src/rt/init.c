@@ -124,6 +124,7 @@ static void fork_child(void)
 	ud_report_fork_child();
 	ud_classify_fork_child();
 	ud_hooks_fork_child();
+	ud_lock_fork_child();
 	if (ts->t)
 		ud_thread_forked(ts->t, ud_gettid());
 	reports_before = ud_report_count_distinct();
