@@ -6,7 +6,8 @@
 # with its report in ctest's output, `ordered` must pass, and ctest must exit
 # 8 (tests failed):
 #  - `ulockdep run -- ctest`: ctest, and through it every test, under the
-#    runtime; ulockdep's status is ctest's;
+#    runtime; ulockdep's status is ctest's. With exitcode=0 both tests pass,
+#    and log_path leaves the report in a file of the process that reported;
 #  - CMAKE_CROSSCOMPILING_EMULATOR="ulockdep;run;--" at configure time
 #    (before CMake 3.29): each test program under `ulockdep run`;
 #  - CMAKE_TEST_LAUNCHER, the same from CMake 3.29 (when this cmake has it).
@@ -67,6 +68,16 @@ grep -q 'WARNING:' "$T/none.out" && fail "no launcher: a report"
 
 ctest_in plain run "$U" run --
 expect_verdicts run $? "ulockdep run -- ctest"
+
+# exitcode=0 keeps the statuses; the report is left in log_path.<pid>.
+mkdir "$T/logs"
+ctest_in plain quiet "$U" run --exitcode=0 --log-path="$T/logs/ud" --
+rc=$?
+[ $rc -eq 0 ] || fail "ulockdep run --exitcode=0 -- ctest: exit $rc, expected 0"
+set -- "$T"/logs/ud.*
+[ $# -eq 1 ] && [ -f "$1" ] || fail "log_path: $# files in $T/logs, expected one ($*)"
+consumer_report "$1" || fail "log_path: $1 has no report of the inversion"
+grep -q 'WARNING:' "$T/quiet.out" && fail "log_path: a report in ctest's output"
 
 build emulator "-DCMAKE_CROSSCOMPILING_EMULATOR=$U;run;--"
 ctest_in emulator emulator
