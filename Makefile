@@ -1,8 +1,9 @@
 # Thin wrapper over CMake with the commands a C developer expects.
 #   make            build into build/ (build/ulockdep, build/libulockdep.so)
-#   make test       install missing build dependencies, build, run every test;
-#                   then the debug build's unit tests and the scenario suite
-#                   with every shortcut off, whose verdicts must be the same
+#   make test       install missing build and test dependencies, build, run
+#                   every test; then the debug build's unit tests and the
+#                   scenario suite with every shortcut off, whose verdicts
+#                   must be the same
 #   make demo       build what the demo needs (quietly), then run the ext4
 #                   mmap scenario with and without the fix
 #   make install PREFIX=/usr/local
