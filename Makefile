@@ -1,9 +1,11 @@
 # Thin wrapper over CMake with the commands a C developer expects.
 #   make            build into build/ (build/ulockdep, build/libulockdep.so)
-#   make test       install missing build dependencies, build, run every test;
-#                   then the debug build's unit tests and the scenario suite
-#                   with every shortcut off, whose verdicts must be the same
-#   make demo       build, then run the ext4 mmap scenario with and without the fix
+#   make test       install missing build and test dependencies, build, run
+#                   every test; then the debug build's unit tests and the
+#                   scenario suite with every shortcut off, whose verdicts
+#                   must be the same
+#   make demo       build what the demo needs (quietly), then run the ext4
+#                   mmap scenario with and without the fix
 #   make install PREFIX=/usr/local
 #   make bench      benchmark against native, TSan and Helgrind
 
@@ -15,7 +17,7 @@ DEBUG_BUILD ?= $(BUILD)-debug
 # Every shortcut switched off (docs/design.md, "Checking the shortcuts").
 SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0
 
-.PHONY: all build test test-debug demo install bench deps clean
+.PHONY: all build test test-debug demo install bench deps build-deps clean
 
 all: build
 
@@ -27,6 +29,9 @@ build: $(BUILD)/CMakeCache.txt
 
 deps:
 	@scripts/install-deps
+
+build-deps:
+	@scripts/install-deps build
 
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -52,8 +57,16 @@ test-debug: deps
 	scripts/compare-verdicts $(BUILD)/verdicts $(DEBUG_BUILD)/verdicts
 	scripts/compare-verdicts $(BUILD)/verdicts $(DEBUG_BUILD)/verdicts-off
 
-demo: deps
-	@$(MAKE) --no-print-directory build
+# Only the command, the runtime and the example (CMake target demo), not the
+# tests: the demo is often the first build. Its output goes to a log, shown
+# only when the build fails, so that the report is what the screen shows.
+DEMO_LOG = $(BUILD)/demo-build.log
+demo: build-deps
+	@mkdir -p $(BUILD)
+	@echo "make demo: building ulockdep and the example (output in $(DEMO_LOG))"
+	@{ test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) $(CMAKE_FLAGS); } >$(DEMO_LOG) 2>&1 && \
+		cmake --build $(BUILD) --target demo -j $(JOBS) >>$(DEMO_LOG) 2>&1 || \
+		{ cat $(DEMO_LOG); echo "make demo: the build failed; its output is above and in $(DEMO_LOG)"; exit 1; }
 	@examples/ext4-mmap/demo.sh $(BUILD)
 
 install: build

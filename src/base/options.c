@@ -294,7 +294,36 @@ static const char *type_name(const opt_desc_t *d, char *tmp, size_t n)
 	return "?";
 }
 
-void ud_options_help(ud_buf_t *out)
+/*
+** Append text, its words filled into lines of at most width columns, each
+** indented by indent. Only a word longer than a whole line goes past width.
+*/
+static void wrap(ud_buf_t *out, const char *text, int indent, int width)
+{
+	int col = 0;
+	for (const char *p = text; *p;) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		int n = (int)strcspn(p, " ");
+		if (col && col + 1 + n > width) {
+			ud_buf_puts(out, "\n");
+			col = 0;
+		}
+		if (col) {
+			ud_buf_printf(out, " %.*s", n, p);
+			col += 1 + n;
+		} else {
+			ud_buf_printf(out, "%*s%.*s", indent, "", n, p);
+			col = indent + n;
+		}
+		p += n;
+	}
+	ud_buf_puts(out, "\n");
+}
+
+void ud_options_help(ud_buf_t *out, int width)
 {
 	for (size_t i = 0; i < NOPTS; i++) {
 		const opt_desc_t *d = &opts[i];
@@ -303,7 +332,9 @@ void ud_options_help(ud_buf_t *out)
 			snprintf(def, sizeof def, "\"%s\"", d->def_str);
 		else
 			snprintf(def, sizeof def, "%ld", d->def_int);
-		ud_buf_printf(out, "  %-14s %-9s default %-4s %s\n", d->name,
-			      type_name(d, tmp, sizeof tmp), def, d->desc);
+		/* Name, type and default on one line; the description below. */
+		ud_buf_printf(out, "  %-18s %-9s default %s\n", d->name,
+			      type_name(d, tmp, sizeof tmp), def);
+		wrap(out, d->desc, 6, width);
 	}
 }

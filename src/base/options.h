@@ -34,7 +34,10 @@ void ud_options_defaults(ud_options_t *o);
 int ud_options_parse(ud_options_t *o, const char *text, char *err, size_t errlen);
 /* The accepted range of an INT option (for help text). */
 void ud_options_int_limits(const char *name, long *min, long *max);
-/* One line per option: name, type, default and description. */
-void ud_options_help(ud_buf_t *out);
+/*
+** Help for every option: a line with name, type and default, then the
+** description filled into lines of at most width columns.
+*/
+void ud_options_help(ud_buf_t *out, int width);
 
 #endif

@@ -33,7 +33,7 @@ static const struct cli_opt {
 void ud_cli_run_usage(FILE *f)
 {
 	ud_buf_t help = { 0 };
-	ud_options_help(&help);
+	ud_options_help(&help, 79);
 
 	fputs("Usage: ulockdep run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 	      "\n"
@@ -174,6 +174,13 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 			name[j] = a[2 + j] == '-' ? '_' : a[2 + j];
 		name[n] = 0;
 		const char *value = eq ? eq + 1 : NULL;
+
+		/* "--help" alone was handled above: here it came with "=". */
+		if (!strcmp(name, "help")) {
+			fprintf(stderr, "ulockdep: option '--help' takes no value "
+				"(given '%s')\n", a);
+			return -1;
+		}
 
 		const struct cli_opt *d = find_opt(name);
 		bool negated = false;

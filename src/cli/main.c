@@ -42,11 +42,18 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "run"))
 		return ud_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		if (argc > 2 && !strcmp(argv[2], "run"))
-			ud_cli_run_usage(stdout);
-		else
+		if (argc < 3) {
 			usage(stdout);
-		return 0;
+			return 0;
+		}
+		if (!strcmp(argv[2], "run")) {
+			ud_cli_run_usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "ulockdep: no help for '%s': the only command "
+			"is 'run'\n", argv[2]);
+		fputs("Try 'ulockdep --help'.\n", stderr);
+		return UD_EXIT_USAGE;
 	}
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") ||
 	    !strcmp(cmd, "version")) {
@@ -58,7 +65,13 @@ int main(int argc, char **argv)
 		ud_cli_options_markdown(stdout);
 		return 0;
 	}
-	if (cmd[0] == '-')
+	/* --help=x, --version=x: known options, which take no value. */
+	size_t n = strcspn(cmd, "=");
+	if (cmd[n] && ((n == 6 && !strncmp(cmd, "--help", n)) ||
+		       (n == 9 && !strncmp(cmd, "--version", n))))
+		fprintf(stderr, "ulockdep: option '%.*s' takes no value "
+			"(given '%s')\n", (int)n, cmd, cmd);
+	else if (cmd[0] == '-')
 		fprintf(stderr, "ulockdep: unknown option '%s'\n", cmd);
 	else
 		fprintf(stderr, "ulockdep: unknown command '%s'\n", cmd);

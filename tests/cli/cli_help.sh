@@ -1,7 +1,9 @@
 #!/bin/sh
 # `ulockdep --help`, `ulockdep run --help` and `ulockdep --version`: the run
 # help names every option of src/base/options.inc (read from the file, not a
-# copy of the list) with its default, the environment and the exit statuses.
+# copy of the list) with its default, the environment and the exit statuses;
+# each help fits 80 columns; --help=x, --version=x and help for no command are
+# refused with a message naming what is wrong, exit 2.
 # Usage: cli_help.sh BUILD_DIR
 . "$(dirname "$0")/prelude.sh"
 
@@ -30,6 +32,12 @@ done
 # --help after options still shows the help and runs nothing.
 "$U" run --strict --help >"$T/run3" 2>&1 && cmp -s "$T/run" "$T/run3" || fail "'run --strict --help' differs from 'run --help'"
 
+# Both helps fit a terminal of 80 columns.
+for h in help run; do
+	awk -v h="$h" 'length($0) > 80 { printf "FAIL: %s help, line %d is %d columns: %s\n", h, NR, length($0), $0; bad = 1 }
+		END { exit bad }' "$T/$h" || fails=$((fails + 1))
+done
+
 # Version: the project version from CMakeLists.txt.
 want=$(sed -n 's/^project(ulockdep VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 [ -n "$want" ] || fail "cannot read the project version from CMakeLists.txt"
@@ -48,4 +56,22 @@ grep -q "unknown command 'frobnicate'" "$T/err" || fail "unknown command message
 [ $rc -eq 2 ] || fail "unknown top-level option exited $rc, expected 2"
 grep -q "unknown option '--frobnicate'" "$T/err" || fail "unknown top-level option message: $(cat "$T/err")"
 
-finish "help and version"
+# Help options take no value; help is for a command that exists.
+# refused NAME WANT CMD...: CMD exits 2, printing WANT on stderr and nothing on stdout.
+refused() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc -eq 2 ] || fail "$name: exit $rc, expected 2"
+	grep -qF -e "$want" "$T/err" || fail "$name: stderr '$(cat "$T/err")', expected '$want'"
+	[ -s "$T/out" ] && fail "$name: printed on stdout: $(head -3 "$T/out")"
+}
+refused "run --help=x" "ulockdep: option '--help' takes no value (given '--help=x')" "$U" run --help=x
+refused "run --help=" "option '--help' takes no value" "$U" run --help= -- true
+refused "run --strict --help=yes" "option '--help' takes no value" "$U" run --strict --help=yes
+refused "--help=x" "ulockdep: option '--help' takes no value (given '--help=x')" "$U" --help=x
+refused "--version=1" "ulockdep: option '--version' takes no value" "$U" --version=1
+refused "help frobnicate" "ulockdep: no help for 'frobnicate'" "$U" help frobnicate
+refused "--help frobnicate" "ulockdep: no help for 'frobnicate'" "$U" --help frobnicate
+
+finish "help, version and their errors"

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/options.h"
@@ -278,26 +279,48 @@ static void test_small_error_buffer(void **state)
 		assert_int_equal(small[i], '#');
 }
 
-static void test_help_lists_every_option(void **state)
+/*
+** The help at width: every line fits, and with each line break and its
+** indent taken back to one space, every description reads in full.
+*/
+static void check_help(int width)
 {
-	(void)state;
 	ud_buf_t b = { 0 };
-	ud_options_help(&b);
+	ud_options_help(&b, width);
 	assert_non_null(b.data);
 
-	size_t lines = 0;
-	for (size_t i = 0; i < b.len; i++)
-		lines += b.data[i] == '\n';
-	size_t nopts = 0;
+	char *flat = malloc(b.len + 1);
+	assert_non_null(flat);
+	size_t n = 0, col = 0;
+	for (size_t i = 0; i < b.len; i++) {
+		if (b.data[i] == '\n') {
+			assert_true(col <= (size_t)width);
+			col = 0;
+			flat[n++] = ' ';
+			while (i + 1 < b.len && b.data[i + 1] == ' ')
+				i++;
+			continue;
+		}
+		col++;
+		flat[n++] = b.data[i];
+	}
+	flat[n] = 0;
+
+	/* Each option's line starts "  name ", the first one too. */
+	char *lines = malloc(b.len + 2);
+	assert_non_null(lines);
+	lines[0] = '\n';
+	memcpy(lines + 1, b.data, b.len + 1);
 	char needle[512];
 #define UD_OPTION(type, name, def, desc) \
-	nopts++; \
-	snprintf(needle, sizeof needle, "  %s ", #name); \
-	assert_non_null(strstr(b.data, needle)); \
-	assert_non_null(strstr(b.data, desc));
+	snprintf(needle, sizeof needle, "\n  %s ", #name); \
+	assert_non_null(strstr(lines, needle)); \
+	snprintf(needle, sizeof needle, " %s ", desc); \
+	assert_non_null(strstr(flat, needle));
 #include "base/options.inc"
 #undef UD_OPTION
-	assert_int_equal(lines, nopts);
+	free(lines);
+	free(flat);
 
 	/* Type and default appear on the option's own line. */
 	const char *line = strstr(b.data, "  stack_frames ");
@@ -318,6 +341,13 @@ static void test_help_lists_every_option(void **state)
 	def = strstr(line, "default \"\"");
 	assert_true(def && def < eol);
 	ud_buf_free(&b);
+}
+
+static void test_help_lists_every_option(void **state)
+{
+	(void)state;
+	check_help(80);
+	check_help(50);
 }
 
 int main(void)
