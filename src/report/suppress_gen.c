@@ -7,7 +7,8 @@
 ** names the frame the report's title names (the innermost frame of the
 ** program's own code), anchored at both ends. Kinds no frame type covers
 ** (invalid wait context, lock assertions), and reports without a frame of
-** the program's own, are named by the class of their lock. Each rule is
+** the program's own, are named by the class of their lock (the innermost
+** one held, for locks held at exit). Each rule is
 ** matched against the report before it is handed out, so an entry always
 ** silences the report it was made for.
 */
@@ -82,7 +83,11 @@ bool ud_report_suppression_gen(const ud_report_t *r, ud_buf_t *out)
 			b.len = 0;
 	}
 	if (!b.len) {
-		put_rule(&b, UD_SUPP_LOCK, ud_report_class_name(&r->target.cls));
+		/* Locks held at exit have no target: the innermost held lock. */
+		const ud_report_class_t *cls = &r->target.cls;
+		if (r->kind == UD_REPORT_HELD_AT_EXIT && r->nheld)
+			cls = &r->held_locks[r->nheld - 1].cls;
+		put_rule(&b, UD_SUPP_LOCK, ud_report_class_name(cls));
 		if (!rule_matches(r, &b))
 			b.len = 0;
 	}
