@@ -8,16 +8,16 @@
 ** program's own code), anchored at both ends. Kinds no frame type covers
 ** (invalid wait context, lock assertions), and reports without a frame of
 ** the program's own, are named by the class of their lock (the innermost
-** one held, for locks held at exit). Each rule is
-** matched against the report before it is handed out, so an entry always
-** silences the report it was made for.
+** one held, for locks held at exit). Each rule is matched against the report
+** before it is handed out, so an entry always silences the report it was
+** made for.
 */
 #include "format.h"
 #include "suppress.h"
 
 #include "../symbolize/symbolize.h"
 
-/* The frame rule type that covers kind k, and only the fewest kinds; -1: none. */
+/* The frame rule type for kind k that covers the fewest other kinds; -1: none. */
 static int frame_type(ud_report_kind_t k)
 {
 	switch (k) {

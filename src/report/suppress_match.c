@@ -3,10 +3,11 @@
 **
 ** Frame rules (deadlock, recursive, unlock, freed, exit) look at every frame
 ** of every stack in the report, inlined frames included: the function, the
-** source file and the module, or "module+0xoff" for a frame without a
-** function (for locks held at exit, also where each held lock was taken). Lock rules look at the class names of the locks
-** the problem is about (not the other locks the thread happens to hold). The
-** report is symbolized once; the first rule in file order that matches wins.
+** source file and the module, and "module+0xoff" for a frame without a
+** function (for locks held at exit, also where each held lock was taken).
+** Lock rules look at the class names of the locks the problem is about (not
+** the other locks the thread happens to hold). The report is symbolized
+** once; the first rule in file order that matches wins.
 ** Runs under report_lock, once per distinct problem.
 */
 #include "format.h"
