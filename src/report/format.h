@@ -59,6 +59,9 @@ struct ud_frame;
 void ud_report_format_short_title(const ud_report_t *r, ud_buf_t *out);
 /* Just the "where" part of the title: a function, or module+0xoff. */
 void ud_report_format_culprit(const ud_report_t *r, ud_buf_t *out);
+/* The frame the title names; false when no frame is the program's own code
+** (out is then the first frame seen, or all zero). */
+bool ud_report_culprit_frame(const ud_report_t *r, struct ud_frame *out);
 /* The classes involved: "a -> b -> a" for a cycle, "a, b" held at exit, else "a". */
 void ud_report_format_classes(const ud_report_t *r, ud_buf_t *out);
 /* Lock wrappers (inode_lock, std::mutex::lock, pthread_*) a title skips. */
@@ -81,6 +84,14 @@ const char *ud_report_assert_check(unsigned what);
 const char *ud_report_assert_call(unsigned what);
 bool ud_report_assert_has_lock(const ud_report_t *r);
 void ud_report_assert_message(ud_buf_t *out, const ud_report_t *r);
+
+/* ---- gen_suppressions (suppress_gen.c) ---- */
+
+/* Whether each report shown carries a suppression entry (gen_suppressions). */
+bool ud_report_gen_suppressions(void);
+/* One line "TYPE:PATTERN" (no newline) appended to out: a suppressions-file
+** rule that matches r, as narrow as a rule can be; false if none does. */
+bool ud_report_suppression_gen(const ud_report_t *r, ud_buf_t *out);
 
 /* ---- machine formats (format_json.c, format_sarif.c) ---- */
 

@@ -438,6 +438,13 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 		ud_buf_puts(b, "null");
 	ud_buf_puts(b, ",\"stack\":");
 	put_stack(b, r->stack);
+	/* Only when asked: the rule is matched against the report first. */
+	if (ud_report_gen_suppressions()) {
+		ud_buf_t rule = { 0 };
+		ud_buf_puts(b, ",\"suppression\":");
+		ud_json_str(b, ud_report_suppression_gen(r, &rule) ? rule.data : NULL);
+		ud_buf_free(&rule);
+	}
 	ud_buf_puts(b, "}\n");
 }
 

@@ -188,36 +188,44 @@ static void put_detail_text(ud_buf_t *msg, const ud_report_t *r)
 	}
 }
 
-/* The same detail as a property bag, field by field. */
+/* The same detail as a property bag, field by field, and with
+** gen_suppressions the rule that would silence the result. */
 static void put_detail_properties(ud_buf_t *b, const ud_report_t *r)
 {
-	ud_buf_t n = { 0 };
+	ud_buf_t n = { 0 }, p = { 0 };
 	if (r->kind == UD_REPORT_INCONSISTENT) {
 		unsigned sig = r->detail & 0xff;
 		bool new_in = r->detail & UD_USAGE_NEW_IN;
 		bool read = r->target.mode != UD_MODE_WRITE;
 		ud_report_signal_name(&n, sig);
-		ud_buf_puts(b, ",\"properties\":{\"signal\":");
-		ud_json_str(b, n.data);
-		ud_buf_printf(b, ",\"context\":\"%s\",\"newUsage\":",
+		ud_buf_puts(&p, ",\"signal\":");
+		ud_json_str(&p, n.data);
+		ud_buf_printf(&p, ",\"context\":\"%s\",\"newUsage\":",
 			      new_in ? "in_handler" : "unblocked");
 		n.len = 0;
 		ud_report_usage_name(&n, sig, new_in, read);
-		ud_json_str(b, n.data);
-		ud_buf_puts(b, ",\"oldUsage\":");
+		ud_json_str(&p, n.data);
+		ud_buf_puts(&p, ",\"oldUsage\":");
 		n.len = 0;
 		ud_report_usage_name(&n, sig, !new_in, r->detail & UD_USAGE_OLD_READ);
-		ud_json_str(b, n.data);
-		ud_buf_puts(b, "}");
+		ud_json_str(&p, n.data);
 	} else if (r->kind == UD_REPORT_ASSERT) {
 		ud_report_assert_message(&n, r);
-		ud_buf_printf(b, ",\"properties\":{\"check\":\"%s\",\"call\":\"%s\","
+		ud_buf_printf(&p, ",\"check\":\"%s\",\"call\":\"%s\","
 			      "\"detail\":", ud_report_assert_check(r->detail),
 			      ud_report_assert_call(r->detail));
-		ud_json_str(b, n.data);
-		ud_buf_puts(b, "}");
+		ud_json_str(&p, n.data);
 	}
+	n.len = 0;
+	if (ud_report_gen_suppressions() && ud_report_suppression_gen(r, &n)) {
+		ud_buf_puts(&p, ",\"suppression\":");
+		ud_json_str(&p, n.data);
+	}
+	/* p starts with a comma. */
+	if (p.len)
+		ud_buf_printf(b, ",\"properties\":{%s}", p.data + 1);
 	ud_buf_free(&n);
+	ud_buf_free(&p);
 }
 
 /* The first frame of a stored stack, 0 if none. */

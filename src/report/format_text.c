@@ -58,7 +58,8 @@ static void put_frame(ud_buf_t *b, const ud_frame_t *f)
 /*
 ** Symbolize pc and print one line per frame (inlined ones first), each line
 ** starting with `prefix`. Every pc we get is a return address (a captured
-** frame or the caller of a lock function), so file:line describes pc-1.
+** frame or the caller of a lock function), so file:line and the offsets
+** describe pc-1, the call.
 */
 static void put_code_lines(ud_buf_t *b, const char *prefix, size_t prefix_len,
 			   uintptr_t pc)

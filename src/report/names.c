@@ -3,6 +3,9 @@
 **
 ** A class is named from its key: an explicit name, else the static variable
 ** the lock lives in, else the init (or first acquire) site "function@file:line".
+** Without symbols an address is named "module+0xoff", never by where the
+** module happened to be loaded, so that names, and the suppressions that use
+** them, hold from one run to the next.
 ** Different keys may give the same base name (two locks initialised on one
 ** line of a helper, say); as in the kernel they are told apart by a version
 ** suffix, "name", "name#2", "name#3", handed out in the order the classes are
@@ -90,6 +93,20 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+** An address no symbol names: "module+0xoff", the same in every run (a
+** suppression can name it), else the bare address.
+*/
+static void name_by_module(ud_buf_t *b, uintptr_t addr)
+{
+	const char *module;
+	uintptr_t off;
+	if (ud_symbolize_module(addr, &module, &off))
+		ud_buf_printf(b, "%s+0x%lx", basename_of(module), (unsigned long)off);
+	else
+		ud_buf_printf(b, "0x%lx", (unsigned long)addr);
+}
+
 /* "function@file:line" for the code address pc, with fallbacks. */
 static void name_site(ud_buf_t *b, uintptr_t pc)
 {
@@ -133,7 +150,7 @@ static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 		else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
 			ud_buf_puts(b, data);
 		else
-			ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+			name_by_module(b, key->addr);
 		return;
 	}
 	if (len) {
@@ -145,14 +162,16 @@ static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 		if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
 			ud_buf_puts(b, data);
 		else
-			ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+			name_by_module(b, key->addr);
 		return;
 	case UD_KEY_USER:
 		/* A user key is normally a static object: its variable names it. */
-		if (ud_symbolize_data(key->key, data, sizeof data) && data[0])
+		if (ud_symbolize_data(key->key, data, sizeof data) && data[0]) {
 			ud_buf_puts(b, data);
-		else
-			ud_buf_printf(b, "key@0x%lx", (unsigned long)key->key);
+		} else {
+			ud_buf_puts(b, "key@");
+			name_by_module(b, key->key);
+		}
 		return;
 	case UD_KEY_INIT_SITE:
 	case UD_KEY_ACQUIRE_SITE: {

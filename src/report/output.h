@@ -27,6 +27,9 @@ void ud_report_set_format(ud_report_format_t f);
 int ud_report_load_suppressions(const char *path, char *err, size_t errlen);
 /* print_suppressions: ud_report_finish() lists the rules that matched. */
 void ud_report_set_print_suppressions(bool on);
+/* gen_suppressions: each report shown carries a rule that would silence it
+** (after the text report; a "suppression" field in JSON and SARIF). */
+void ud_report_set_gen_suppressions(bool on);
 /* Reports suppressed so far (not counted as distinct problems). */
 unsigned ud_report_count_suppressed(void);
 

@@ -47,6 +47,7 @@ static ud_report_format_t out_format = UD_FORMAT_TEXT;
 static ud_supp_list_t supps;
 static bool print_supps;
 static _Atomic unsigned stack_frames = 16;
+static _Atomic bool gen_supps;
 
 /* ---- settings --------------------------------------------------------- */
 
@@ -60,6 +61,16 @@ unsigned ud_report_stack_frames(void)
 	unsigned n = atomic_load_explicit(&stack_frames, memory_order_relaxed);
 	/* 0: every frame that was captured. */
 	return n ? n : UD_STACK_MAX_FRAMES;
+}
+
+void ud_report_set_gen_suppressions(bool on)
+{
+	atomic_store_explicit(&gen_supps, on, memory_order_relaxed);
+}
+
+bool ud_report_gen_suppressions(void)
+{
+	return atomic_load_explicit(&gen_supps, memory_order_relaxed);
 }
 
 void ud_report_set_max(unsigned max)
@@ -77,11 +88,30 @@ void ud_report_set_sink(ud_report_sink_fn fn, void *arg)
 	ud_lock_release(&report_lock);
 }
 
+/*
+** gen_suppressions after a text report: a comment naming the problem as the
+** summary does, then the rule, so the two lines can be pasted into a
+** suppressions file as they are.
+*/
+static void put_suppression_text(const ud_report_t *r, ud_buf_t *b)
+{
+	ud_buf_puts(b, "\n# suppression for: ");
+	ud_report_format_short_title(r, b);
+	ud_buf_puts(b, " (");
+	ud_report_format_classes(r, b);
+	ud_buf_puts(b, ")\n");
+	if (!ud_report_suppression_gen(r, b))
+		ud_buf_puts(b, "# (no rule can name this report)");
+	ud_buf_puts(b, "\n");
+}
+
 void ud_report_sink_text(const ud_report_t *r, void *arg)
 {
 	(void)arg;
 	ud_buf_t b = { 0 };
 	ud_report_format_text(r, &b);
+	if (ud_report_gen_suppressions())
+		put_suppression_text(r, &b);
 	ud_log_write(b.data, b.len);
 	ud_buf_free(&b);
 }

@@ -3,10 +3,11 @@
 **
 ** Frame rules (deadlock, recursive, unlock, freed, exit) look at every frame
 ** of every stack in the report, inlined frames included: the function, the
-** source file and the module (for locks held at exit, also where each held
-** lock was taken). Lock rules look at the class names of the locks
-** the problem is about (not the other locks the thread happens to hold). The
-** report is symbolized once; the first rule in file order that matches wins.
+** source file and the module, and "module+0xoff" for a frame without a
+** function (for locks held at exit, also where each held lock was taken).
+** Lock rules look at the class names of the locks the problem is about (not
+** the other locks the thread happens to hold). The report is symbolized
+** once; the first rule in file order that matches wins.
 ** Runs under report_lock, once per distinct problem.
 */
 #include "format.h"
@@ -72,8 +73,18 @@ static bool applies(ud_supp_type_t t, ud_report_kind_t k)
 
 static bool frame_matches(const char *pat, const ud_frame_t *f)
 {
-	return ud_supp_match(pat, f->function) || ud_supp_match(pat, f->file) ||
-	       ud_supp_match(pat, f->module);
+	if (ud_supp_match(pat, f->function) || ud_supp_match(pat, f->file) ||
+	    ud_supp_match(pat, f->module))
+		return true;
+	if (f->function)
+		return false;
+	/* No symbol: the frame prints as "module+0xoff", stable across runs,
+	** which is then all a rule can name it by (a stripped program). */
+	ud_buf_t name = { 0 };
+	ud_report_frame_name(f, &name);
+	bool m = ud_supp_match(pat, name.data);
+	ud_buf_free(&name);
+	return m;
 }
 
 static bool class_matches(const char *pat, const ud_report_t *r)

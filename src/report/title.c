@@ -128,8 +128,8 @@ void ud_report_frame_name(const ud_frame_t *f, ud_buf_t *out)
 		ud_buf_printf(out, "0x%lx", (unsigned long)f->pc);
 }
 
-/* First frame at pc that is the program's code; true if found. */
-static bool pick_at(uintptr_t pc, ud_buf_t *out, ud_frame_t *first)
+/* First frame at pc that is the program's code, into *own; true if found. */
+static bool pick_at(uintptr_t pc, ud_frame_t *own, ud_frame_t *first)
 {
 	ud_frame_t fr[MAX_INLINE];
 	unsigned n = ud_symbolize_code(pc, true, fr, MAX_INLINE);
@@ -140,30 +140,38 @@ static bool pick_at(uintptr_t pc, ud_buf_t *out, ud_frame_t *first)
 			return false;	/* every frame at this pc is in it */
 		if (fr[i].function && ud_report_is_lock_wrapper(fr[i].function))
 			continue;
-		ud_report_frame_name(&fr[i], out);
+		*own = fr[i];
 		return true;
 	}
 	return false;
 }
 
-/* Where the report happened, as the title names it; appended to out. */
-void ud_report_format_culprit(const ud_report_t *r, ud_buf_t *out)
+bool ud_report_culprit_frame(const ud_report_t *r, ud_frame_t *out)
 {
 	ud_frame_t first = { 0 };
 	unsigned n = 0;
 	const uintptr_t *pcs = ud_stack_get(r->stack, &n);
 	for (unsigned i = 0; pcs && i < n; i++)
 		if (pick_at(pcs[i], out, &first))
-			return;
+			return true;
 	/* A thread that returned with locks held has only libc on its stack:
 	** name the code that took the innermost of them. */
 	for (unsigned i = r->nheld; i-- > 0;)
 		if (r->held_locks[i].pc && pick_at(r->held_locks[i].pc, out, &first))
-			return;
+			return true;
 	if (r->target.pc && pick_at(r->target.pc, out, &first))
-		return;
-	if (first.pc || first.function || first.module)
-		ud_report_frame_name(&first, out);
+		return true;
+	*out = first;
+	return false;
+}
+
+/* Where the report happened, as the title names it; appended to out. */
+void ud_report_format_culprit(const ud_report_t *r, ud_buf_t *out)
+{
+	ud_frame_t f;
+	ud_report_culprit_frame(r, &f);
+	if (f.pc || f.function || f.module)
+		ud_report_frame_name(&f, out);
 	else
 		ud_buf_puts(out, "unknown");
 }

@@ -197,6 +197,7 @@ static void read_options(void)
 	    ud_report_load_suppressions(ud_rt_opts.suppressions, err, sizeof err) < 0)
 		ud_log_message("%s; running without suppressions", err);
 	ud_report_set_print_suppressions(ud_rt_opts.print_suppressions);
+	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
 }
 
 /* The engine's report sink: the report layer. */

@@ -615,12 +615,14 @@ static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t addr, Dwarf_Addr *bias)
 */
 static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 {
-	/* A return address follows the call: pc-1 is inside the call insn. */
+	/* A return address follows the call: pc-1 is inside the call insn.
+	   Every offset below is of look, so that addr2line and gdb given any
+	   printed offset name the call's line, as in sanitizer reports. */
 	uintptr_t look = (is_return && pc) ? pc - 1 : pc;
 	ud_frame_t base;
 	memset(&base, 0, sizeof base);
 	base.pc = pc;
-	base.module_offset = pc;
+	base.module_offset = look;
 
 	Dwfl_Module *mod = ud_sym_find_module(look);
 	if (!mod) {
@@ -630,11 +632,11 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 	Dwarf_Addr start = 0, load_bias;
 	const char *mname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
 	base.module = intern(mname);
-	/* The offset addr2line understands: pc less the load bias. */
+	/* The offset addr2line understands: the address less the load bias. */
 	if (dwfl_module_getelf(mod, &load_bias))
-		base.module_offset = pc - load_bias;
+		base.module_offset = look - load_bias;
 	else
-		base.module_offset = pc - start;
+		base.module_offset = look - start;
 
 	GElf_Off soff = 0;
 	GElf_Sym sym;
@@ -697,14 +699,14 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 	fr[n] = base;
 	if (sname && (sym.st_size || !dwarf_func)) {
 		fr[n].function = ud_sym_symbol_name(sname);
-		fr[n].offset = pc - (look - soff);
+		fr[n].offset = soff;
 		fr[n].size = sym.st_size;
 	} else if (dwarf_func) {
 		/* No symbol, or only a sizeless one that may lie far before pc
 		   (a stripped static function): DWARF knows better. */
 		fr[n].function = dwarf_func;
 		if (func_hi > func_lo) {
-			fr[n].offset = pc - (uintptr_t)(func_lo + dbias);
+			fr[n].offset = look - (uintptr_t)(func_lo + dbias);
 			fr[n].size = func_hi - func_lo;
 		}
 	}
@@ -735,6 +737,23 @@ unsigned ud_symbolize_code(uintptr_t pc, bool is_return_address,
 	memcpy(out, e->frames, n * sizeof out[0]);
 	ud_lock_release(&ud_sym_lock);
 	return n;
+}
+
+bool ud_symbolize_module(uintptr_t addr, const char **module, uintptr_t *offset)
+{
+	bool found = false;
+	ud_lock_acquire(&ud_sym_lock);
+	Dwfl_Module *mod = ud_sym_find_module(addr);
+	Dwarf_Addr start = 0, load_bias;
+	const char *name = mod ? dwfl_module_info(mod, NULL, &start, NULL, NULL,
+						  NULL, NULL, NULL) : NULL;
+	if (name) {
+		*module = intern(name);
+		*offset = addr - (dwfl_module_getelf(mod, &load_bias) ? load_bias : start);
+		found = true;
+	}
+	ud_lock_release(&ud_sym_lock);
+	return found;
 }
 
 /* ---- invalidation ---------------------------------------------------- */

@@ -3,7 +3,9 @@
 ** test_suppress.c: suppression files (parser, error messages, pattern
 ** semantics) and their effect on submitted reports: a suppressed problem is
 ** not handed to the sink, not counted as a distinct problem, and its rule's
-** hit count goes up; a rule that does not match changes nothing.
+** hit count goes up; a rule that does not match changes nothing. And the
+** rules gen_suppressions writes: the kind's narrowest type with the title's
+** function, else a class, each matching its report.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -246,6 +249,64 @@ static void test_suppressed_submission(void **state)
 	rmdir(dir);
 }
 
+/* The rule gen_suppressions gives r, which must also match r. */
+static void check_gen(const ud_report_t *r, const char *want)
+{
+	ud_buf_t b = { 0 };
+	assert_true(ud_report_suppression_gen(r, &b));
+	assert_string_equal(b.data, want);
+	ud_supp_list_t l = { 0 };
+	char err[256] = "";
+	assert_int_equal(ud_supp_parse(&l, "gen", b.data, b.len, err, sizeof err), 0);
+	assert_int_equal(ud_report_suppression_match(r, &l), 0);
+	ud_supp_free(&l);
+	ud_buf_free(&b);
+}
+
+static void test_generated_rules(void **state)
+{
+	(void)state;
+	/* A frame type of the kind's own, naming the title's function. */
+	ud_report_t r = unlock_report(0xb1, "gen_class", 9101);
+	check_gen(&r, "unlock:^suppressible_caller$");
+	r.kind = UD_REPORT_HELD_FREED;
+	check_gen(&r, "freed:^suppressible_caller$");
+	r.kind = UD_REPORT_RECURSIVE;
+	check_gen(&r, "recursive:^suppressible_caller$");
+	r.kind = UD_REPORT_CIRCULAR;
+	check_gen(&r, "deadlock:^suppressible_caller$");
+
+	/* No frame type covers assertions: the class, with no wildcard left
+	** but '?' standing for '*' and '?'. */
+	ud_report_t a = unlock_report(0xb2, "gen*class?x", 9102);
+	a.kind = UD_REPORT_ASSERT;
+	check_gen(&a, "lock:^gen?class?x$");
+
+	/* Locks held at exit, taken in code of no module: no frame to name,
+	** and no target; the innermost held lock's class. */
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(page != MAP_FAILED);
+	ud_report_lock_t held[2] = { 0 };
+	const char *names[2] = { "outer_kept", "inner_kept" };
+	for (int i = 0; i < 2; i++) {
+		held[i].cls.id = 9103 + (unsigned)i;
+		held[i].cls.key.kind = UD_KEY_USER;
+		held[i].cls.key.key = 0x6000 + (unsigned)i;
+		held[i].cls.key.name = names[i];
+		held[i].pc = (uintptr_t)page + 0x10;
+	}
+	ud_report_t e = { 0 };
+	e.kind = UD_REPORT_HELD_AT_EXIT;
+	e.held_locks = held;
+	e.nheld = 2;
+	check_gen(&e, "lock:^inner_kept$");
+	/* The same, taken in the program: the function that took it. */
+	held[1].pc = suppressible_caller();
+	check_gen(&e, "exit:^suppressible_caller$");
+	munmap(page, 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_match_long_names),
 		cmocka_unit_test(test_suppressed_submission),
+		cmocka_unit_test(test_generated_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,13 +96,18 @@ static void test_inline_frames(void **state)
 	assert_false(f[2].inlined);
 	assert_true(ends_with(f[2].file, "fixtures/inline_fixture.c"));
 	assert_int_equal(f[2].line, fixture_probe.outer_line);
-	/* The offset is of the original return address, not of pc-1. */
-	assert_int_equal(f[2].offset, fixture_probe.ret - (uintptr_t)&fixture_outer);
+	/* Offsets are of the call site, pc-1, like the line: addr2line given
+	** either names the call, not the line after it. */
+	assert_int_equal(f[2].offset, fixture_probe.ret - 1 - (uintptr_t)&fixture_outer);
 	assert_true(f[2].size > f[2].offset);
 
+	Dl_info info;
+	assert_true(dladdr((void *)fixture_probe.ret, &info) != 0);
 	for (unsigned i = 0; i < n; i++) {
 		assert_int_equal(f[i].pc, fixture_probe.ret);
 		assert_true(ends_with(f[i].module, program_invocation_short_name));
+		assert_int_equal(f[i].module_offset,
+				 fixture_probe.ret - 1 - (uintptr_t)info.dli_fbase);
 	}
 }
 
@@ -142,6 +147,28 @@ static void test_module_offset(void **state)
 	assert_true(ends_with(f[0].module, program_invocation_short_name));
 	/* Relative to the load bias: the address the ELF file itself uses. */
 	assert_int_equal(f[0].module_offset, pc - (uintptr_t)info.dli_fbase);
+}
+
+/* Data and code addresses by module: the offset the ELF file uses. */
+static void test_module_of_address(void **state)
+{
+	(void)state;
+	Dl_info info;
+	assert_true(dladdr((void *)&table, &info) != 0);
+	const char *module = NULL;
+	uintptr_t off = 0;
+	assert_true(ud_symbolize_module((uintptr_t)&table.items[2].lock, &module, &off));
+	assert_true(ends_with(module, program_invocation_short_name));
+	assert_int_equal(off, (uintptr_t)&table.items[2].lock - (uintptr_t)info.dli_fbase);
+	/* Beyond the file's pages: the .bss that only the loader maps. */
+	assert_true(ud_symbolize_module((uintptr_t)&far_bss.tail[1], &module, &off));
+	assert_int_equal(off, (uintptr_t)&far_bss.tail[1] - (uintptr_t)info.dli_fbase);
+
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(page != MAP_FAILED);
+	assert_false(ud_symbolize_module((uintptr_t)page + 8, &module, &off));
+	munmap(page, 4096);
 }
 
 static void test_no_module(void **state)
@@ -343,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_inline_frames),
 		cmocka_unit_test(test_results_are_cached),
 		cmocka_unit_test(test_module_offset),
+		cmocka_unit_test(test_module_of_address),
 		cmocka_unit_test(test_no_module),
 		cmocka_unit_test(test_mapped_file_is_not_module),
 		cmocka_unit_test(test_data_names),
