@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -143,18 +144,47 @@ int ud_supp_parse(ud_supp_list_t *l, const char *file, const char *text,
 	return 0;
 }
 
+/*
+** Only a regular file, of at most UD_SUPP_FILE_MAX bytes, is read: the file
+** is read by the preloaded runtime inside the program too, and a FIFO would
+** block it, /dev/zero or /dev/urandom would be read until memory ran out.
+** O_NONBLOCK keeps the open itself from waiting for a FIFO's writer.
+*/
+#define UD_SUPP_FILE_MAX (1u << 20)
+
 int ud_supp_load(ud_supp_list_t *l, const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot read suppressions: %s", path,
 			 strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	const char *why = NULL;
+	if (fstat(fd, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > UD_SUPP_FILE_MAX)
+		why = "larger than 1 MiB";
+	if (why) {
+		snprintf(err, errlen, "%s: cannot read suppressions: %s", path, why);
+		close(fd);
 		return -1;
 	}
 	size_t cap = 4096, len = 0;
 	char *buf = ud_alloc(cap);
 	for (;;) {
 		if (len == cap) {
+			if (cap >= UD_SUPP_FILE_MAX) {
+				/* Grew since fstat(): refuse rather than read on. */
+				snprintf(err, errlen, "%s: cannot read suppressions: "
+					 "larger than 1 MiB", path);
+				close(fd);
+				ud_free(buf, cap);
+				return -1;
+			}
 			buf = ud_realloc(buf, cap, cap * 2);
 			cap *= 2;
 		}

@@ -3,7 +3,8 @@
 # and never hangs or dies on its output: a symlink or a FIFO planted at the
 # log_path name, a data file dup2()ed onto the runtime's copy of stderr or
 # opened as fd 2 after close_range(), a stderr pipe whose reader is gone, and
-# a control character in an option's value; and a setuid program linked with
+# a control character in an option's value, a suppressions file that is not
+# a regular file; and a setuid program linked with
 # -lulockdep, run by another user, ignores the caller's paths.
 . "$(dirname "$0")/prelude.sh"
 gcc -O0 -g -pthread -o "$T/host" "$SRC/tests/report/host_files.c" || { echo "FAIL: gcc"; exit 1; }
@@ -68,6 +69,22 @@ FORGED: line'" timeout 20 "$T/host" plain "$T/p" 2>"$T/forge.err"
 grep -q '^FORGED' "$T/forge.err" && fail "option value: a forged line reached the log"
 grep -q "$T/none" "$T/forge.err" || fail "option value: no message about the missing file"
 
+# suppressions= names a FIFO, /dev/zero or /dev/urandom: refused at once by
+# the command, and by the runtime preloaded by hand, which runs on without.
+mkfifo "$T/supp.fifo"
+for f in "$T/supp.fifo" /dev/zero /dev/urandom; do
+	timeout 20 "$U" run --suppressions="$f" -- "$T/host" plain "$T/p" 2>"$T/supp.err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "suppressions=$f: command exit $rc, expected 2 (124: it hung)"
+	grep -q "not a regular file" "$T/supp.err" || fail "suppressions=$f: no word why"
+	LD_PRELOAD="$B/libulockdep.so" ULOCKDEP_OPTIONS="suppressions=$f" \
+		timeout 20 "$T/host" plain "$T/p" 2>"$T/supp.err"
+	rc=$?
+	[ $rc -eq 66 ] || fail "suppressions=$f, preloaded: exit $rc, expected 66 (124: it hung)"
+	grep -q "running without suppressions" "$T/supp.err" ||
+		fail "suppressions=$f, preloaded: no word why"
+done
+
 # A setuid program linked with the runtime, run by nobody: the caller's
 # log_path and suppressions name a root-only directory; neither is opened.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
@@ -92,4 +109,4 @@ else
 	echo "note: the setuid check needs root and setpriv; not run"
 fi
 
-finish "symlink, FIFO, dup2, close_range, closed pipe, option value and setuid"
+finish "symlink, FIFO, dup2, close_range, closed pipe, option value, suppressions file and setuid"
