@@ -7,6 +7,7 @@
 #define UD_BASE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct ud_buf {
@@ -21,5 +22,13 @@ void ud_buf_puts(ud_buf_t *b, const char *s);
 /* Append n copies of ch. */
 void ud_buf_fill(ud_buf_t *b, char ch, size_t n);
 void ud_buf_free(ud_buf_t *b);
+/*
+** Make n bytes of text safe to print on a terminal, in place: every control
+** character but newline and tab (C0, DEL, and C1 in UTF-8, which start
+** terminal escape sequences) and every byte that is not part of valid UTF-8
+** becomes '?'. With newlines too (keep_newlines false) for a name printed
+** within a line.
+*/
+void ud_text_sanitize(char *s, size_t n, bool keep_newlines);
 
 #endif

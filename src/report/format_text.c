@@ -159,6 +159,9 @@ static void put_thread16(ud_buf_t *b, const char field[16], int tid)
 	char name[17];
 	memcpy(name, field, 16);
 	name[16] = 0;
+	/* The program names its threads: a newline there must not start a
+	** line of the report. */
+	ud_text_sanitize(name, strlen(name), false);
 	put_thread(b, name, tid);
 }
 

@@ -235,6 +235,8 @@ const char *ud_report_class_name(const ud_report_class_t *cls)
 	e->version = version;
 	e->base = dup_str(base, &e->base_size);
 	e->full = dup_str(full.data, &e->full_size);
+	/* A name given by the program is printed inside a line in every format. */
+	ud_text_sanitize(e->full, e->full_size - 1, false);
 	ud_buf_free(&b);
 	ud_buf_free(&full);
 	const char *ret = e->full;

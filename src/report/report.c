@@ -112,6 +112,9 @@ void ud_report_sink_text(const ud_report_t *r, void *arg)
 	ud_report_format_text(r, &b);
 	if (ud_report_gen_suppressions())
 		put_suppression_text(r, &b);
+	/* Names come from the program (threads, annotations, symbols): none
+	** may drive the terminal. */
+	ud_text_sanitize(b.data, b.len, true);
 	ud_log_write(b.data, b.len);
 	ud_buf_free(&b);
 }
@@ -308,8 +311,10 @@ void ud_report_print_summary(void)
 		format_summary_json_locked(&b);
 	ud_lock_release(&report_lock);
 	/* The SARIF log holds the counts itself (occurrenceCount). */
-	if (f == UD_FORMAT_TEXT)
+	if (f == UD_FORMAT_TEXT) {
 		ud_report_format_summary(&b);
+		ud_text_sanitize(b.data, b.len, true);
+	}
 	if (b.len)
 		ud_log_write(b.data, b.len);
 	ud_buf_free(&b);

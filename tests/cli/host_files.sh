@@ -3,11 +3,13 @@
 # and never hangs or dies on its output: a symlink or a FIFO planted at the
 # log_path name, a data file dup2()ed onto the runtime's copy of stderr or
 # opened as fd 2 after close_range(), a stderr pipe whose reader is gone, and
-# a control character in an option's value, a suppressions file that is not
+# a control character in an option's value or in thread and class names, a
+# suppressions file that is not
 # a regular file; and a setuid program linked with
 # -lulockdep, run by another user, ignores the caller's paths.
 . "$(dirname "$0")/prelude.sh"
-gcc -O0 -g -pthread -o "$T/host" "$SRC/tests/report/host_files.c" || { echo "FAIL: gcc"; exit 1; }
+gcc -O0 -g -pthread -I"$SRC/include" -o "$T/host" "$SRC/tests/report/host_files.c" ||
+	{ echo "FAIL: gcc"; exit 1; }
 DATA="program data
 "
 
@@ -69,6 +71,19 @@ FORGED: line'" timeout 20 "$T/host" plain "$T/p" 2>"$T/forge.err"
 grep -q '^FORGED' "$T/forge.err" && fail "option value: a forged line reached the log"
 grep -q "$T/none" "$T/forge.err" || fail "option value: no message about the missing file"
 
+# Thread and class names with terminal escapes, a newline and invalid UTF-8:
+# the text report has no control byte but newlines, no forged line, and is
+# valid UTF-8.
+timeout 20 "$U" run -- "$T/host" escape "$T/p" 2>"$T/esc.err"
+rc=$?
+[ $rc -eq 66 ] || fail "escape: exit $rc, expected 66"
+grep -q "^WARNING: possible circular locking dependency" "$T/esc.err" || fail "escape: no report"
+LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$T/esc.err" &&
+	fail "escape: a control character reached the text report"
+grep -q '^FORGED' "$T/esc.err" && fail "escape: a name started a line of its own"
+iconv -f UTF-8 -t UTF-8 "$T/esc.err" >/dev/null 2>&1 || fail "escape: the report is not valid UTF-8"
+grep -q 'evil' "$T/esc.err" || fail "escape: the class name is not shown"
+
 # suppressions= names a FIFO, /dev/zero or /dev/urandom: refused at once by
 # the command, and by the runtime preloaded by hand, which runs on without.
 mkfifo "$T/supp.fifo"
@@ -91,7 +106,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 755 "$T"
 	mkdir "$T/secret" && chmod 700 "$T/secret"
 	echo "TOP SECRET LINE" > "$T/secret/s"
-	gcc -O0 -pthread -o "$T/suid" "$SRC/tests/report/host_files.c" \
+	gcc -O0 -pthread -I"$SRC/include" -o "$T/suid" "$SRC/tests/report/host_files.c" \
 		-L"$B" -lulockdep -Wl,-rpath,"$B" && chmod 4755 "$T/suid" ||
 		fail "setuid: cannot build the program"
 	ULOCKDEP_OPTIONS="suppressions=$T/secret/s:log_path=$T/secret/log" \

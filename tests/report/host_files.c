@@ -7,6 +7,8 @@
 **   dup2        the data file PATH is dup2()ed onto fd 200 to 209
 **   closerange  fd 2 is closed, the data file PATH becomes fd 2, and every
 **               descriptor from 3 up is closed
+**   escape      the thread's name and a lock class's name hold terminal
+**               escape sequences, a newline and invalid UTF-8
 ** It writes nothing to stderr itself and exits 0.
 */
 #define _GNU_SOURCE
@@ -17,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "ulockdep.h"
 
 static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
@@ -61,6 +65,10 @@ int main(int argc, char **argv)
 			return 3;
 		if (syscall(SYS_close_range, 3u, ~0u, 0) != 0)
 			return 3;
+	} else if (!strcmp(mode, "escape")) {
+		static char key;
+		pthread_setname_np(pthread_self(), "\033[2J\nFORGED\xff");
+		ulockdep_set_class(&a, &key, "evil\033]0;title\007\nFORGED: line\x9b");
 	} else if (strcmp(mode, "plain")) {
 		return 2;
 	}
