@@ -8,6 +8,8 @@
 #                   mmap scenario with and without the fix
 #   make install PREFIX=/usr/local
 #   make bench      benchmark against native, TSan and Helgrind
+#   make torture    build, then run the torture programs (tests/torture)
+#                   natively and under ulockdep run: minutes, not in make test
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -17,7 +19,7 @@ DEBUG_BUILD ?= $(BUILD)-debug
 # Every shortcut switched off (docs/design.md, "Checking the shortcuts").
 SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0
 
-.PHONY: all build test test-debug demo install bench deps build-deps clean
+.PHONY: all build test test-debug demo install bench torture deps build-deps clean
 
 all: build
 
@@ -75,6 +77,12 @@ install: build
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh $(BUILD)
+
+# UD_TORTURE_REPEAT=N runs each case N times under ulockdep; see
+# tests/torture/run.sh for the other variables.
+torture: deps
+	@$(MAKE) --no-print-directory build
+	@tests/torture/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(DEBUG_BUILD)
