@@ -159,23 +159,57 @@ static void name_site(ud_buf_t *b, const uintptr_t *pcs, unsigned n)
 	put_site(b, k ? &fr[0] : NULL, pcs[n - 1]);
 }
 
+/* The first frame of the program's own code on a full stack: "function@file:line". */
+static bool first_program_site(ud_buf_t *b, ud_stack_id_t id)
+{
+	unsigned n = 0;
+	const uintptr_t *pcs = ud_stack_get(id, &n);
+	ud_frame_t f;
+	for (unsigned i = 0; pcs && i < n; i++)
+		if (program_frame(pcs[i], &f)) {
+			put_site(b, &f, pcs[i]);
+			return true;
+		}
+	return false;
+}
+
+/*
+** "thread:", "once:": completed with what key.addr names, a function (the
+** thread's start routine, the once routine) or a variable. When that routine
+** is the C++ library's (std::thread's trampoline, std::call_once's
+** __once_proxy), the program's side names it: the frame that created the
+** threads, or the once_flag's variable.
+*/
+static void pseudo_name(ud_buf_t *b, const ud_class_key_t *key)
+{
+	char data[256];
+	ud_frame_t fr[8];
+	unsigned n = ud_symbolize_code(key->addr, false, fr, 8);
+	ud_buf_puts(b, key->name);
+	if (n && ud_symbolize_frame_is_wrapper(&fr[n - 1])) {
+		if (key->site && first_program_site(b, key->site))
+			return;
+		if (key->key != key->addr && !key->site &&
+		    ud_symbolize_data(key->key, data, sizeof data) && data[0]) {
+			ud_buf_puts(b, data);
+			return;
+		}
+	}
+	if (n && fr[n - 1].function)
+		ud_buf_puts(b, fr[n - 1].function);
+	else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
+		ud_buf_puts(b, data);
+	else
+		ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+}
+
 /* The name of a key before any version or subclass suffix. */
 static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 {
 	char data[256];
 	size_t len = key->name ? strlen(key->name) : 0;
 	if (len && key->name[len - 1] == ':' && key->addr) {
-		/* "thread:", "once:": completed with what key.addr names, a
-		** function (thread start routine) or a variable. */
-		ud_frame_t fr[8];
-		unsigned n = ud_symbolize_code(key->addr, false, fr, 8);
-		ud_buf_puts(b, key->name);
-		if (n && fr[n - 1].function)
-			ud_buf_puts(b, fr[n - 1].function);
-		else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
-			ud_buf_puts(b, data);
-		else
-			ud_buf_printf(b, "0x%lx", (unsigned long)key->addr);
+		pseudo_name(b, key);
 		return;
 	}
 	if (len) {
