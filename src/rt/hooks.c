@@ -221,24 +221,20 @@ static unsigned auto_site(const uintptr_t *pcs, unsigned n)
 static ud_stack_id_t site_key(uintptr_t pc)
 {
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
-	if (want == 1 && !ud_symbolize_pc_is_wrapper(pc))
+	bool wrapped = ud_symbolize_pc_is_wrapper(pc);
+	if (want == 1 && !wrapped)
 		return one_frame(pc);
 	/* Only the frames the key needs: a full capture costs more than the
-	** rest of an init (programs init locks by the million). */
-	unsigned depth = want == 0 ? AUTO_MAX_FRAMES : want;
+	** rest of an init (programs init locks by the million). The caller
+	** being the library's, the walk goes past its frames at once. */
+	unsigned depth = (want == 0 ? AUTO_MAX_FRAMES : want) + (wrapped ? WRAPPER_MAX : 0);
 	if (depth > UD_STACK_MAX_FRAMES)
 		depth = UD_STACK_MAX_FRAMES;
 	uintptr_t pcs[UD_STACK_MAX_FRAMES];
 	unsigned n = ud_stack_walk(pcs, depth);
 	if (n == 0)
 		return one_frame(pc);
-	unsigned lib = library_frames(pcs, n);
-	if (lib > 0 && n == depth) {
-		/* The library's frames took part of the walk: walk past them. */
-		unsigned more = depth + WRAPPER_MAX;
-		n = ud_stack_walk(pcs, more < UD_STACK_MAX_FRAMES ? more : UD_STACK_MAX_FRAMES);
-		lib = library_frames(pcs, n);
-	}
+	unsigned lib = wrapped ? library_frames(pcs, n) : 0;
 	if (lib >= n)	/* no frame of the program's in reach */
 		return ud_stack_put(pcs, n);
 	unsigned own;

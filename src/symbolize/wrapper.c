@@ -269,14 +269,15 @@ static void load_symbols(module_t *m, int fd)
 	/* Two passes over the table in chunks: count, then keep. */
 	enum { CHUNK = 1024 };
 	Elf64_Sym *chunk = ud_alloc(CHUNK * sizeof *chunk);
-	for (int pass = 0; pass < 2; pass++) {
-		size_t kept = 0;
-		for (size_t done = 0; done < total;) {
+	bool ok = true;
+	size_t kept = 0;
+	for (int pass = 0; pass < 2 && ok; pass++) {
+		kept = 0;
+		for (size_t done = 0; done < total && ok;) {
 			size_t k = total - done < CHUNK ? total - done : CHUNK;
-			if (!read_at(fd, chunk, k * sizeof *chunk,
-				     at + (off_t)(done * sizeof *chunk)))
-				goto out;
-			for (size_t i = 0; i < k; i++) {
+			ok = read_at(fd, chunk, k * sizeof *chunk,
+				     at + (off_t)(done * sizeof *chunk));
+			for (size_t i = 0; ok && i < k; i++) {
 				const Elf64_Sym *s = &chunk[i];
 				if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_size == 0 ||
 				    s->st_shndx == SHN_UNDEF || s->st_name >= m->strtab_size)
@@ -291,29 +292,28 @@ static void load_symbols(module_t *m, int fd)
 			}
 			done += k;
 		}
-		if (pass == 0) {
-			if (kept == 0 || kept > UINT32_MAX)
-				goto out;
-			m->n = kept;
-			m->syms = ud_alloc(kept * sizeof *m->syms);
-			m->verdict = ud_alloc(kept);
-		} else if (kept != m->n) {	/* the file changed under us */
-			ud_free(m->syms, m->n * sizeof *m->syms);
-			ud_free(m->verdict, m->n);
-			m->syms = NULL;
-			m->verdict = NULL;
-			m->n = 0;
+		if (ok && pass == 0) {
+			ok = kept > 0 && kept <= UINT32_MAX;
+			if (ok) {
+				m->n = kept;
+				m->syms = ud_alloc(kept * sizeof *m->syms);
+				m->verdict = ud_alloc(kept);
+			}
 		}
 	}
-	if (m->n)
-		sort_syms(m->syms, m->n);
-out:
-	if (m->n && !m->verdict) {	/* a read failed in the second pass */
-		ud_free(m->syms, m->n * sizeof *m->syms);
-		m->syms = NULL;
-		m->n = 0;
-	}
 	ud_free(chunk, CHUNK * sizeof *chunk);
+	if (ok && kept == m->n) {
+		sort_syms(m->syms, m->n);
+		return;
+	}
+	/* A read failed, or the file changed under us: no symbols. */
+	if (m->syms) {
+		ud_free(m->syms, m->n * sizeof *m->syms);
+		ud_free(m->verdict, m->n);
+	}
+	m->syms = NULL;
+	m->verdict = NULL;
+	m->n = 0;
 }
 
 /* The symbol's name judged by the rule, read from the file now. */
