@@ -113,8 +113,8 @@ bool ud_report_is_system_module(const char *module)
 	return ud_symbolize_is_wrapper_module(module) ||
 	       starts_with(b, n, "libc.so") || starts_with(b, n, "libc-") ||
 	       starts_with(b, n, "libpthread") || starts_with(b, n, "ld-linux") ||
-	       starts_with(b, n, "ld64.so") || starts_with(b, n, "libstdc++") ||
-	       starts_with(b, n, "libgcc_s") || starts_with(b, n, "libulockdep");
+	       starts_with(b, n, "ld64.so") || starts_with(b, n, "libgcc_s") ||
+	       starts_with(b, n, "libulockdep");
 }
 
 /* The printed name of a frame: function, else module+0xoff, else the pc. */

@@ -665,11 +665,17 @@ static void code_clear(void)
 ** .debug_aranges, which clang does not emit by default; then walk the units
 ** and ask each for its ranges.
 */
-static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t addr, Dwarf_Addr *bias)
+static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t addr, Dwarf_Addr *bias,
+			  bool *libdwfl_agrees)
 {
+	/* libdwfl may answer with a unit whose ranges have a gap at addr
+	** (code without debug information, such as _start, placed between two
+	** sections of one unit): only a unit that holds addr will do. */
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, bias);
-	if (cu)
+	*libdwfl_agrees = cu && dwarf_haspc(cu, addr - *bias) > 0;
+	if (*libdwfl_agrees)
 		return cu;
+	cu = NULL;
 	while ((cu = dwfl_module_nextcu(mod, cu, bias)) != NULL)
 		if (dwarf_haspc(cu, addr - *bias) > 0)
 			return cu;
@@ -711,10 +717,13 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 		sname = NULL;	/* the nearest symbol ends before pc */
 
 	Dwarf_Addr dbias;
-	Dwarf_Die *cu = find_cu(mod, look, &dbias);
+	bool libdwfl_agrees;
+	Dwarf_Die *cu = find_cu(mod, look, &dbias, &libdwfl_agrees);
 	const char *file = NULL;
 	int line = 0, col = 0;
-	Dwfl_Line *dl = dwfl_module_getsrc(mod, look);
+	/* libdwfl's line comes from its own choice of unit: taken only when
+	** that unit holds pc; no unit, no line (it would be a neighbour's). */
+	Dwfl_Line *dl = libdwfl_agrees ? dwfl_module_getsrc(mod, look) : NULL;
 	if (dl) {
 		const char *f = dwfl_lineinfo(dl, NULL, &line, &col, NULL, NULL);
 		file = short_file(f, dwfl_line_comp_dir(dl));

@@ -8,6 +8,8 @@
 #    are two classes, not one with #2;
 #  - the lock being taken is "at:" Cache::evict on its own line, the title
 #    is "possible deadlock in Cache::evict", text and JSON;
+#  - _start, which has no debug information, gets no neighbour's source
+#    line (which could make it pass for a library frame);
 #  - no stack line, class name, title or "at:" line names the C++ library;
 #    the exception, at -O0 only: a held lock's "at:" line, for which only
 #    the return address of pthread_mutex_lock is recorded, and that lies in
@@ -65,6 +67,12 @@ for opt in O0 O2; do
 		fail "$name: no stack line 'Cache::put ... cxx_cache.cpp:$L_put_lru'"
 	grep -q "^       Cache::evict[+ ].*cxx_cache.cpp:$L_ev_mu" "$e" ||
 		fail "$name: no stack line 'Cache::evict ... cxx_cache.cpp:$L_ev_mu'"
+
+	# _start has no debug information: no neighbour's line either (libdwfl's
+	# unit for it holds a gap there; with a header's line it would even pass
+	# for a library frame and be hidden).
+	grep -q "^       _start+0x[0-9a-f]*/0x[0-9a-f]*$" "$e" ||
+		fail "$name: no '_start+0x../0x..' frame without a source line"
 
 	# Nothing of the library's, but (-O0) held locks' "at:" lines.
 	if [ $opt = O0 ]; then
