@@ -60,25 +60,31 @@ static bool stack_ready(void)
 	return true;
 }
 
+/* Run the job on the demangler's stack and come back; ud_demangle_lock held.
+** getcontext returns twice: its own frame keeps nothing that could be lost. */
+static __attribute__((noinline)) bool run_on_stack(void)
+{
+	if (getcontext(&worker) != 0)
+		return false;
+	worker.uc_stack.ss_sp = stack + guard;
+	worker.uc_stack.ss_size = STACK_SIZE;
+	worker.uc_link = &caller;
+	/* No handler of the program runs on this stack. */
+	sigfillset(&worker.uc_sigmask);
+	makecontext(&worker, run_job, 0);
+	return swapcontext(&caller, &worker) == 0;
+}
+
 bool ud_demangle(const char *raw, ud_buf_t *out)
 {
 	if (!raw || raw[0] != '_' || raw[1] != 'Z' || strnlen(raw, MAX_MANGLED) == MAX_MANGLED)
 		return false;
 	size_t start = out->len;
-	bool ok = false;
 	ud_lock_acquire(&ud_demangle_lock);
-	if (stack_ready() && getcontext(&worker) == 0) {
-		worker.uc_stack.ss_sp = stack + guard;
-		worker.uc_stack.ss_size = STACK_SIZE;
-		worker.uc_link = &caller;
-		/* No handler of the program runs on this stack. */
-		sigfillset(&worker.uc_sigmask);
-		makecontext(&worker, run_job, 0);
-		job_name = raw;
-		job_out = out;
-		job_ok = 0;
-		ok = swapcontext(&caller, &worker) == 0 && job_ok;
-	}
+	job_name = raw;
+	job_out = out;
+	job_ok = 0;
+	bool ok = stack_ready() && run_on_stack() && job_ok;
 	ud_lock_release(&ud_demangle_lock);
 	if (!ok && out->data) {
 		/* Drop what a failed demangling wrote. */
