@@ -8,6 +8,8 @@
 #    are two classes, not one with #2;
 #  - the lock being taken is "at:" Cache::evict on its own line, the title
 #    is "possible deadlock in Cache::evict", text and JSON;
+#  - with stack_frames=2 a backtrace shows two frames of the program's:
+#    the library's frames are not printed and not counted;
 #  - _start, which has no debug information, gets no neighbour's source
 #    line (which could make it pass for a library frame);
 #  - no stack line, class name, title or "at:" line names the C++ library;
@@ -88,6 +90,17 @@ for opt in O0 O2; do
 		fail "$name: lines naming the C++ library:"
 		cat "$T/$opt.lib"
 	fi
+
+	# stack_frames=2: the two frames are the program's, the library's
+	# frames (five of them at -O0) not counted.
+	(cd "$T" && "$U" run --stack-frames=2 -- "$exe" >/dev/null 2>"$T/$opt.sf")
+	awk '/^stack backtrace:/ { on = 1; next } on && /^       / { print; next } on { exit }' \
+		"$T/$opt.sf" >"$T/$opt.bt"
+	grep -v -E "\[inline\]$" "$T/$opt.bt" >"$T/$opt.bt_real"
+	[ "$(wc -l <"$T/$opt.bt_real")" -eq 2 ] ||
+		fail "$name: stack_frames=2 printed $(wc -l <"$T/$opt.bt_real") frames"
+	head -n 1 "$T/$opt.bt" | grep -q "^       Cache::evict[+ ]" ||
+		fail "$name: stack_frames=2: the backtrace does not start at Cache::evict"
 
 	# JSON: the same title; at -O2 not one name of the library's anywhere.
 	(cd "$T" && "$U" run --format=json -- "$exe" 2>&1 >/dev/null) >"$T/$opt.json"
