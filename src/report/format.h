@@ -52,9 +52,27 @@ void ud_report_format_summary(ud_buf_t *out);
 /* In a fork child: forget a holder of the name table that did not survive. */
 void ud_report_names_fork_child(void);
 
-/* ---- titles (title.c) ---- */
+/* ---- the frames a report shows (frames.c) ---- */
 
 struct ud_frame;
+#define UD_REPORT_MAX_INLINE 16	/* frames asked for one address */
+
+/* The frames of return address pc a report shows, innermost first: its inline
+** chain less the C++ library's frames (symbolize.h); 0 when all are. */
+unsigned ud_report_pc_frames(uintptr_t pc, struct ud_frame *out, unsigned max);
+/* A lock line's "at:": pc's frames as above; when all are the library's, the
+** first frame past them on `stack`, if that stack starts at pc; else pc's
+** frames as they are. */
+unsigned ud_report_at_frames(uintptr_t pc, ud_stack_id_t stack, struct ud_frame *out,
+			     unsigned max);
+/* Each frame a stack shows, innermost first, to fn: library frames left out
+** and not counted toward stack_frames (all of them, if nothing else is left).
+** Returns the addresses shown; 0 when no stack was recorded. */
+typedef void (*ud_report_frame_fn)(const struct ud_frame *f, void *arg);
+unsigned ud_report_each_frame(ud_stack_id_t id, ud_report_frame_fn fn, void *arg);
+
+/* ---- titles (title.c) ---- */
+
 /* "possible deadlock in do_user_addr_fault": kind, then where (see title.c). */
 void ud_report_format_short_title(const ud_report_t *r, ud_buf_t *out);
 /* Just the "where" part of the title: a function, or module+0xoff. */

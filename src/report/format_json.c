@@ -23,7 +23,7 @@
 #define ULOCKDEP_VERSION "unknown"
 #endif
 
-#define MAX_INLINE 16
+#define MAX_INLINE UD_REPORT_MAX_INLINE
 
 /* Length of the valid UTF-8 sequence at s, 0 if it is not one. */
 static size_t utf8_len(const unsigned char *s)
@@ -143,44 +143,48 @@ static void put_frame(ud_buf_t *b, const ud_frame_t *f)
 	ud_buf_puts(b, "}");
 }
 
-/* The frames of one code address (inlined ones first), comma-separated. */
-static void put_pc_frames(ud_buf_t *b, uintptr_t pc, bool *first)
+/* A frame array's state: whether the next frame needs a comma. */
+typedef struct frames_out {
+	ud_buf_t *b;
+	bool first;
+} frames_out_t;
+
+static void put_array_frame(const ud_frame_t *f, void *arg)
+{
+	frames_out_t *o = arg;
+	if (!o->first)
+		ud_buf_puts(o->b, ",");
+	o->first = false;
+	put_frame(o->b, f);
+}
+
+/* Where a lock was taken, as the text's "at:" (frames.c); `stack` is the
+** report's stack when it is being taken now, else 0. */
+static void put_at(ud_buf_t *b, uintptr_t pc, ud_stack_id_t stack)
 {
 	ud_frame_t fr[MAX_INLINE];
-	unsigned n = pc ? ud_symbolize_code(pc, true, fr, MAX_INLINE) : 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (!*first)
-			ud_buf_puts(b, ",");
-		*first = false;
-		put_frame(b, &fr[i]);
-	}
-}
-
-static void put_pc(ud_buf_t *b, uintptr_t pc)
-{
-	bool first = true;
-	ud_buf_puts(b, "[");
-	put_pc_frames(b, pc, &first);
-	ud_buf_puts(b, "]");
-}
-
-/* A stored stack as a frame array; null when none was recorded. */
-static void put_stack(ud_buf_t *b, ud_stack_id_t id)
-{
-	unsigned n = 0;
-	const uintptr_t *pcs = ud_stack_get(id, &n);
-	if (!pcs || n == 0) {
-		ud_buf_puts(b, "null");
-		return;
-	}
-	unsigned max = ud_report_stack_frames();
-	if (n > max)
-		n = max;
-	bool first = true;
+	unsigned n = pc ? ud_report_at_frames(pc, stack, fr, MAX_INLINE) : 0;
+	frames_out_t o = { b, true };
 	ud_buf_puts(b, "[");
 	for (unsigned i = 0; i < n; i++)
-		put_pc_frames(b, pcs[i], &first);
+		put_array_frame(&fr[i], &o);
 	ud_buf_puts(b, "]");
+}
+
+/* A stored stack as a frame array, as the text shows it; null when none
+** was recorded. */
+static void put_stack(ud_buf_t *b, ud_stack_id_t id)
+{
+	ud_buf_t frames = { 0 };
+	frames_out_t o = { &frames, true };
+	if (ud_report_each_frame(id, put_array_frame, &o) == 0) {
+		ud_buf_puts(b, "null");
+	} else {
+		ud_buf_puts(b, "[");
+		ud_buf_puts(b, frames.data ? frames.data : "");
+		ud_buf_puts(b, "]");
+	}
+	ud_buf_free(&frames);
 }
 
 static const char *mode_name(ud_mode_t m)
@@ -214,7 +218,7 @@ static void put_class(ud_buf_t *b, const ud_report_class_t *c)
 		      kind_name(c->kind));
 }
 
-static void put_lock(ud_buf_t *b, const ud_report_lock_t *l)
+static void put_lock(ud_buf_t *b, const ud_report_lock_t *l, ud_stack_id_t stack)
 {
 	ud_buf_puts(b, "{");
 	put_addr(b, "address", l->addr);
@@ -223,7 +227,7 @@ static void put_lock(ud_buf_t *b, const ud_report_lock_t *l)
 	ud_buf_printf(b, ",\"mode\":\"%s\",\"trylock\":%s,\"references\":%u,\"at\":",
 		      mode_name(l->mode), l->trylock ? "true" : "false",
 		      l->references);
-	put_pc(b, l->pc);
+	put_at(b, l->pc, stack);
 	ud_buf_puts(b, "}");
 }
 
@@ -377,7 +381,7 @@ static void put_assertion(ud_buf_t *b, const ud_report_t *r)
 	ud_buf_free(&m);
 	ud_buf_puts(b, ",\"held_lock\":");
 	if (ud_report_assert_has_lock(r))
-		put_lock(b, &r->held);
+		put_lock(b, &r->held, 0);
 	else
 		ud_buf_puts(b, "null");
 	ud_buf_puts(b, "}");
@@ -401,10 +405,10 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 	ud_buf_printf(b, ",\"pid\":%d,\"thread\":", (int)getpid());
 	put_thread(b, &r->thread);
 	ud_buf_puts(b, ",\"target\":");
-	put_lock(b, &r->target);
+	put_lock(b, &r->target, r->stack);
 	ud_buf_puts(b, ",\"held\":");
 	if (pair)
-		put_lock(b, &r->held);
+		put_lock(b, &r->held, 0);
 	else
 		ud_buf_puts(b, "null");
 	ud_buf_printf(b, ",\"same_instance\":%s",
@@ -415,7 +419,7 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 	for (unsigned i = 0; i < r->nheld; i++) {
 		if (i)
 			ud_buf_puts(b, ",");
-		put_lock(b, &r->held_locks[i]);
+		put_lock(b, &r->held_locks[i], 0);
 	}
 	ud_buf_puts(b, "],\"freed\":");
 	if (r->kind == UD_REPORT_HELD_FREED) {

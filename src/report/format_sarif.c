@@ -28,7 +28,7 @@
 #define ULOCKDEP_VERSION "unknown"
 #endif
 
-#define MAX_INLINE 16
+#define MAX_INLINE UD_REPORT_MAX_INLINE
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
 typedef struct result {
@@ -68,11 +68,12 @@ static void put_uri(ud_buf_t *b, const char *path)
 }
 
 /* The frame of pc that a location should point at: the program's own code
-** with a source line if there is one, else the first frame. */
-static bool best_frame(uintptr_t pc, ud_frame_t *out)
+** with a source line if there is one, else the first frame. `stack` is the
+** stack of the call at pc, if the report has it (frames.c). */
+static bool best_frame(uintptr_t pc, ud_stack_id_t stack, ud_frame_t *out)
 {
 	ud_frame_t fr[MAX_INLINE];
-	unsigned n = pc ? ud_symbolize_code(pc, true, fr, MAX_INLINE) : 0;
+	unsigned n = pc ? ud_report_at_frames(pc, stack, fr, MAX_INLINE) : 0;
 	if (n == 0)
 		return false;
 	for (unsigned i = 0; i < n; i++) {
@@ -127,37 +128,40 @@ static void put_frame_location(ud_buf_t *b, const ud_frame_t *f, int id,
 }
 
 /* Location of pc; false (nothing written) when pc says nothing. */
-static bool put_pc_location(ud_buf_t *b, uintptr_t pc, int id, const char *msg)
+static bool put_pc_location(ud_buf_t *b, uintptr_t pc, ud_stack_id_t stack, int id,
+			    const char *msg)
 {
 	ud_frame_t f;
-	if (!best_frame(pc, &f))
+	if (!best_frame(pc, stack, &f))
 		return false;
 	put_frame_location(b, &f, id, msg);
 	return true;
 }
 
-/* A SARIF stack: every frame of a stored stack, inlined ones included. */
+/* A SARIF stack's frames array: whether the next one needs a comma. */
+typedef struct frames_out {
+	ud_buf_t *b;
+	bool first;
+} frames_out_t;
+
+static void put_stack_frame(const ud_frame_t *f, void *arg)
+{
+	frames_out_t *o = arg;
+	ud_buf_puts(o->b, o->first ? "{\"location\":" : ",{\"location\":");
+	o->first = false;
+	put_frame_location(o->b, f, 0, NULL);
+	ud_buf_puts(o->b, "}");
+}
+
+/* A SARIF stack: the frames of a stored stack the text shows, inlined ones
+** included. */
 static void put_stack(ud_buf_t *b, ud_stack_id_t id, const char *message)
 {
-	unsigned n = 0;
-	const uintptr_t *pcs = ud_stack_get(id, &n);
-	unsigned max = ud_report_stack_frames();
-	if (n > max)
-		n = max;
 	ud_buf_puts(b, "{\"message\":{\"text\":");
 	ud_json_str(b, message);
 	ud_buf_puts(b, "},\"frames\":[");
-	bool first = true;
-	for (unsigned i = 0; pcs && i < n; i++) {
-		ud_frame_t fr[MAX_INLINE];
-		unsigned k = ud_symbolize_code(pcs[i], true, fr, MAX_INLINE);
-		for (unsigned j = 0; j < k; j++) {
-			ud_buf_puts(b, first ? "{\"location\":" : ",{\"location\":");
-			first = false;
-			put_frame_location(b, &fr[j], 0, NULL);
-			ud_buf_puts(b, "}");
-		}
-	}
+	frames_out_t o = { b, true };
+	ud_report_each_frame(id, put_stack_frame, &o);
 	ud_buf_puts(b, "]}");
 }
 
@@ -265,7 +269,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 	ud_buf_printf(&text, "%s (%s)",
 		      info ? info->located : "acquired here",
 		      ud_report_class_name(&r->target.cls));
-	if (!put_pc_location(b, at, 0, text.data)) {
+	if (!put_pc_location(b, at, r->stack, 0, text.data)) {
 		/* Code scanning needs a location: the program itself. */
 		ud_buf_puts(b, "{\"logicalLocations\":[{\"fullyQualifiedName\":\"unknown\"}]}");
 	}
@@ -278,7 +282,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 		text.len = 0;
 		ud_buf_printf(&text, "already held: %s",
 			      ud_report_class_name(&r->held.cls));
-		comma = put_pc_location(b, r->held.pc, id++, text.data);
+		comma = put_pc_location(b, r->held.pc, 0, id++, text.data);
 	}
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		const ud_report_link_t *l = &r->links[i];
@@ -290,7 +294,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 				      ud_report_class_name(&r->links[i - 1].lock.cls));
 		if (comma)
 			ud_buf_puts(b, ",");
-		if (put_pc_location(b, link_pc(l), id++, text.data))
+		if (put_pc_location(b, link_pc(l), l->stack, id++, text.data))
 			comma = true;
 		else if (comma)
 			b->len--;	/* take the comma back */
@@ -306,7 +310,8 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 		ud_buf_puts(&usage, "} state was registered at");
 		if (comma)
 			ud_buf_puts(b, ",");
-		if (put_pc_location(b, stack_pc(r->usage_stack), id++, usage.data))
+		if (put_pc_location(b, stack_pc(r->usage_stack), r->usage_stack, id++,
+				    usage.data))
 			comma = true;
 		else if (comma)
 			b->len--;
@@ -315,7 +320,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 		ud_buf_printf(&text, "held: %s", ud_report_class_name(&r->held.cls));
 		if (comma)
 			ud_buf_puts(b, ",");
-		if (put_pc_location(b, r->held.pc, id++, text.data))
+		if (put_pc_location(b, r->held.pc, 0, id++, text.data))
 			comma = true;
 		else if (comma)
 			b->len--;

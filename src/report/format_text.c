@@ -23,7 +23,7 @@
 #endif
 
 #define INDENT "       "	/* stack frames, as the kernel prints them */
-#define MAX_INLINE 16		/* frames asked for one address */
+#define MAX_INLINE UD_REPORT_MAX_INLINE
 
 static const char *basename_of(const char *path)
 {
@@ -56,16 +56,17 @@ static void put_frame(ud_buf_t *b, const ud_frame_t *f)
 }
 
 /*
-** Symbolize pc and print one line per frame (inlined ones first), each line
-** starting with `prefix`. Every pc we get is a return address (a captured
-** frame or the caller of a lock function), so file:line and the offsets
-** describe pc-1, the call.
+** The lines of a lock's "at:" (or a release's, an assertion's): one per frame
+** (inlined ones first), each starting with `prefix`. Every pc we get is a
+** return address (the caller of a lock function), so file:line and the
+** offsets describe pc-1, the call. `stack`, when it is the stack of this very
+** call, stands in for the C++ library's frames (frames.c).
 */
 static void put_code_lines(ud_buf_t *b, const char *prefix, size_t prefix_len,
-			   uintptr_t pc)
+			   uintptr_t pc, ud_stack_id_t stack)
 {
 	ud_frame_t fr[MAX_INLINE];
-	unsigned n = pc ? ud_symbolize_code(pc, true, fr, MAX_INLINE) : 0;
+	unsigned n = pc ? ud_report_at_frames(pc, stack, fr, MAX_INLINE) : 0;
 	if (n == 0) {
 		ud_buf_printf(b, "%.*s0x%lx\n", (int)prefix_len, prefix,
 			      (unsigned long)pc);
@@ -78,19 +79,18 @@ static void put_code_lines(ud_buf_t *b, const char *prefix, size_t prefix_len,
 	}
 }
 
+static void put_stack_frame(const ud_frame_t *f, void *arg)
+{
+	ud_buf_t *b = arg;
+	ud_buf_puts(b, INDENT);
+	put_frame(b, f);
+	ud_buf_puts(b, "\n");
+}
+
 static void put_stack(ud_buf_t *b, ud_stack_id_t id)
 {
-	unsigned n = 0;
-	const uintptr_t *pcs = ud_stack_get(id, &n);
-	if (!pcs || n == 0) {
+	if (ud_report_each_frame(id, put_stack_frame, b) == 0)
 		ud_buf_puts(b, INDENT "<no stack recorded>\n");
-		return;
-	}
-	unsigned max = ud_report_stack_frames();
-	if (n > max)
-		n = max;
-	for (unsigned i = 0; i < n; i++)
-		put_code_lines(b, INDENT, sizeof INDENT - 1, pcs[i]);
 }
 
 static void wait_type(ud_lock_kind_t kind, int *outer, int *inner)
@@ -131,14 +131,16 @@ static void put_class(ud_buf_t *b, const ud_report_class_t *cls)
 		      usage_char(cls), outer, inner);
 }
 
-/* A lock line, once per symbolized frame of its pc; `lead` starts each one. */
-static void put_lock(ud_buf_t *b, const char *lead, const ud_report_lock_t *l)
+/* A lock line, once per frame of its "at:"; `lead` starts each one. `stack`
+** is the report's stack when l is being taken now, else 0. */
+static void put_lock(ud_buf_t *b, const char *lead, const ud_report_lock_t *l,
+		     ud_stack_id_t stack)
 {
 	ud_buf_t prefix = { 0 };
 	ud_buf_printf(&prefix, "%s%016lx ", lead, (unsigned long)l->addr);
 	put_class(&prefix, &l->cls);
 	ud_buf_puts(&prefix, ", at: ");
-	put_code_lines(b, prefix.data, prefix.len, l->pc);
+	put_code_lines(b, prefix.data, prefix.len, l->pc, stack);
 	ud_buf_free(&prefix);
 }
 
@@ -223,7 +225,7 @@ static void put_held_list(ud_buf_t *b, const ud_report_t *r)
 	for (unsigned i = 0; i < r->nheld; i++) {
 		char lead[24];
 		snprintf(lead, sizeof lead, " #%u: ", i);
-		put_lock(b, lead, &r->held_locks[i]);
+		put_lock(b, lead, &r->held_locks[i], 0);
 	}
 }
 
@@ -296,9 +298,9 @@ static void format_circular(ud_buf_t *b, const ud_report_t *r)
 
 	put_rthread(b, &r->thread);
 	ud_buf_puts(b, " is trying to acquire lock:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	ud_buf_puts(b, "\nbut task is already holding lock:\n");
-	put_lock(b, "", &r->held);
+	put_lock(b, "", &r->held, 0);
 	ud_buf_puts(b, "\nwhich lock already depends on the new lock.\n\n");
 	ud_buf_puts(b, "\nthe existing dependency chain (in reverse order) is:\n");
 
@@ -333,9 +335,9 @@ static void format_recursive(ud_buf_t *b, const ud_report_t *r)
 {
 	put_rthread(b, &r->thread);
 	ud_buf_puts(b, " is trying to acquire lock:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	ud_buf_puts(b, "\nbut task is already holding lock:\n");
-	put_lock(b, "", &r->held);
+	put_lock(b, "", &r->held, 0);
 	ud_buf_puts(b, "\nother info that might help us debug this:\n");
 	ud_buf_puts(b, " Possible unsafe locking scenario:\n\n");
 	ud_buf_puts(b, "       CPU0\n");
@@ -355,7 +357,7 @@ static void format_unlock_balance(ud_buf_t *b, const ud_report_t *r)
 	put_rthread(b, &r->thread);
 	ud_buf_printf(b, " is trying to release lock (%s) at:\n",
 		      ud_report_class_name(&r->target.cls));
-	put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+	put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 	ud_buf_puts(b, "but there are no more locks to release!\n");
 	ud_buf_puts(b, "\nother info that might help us debug this:\n");
 	put_held_list(b, r);
@@ -367,7 +369,7 @@ static void format_held_freed(ud_buf_t *b, const ud_report_t *r)
 	put_rthread(b, &r->thread);
 	ud_buf_printf(b, " is freeing memory %016lx-%016lx, with a lock still held there!\n",
 		      (unsigned long)r->freed_lo, (unsigned long)r->freed_hi);
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	put_held_list(b, r);
 	put_backtrace(b, r);
 }
@@ -379,9 +381,9 @@ static void format_wait_context(ud_buf_t *b, const ud_report_t *r)
 	int outer, inner;
 	put_rthread(b, &r->thread);
 	ud_buf_puts(b, " is trying to lock:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	ud_buf_puts(b, "while holding the spinlock:\n");
-	put_lock(b, "", &r->held);
+	put_lock(b, "", &r->held, 0);
 	ud_buf_puts(b, "\nother info that might help us debug this:\n");
 	wait_type(r->held.cls.kind, &outer, &inner);
 	ud_buf_printf(b, "context-{%d:%d}\n", outer, inner);
@@ -399,36 +401,36 @@ static void format_assert(ud_buf_t *b, const ud_report_t *r)
 	switch (r->detail) {
 	case UD_ASSERT_NONE_HELD:
 		ud_buf_printf(b, " asserts that it holds no lock (%s), at:\n", what);
-		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 		ud_buf_puts(b, "but it holds one:\n");
-		put_lock(b, "", &r->held);
+		put_lock(b, "", &r->held, 0);
 		break;
 	case UD_ASSERT_RELEASE_PINNED:
 		ud_buf_printf(b, " is releasing a pinned lock (%s) at:\n", name);
-		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 		ud_buf_puts(b, "the lock was pinned (ulockdep_pin) and not unpinned:\n");
-		put_lock(b, "", &r->held);
+		put_lock(b, "", &r->held, 0);
 		break;
 	case UD_ASSERT_UNPIN_NOT_PINNED:
 		ud_buf_printf(b, " is unpinning a lock (%s) that it has not pinned, at:\n",
 			      name);
-		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 		break;
 	case UD_ASSERT_PIN_NOT_HELD:
 		ud_buf_printf(b, " is pinning a lock (%s) that it does not hold, at:\n",
 			      name);
-		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 		break;
 	default:
 		ud_buf_printf(b, " failed %s(%s) at:\n", what, name);
-		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc);
+		put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
 		if (r->detail == UD_ASSERT_NOT_HELD) {
 			ud_buf_puts(b, "but it holds the lock:\n");
-			put_lock(b, "", &r->held);
+			put_lock(b, "", &r->held, 0);
 		} else if (r->held.pc) {
 			ud_buf_printf(b, "the lock is held for %s:\n",
 				      r->held.mode == UD_MODE_WRITE ? "writing" : "reading");
-			put_lock(b, "", &r->held);
+			put_lock(b, "", &r->held, 0);
 		} else {
 			ud_buf_puts(b, "but it does not hold the lock.\n");
 		}
@@ -463,7 +465,7 @@ static void format_inconsistent(ud_buf_t *b, const ud_report_t *r)
 	ud_buf_puts(b, new_in ? " [in a " : " [");
 	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, new_in ? " handler] takes:\n" : " unblocked] takes:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	put_usage(b, sig, !new_in, old_read);
 	ud_buf_puts(b, " state was registered at:\n");
 	put_stack(b, r->usage_stack);
@@ -543,9 +545,9 @@ static void format_sig_order(ud_buf_t *b, const ud_report_t *r)
 	unsigned sig = r->detail & 0xff;
 	put_rthread(b, &r->thread);
 	ud_buf_puts(b, " is trying to acquire:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	ud_buf_puts(b, "\nand this task is already holding:\n");
-	put_lock(b, "", &r->held);
+	put_lock(b, "", &r->held, 0);
 	ud_buf_puts(b, "which would create a new lock dependency:\n ");
 	put_class(b, &r->held.cls);
 	ud_buf_puts(b, " -> ");
@@ -582,7 +584,7 @@ static void format_sig_inversion(ud_buf_t *b, const ud_report_t *r)
 	ud_report_signal_name(b, sig);
 	ud_buf_puts(b, new_in ? " handler] just changed the state of lock:\n"
 			      : " unblocked] just changed the state of lock:\n");
-	put_lock(b, "", &r->target);
+	put_lock(b, "", &r->target, r->stack);
 	if (new_in) {
 		ud_buf_puts(b, "but this lock took another, ");
 		put_state(b, sig, false);

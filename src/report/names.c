@@ -2,7 +2,8 @@
 ** names.c: the names classes carry in reports.
 **
 ** A class is named from its key: an explicit name, else the static variable
-** the lock lives in, else the init (or first acquire) site "function@file:line".
+** the lock lives in, else the init (or first acquire) site "function@file:line"
+** of the program's own code, past the C++ library's frames (name_site).
 ** Without symbols an address is named "module+0xoff", never by where the
 ** module happened to be loaded, so that names, and the suppressions that use
 ** them, hold from one run to the next.
@@ -107,31 +108,116 @@ static void name_by_module(ud_buf_t *b, uintptr_t addr)
 		ud_buf_printf(b, "0x%lx", (unsigned long)addr);
 }
 
-/* "function@file:line" for the code address pc, with fallbacks. */
-static void name_site(ud_buf_t *b, uintptr_t pc)
+/* "function@file:line" of frame f, found at code address pc; without a
+** source line, "function+0xOFF" or "module+0xOFF" of pc's real frame. */
+static void put_site(ud_buf_t *b, const ud_frame_t *f, uintptr_t pc)
 {
-	ud_frame_t fr[8];
-	unsigned n = ud_symbolize_code(pc, true, fr, 8);
-	if (n == 0) {
-		ud_buf_printf(b, "0x%lx", (unsigned long)pc);
+	if (f && f->function && f->file && f->line > 0) {
+		ud_buf_printf(b, "%s@%s:%d", f->function, basename_of(f->file), f->line);
 		return;
 	}
-	/* Innermost frame: the source line that made the call. */
-	const ud_frame_t *f = &fr[0];
-	if (f->function && f->file && f->line > 0) {
-		ud_buf_printf(b, "%s@%s:%d", f->function, basename_of(f->file),
-			      f->line);
-		return;
-	}
-	const ud_frame_t *outer = &fr[n - 1];
-	if (outer->function)
+	ud_frame_t fr[UD_REPORT_MAX_INLINE];
+	unsigned n = ud_symbolize_code(pc, true, fr, UD_REPORT_MAX_INLINE);
+	const ud_frame_t *outer = n ? &fr[n - 1] : NULL;
+	if (outer && outer->function)
 		ud_buf_printf(b, "%s+0x%lx", outer->function,
 			      (unsigned long)outer->offset);
-	else if (outer->module)
+	else if (outer && outer->module)
 		ud_buf_printf(b, "%s+0x%lx", basename_of(outer->module),
 			      (unsigned long)outer->module_offset);
 	else
 		ud_buf_printf(b, "0x%lx", (unsigned long)pc);
+}
+
+/* The innermost frame at return address pc that is the program's own code:
+** not the C++ library's (symbolize.h), not libc's or the loader's. */
+static bool program_frame(uintptr_t pc, ud_frame_t *out)
+{
+	ud_frame_t fr[UD_REPORT_MAX_INLINE];
+	unsigned n = ud_symbolize_code(pc, true, fr, UD_REPORT_MAX_INLINE);
+	for (unsigned i = 0; i < n; i++) {
+		if (ud_symbolize_frame_is_wrapper(&fr[i]) ||
+		    ud_report_is_system_module(fr[i].module))
+			continue;
+		*out = fr[i];
+		return true;
+	}
+	return false;
+}
+
+/*
+** The name of a site key: the frames the runtime stored, the C++ library's
+** first (src/rt/hooks.c), then the program's up to its call site past its
+** own helpers. The site is the outermost of the program's frames. But the
+** runtime judges a frame by its function symbol only: a library function
+** with the program's code inlined into it (a lambda run by std::thread, at
+** -O2) counts as the library's there, and is the site here, by its first
+** inline frame of the program's.
+*/
+static void name_site(ud_buf_t *b, const uintptr_t *pcs, unsigned n)
+{
+	ud_frame_t f;
+	unsigned lib = 0;
+	while (lib < n && ud_symbolize_pc_is_wrapper(pcs[lib]))
+		lib++;
+	for (unsigned i = 0; i < lib; i++)
+		if (program_frame(pcs[i], &f)) {
+			put_site(b, &f, pcs[i]);
+			return;
+		}
+	for (unsigned i = n; i-- > lib;)
+		if (program_frame(pcs[i], &f)) {
+			put_site(b, &f, pcs[i]);
+			return;
+		}
+	/* Nothing of the program's: the innermost frame of the outermost pc. */
+	ud_frame_t fr[UD_REPORT_MAX_INLINE];
+	unsigned k = ud_symbolize_code(pcs[n - 1], true, fr, UD_REPORT_MAX_INLINE);
+	put_site(b, k ? &fr[0] : NULL, pcs[n - 1]);
+}
+
+/* The first frame of the program's own code on a full stack: "function@file:line". */
+static bool first_program_site(ud_buf_t *b, ud_stack_id_t id)
+{
+	unsigned n = 0;
+	const uintptr_t *pcs = ud_stack_get(id, &n);
+	ud_frame_t f;
+	for (unsigned i = 0; pcs && i < n; i++)
+		if (program_frame(pcs[i], &f)) {
+			put_site(b, &f, pcs[i]);
+			return true;
+		}
+	return false;
+}
+
+/*
+** "thread:", "once:": completed with what key.addr names, a function (the
+** thread's start routine, the once routine) or a variable. When that routine
+** is the C++ library's (std::thread's trampoline, std::call_once's
+** __once_proxy), the program's side names it: the frame that created the
+** threads, or the once_flag's variable.
+*/
+static void pseudo_name(ud_buf_t *b, const ud_class_key_t *key)
+{
+	char data[256];
+	ud_frame_t fr[8];
+	unsigned n = ud_symbolize_code(key->addr, false, fr, 8);
+	ud_buf_puts(b, key->name);
+	if (n && ud_symbolize_frame_is_wrapper(&fr[n - 1])) {
+		if (key->site && first_program_site(b, key->site))
+			return;
+		if (key->key != key->addr && !key->site &&
+		    ud_symbolize_data(key->key, data, sizeof data) && data[0]) {
+			ud_buf_puts(b, data);
+			return;
+		}
+	}
+	if (n && fr[n - 1].function)
+		ud_buf_puts(b, fr[n - 1].function);
+	else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
+		ud_buf_puts(b, data);
+	else
+		name_by_module(b, key->addr);
 }
 
 /* The name of a key before any version or subclass suffix. */
@@ -140,17 +226,7 @@ static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 	char data[256];
 	size_t len = key->name ? strlen(key->name) : 0;
 	if (len && key->name[len - 1] == ':' && key->addr) {
-		/* "thread:", "once:": completed with what key.addr names, a
-		** function (thread start routine) or a variable. */
-		ud_frame_t fr[8];
-		unsigned n = ud_symbolize_code(key->addr, false, fr, 8);
-		ud_buf_puts(b, key->name);
-		if (n && fr[n - 1].function)
-			ud_buf_puts(b, fr[n - 1].function);
-		else if (ud_symbolize_data(key->addr, data, sizeof data) && data[0])
-			ud_buf_puts(b, data);
-		else
-			name_by_module(b, key->addr);
+		pseudo_name(b, key);
 		return;
 	}
 	if (len) {
@@ -179,10 +255,9 @@ static void base_name(ud_buf_t *b, const ud_class_key_t *key)
 			ud_buf_puts(b, "acq:");
 		unsigned n = 0;
 		const uintptr_t *pcs = ud_stack_get(key->site, &n);
-		/* The runtime stores exactly the frames that key the class: the
-		** last one is the outermost, the caller the user recognises. */
+		/* The runtime stores exactly the frames that key the class. */
 		if (pcs && n > 0)
-			name_site(b, pcs[n - 1]);
+			name_site(b, pcs, n);
 		else
 			ud_buf_printf(b, "0x%lx", (unsigned long)key->key);
 		return;

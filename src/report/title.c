@@ -3,9 +3,10 @@
 **
 ** "possible deadlock in do_user_addr_fault": the kind, then the innermost
 ** function of the reporting stack that is the program's own code. Lock
-** wrappers (mmap_read_lock, inode_lock, std::mutex::lock, pthread_*) and the
-** C and C++ runtime libraries are skipped: a title that named the wrapper
-** would give every report of a program the same title. The summary at exit,
+** wrappers (mmap_read_lock, inode_lock, pthread_*), the C++ library's frames
+** (symbolize.h: std::mutex::lock, std::lock_guard, __gthread_*) and the C and
+** C++ runtime libraries are skipped: a title that named the wrapper would
+** give every report of a program the same title. The summary at exit,
 ** the JSON "title" and the SARIF message all use it.
 */
 #include "format.h"
@@ -42,9 +43,9 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 static void last_component(const char *name, const char **start, size_t *len)
 {
 	size_t n = strlen(name);
-	/* Drop a trailing parameter list (and qualifiers after it). */
+	/* Drop a trailing parameter list ("(anonymous namespace)::f" has none). */
 	int depth = 0;
-	for (size_t i = n; i-- > 0;) {
+	for (size_t i = n; n && name[n - 1] == ')' && i-- > 0;) {
 		char c = name[i];
 		if (c == ')')
 			depth++;
@@ -83,13 +84,12 @@ static void last_component(const char *name, const char **start, size_t *len)
 bool ud_report_is_lock_wrapper(const char *fn)
 {
 	size_t n = strlen(fn);
-	/* Lock functions of the C and C++ libraries, and their inline wrappers. */
-	if (starts_with(fn, n, "pthread_") || starts_with(fn, n, "mtx_") ||
-	    starts_with(fn, n, "cnd_") || starts_with(fn, n, "std::") ||
-	    starts_with(fn, n, "__gthread") || starts_with(fn, n, "__gthrw") ||
-	    starts_with(fn, n, "__gnu_cxx::") || starts_with(fn, n, "__pthread") ||
-	    starts_with(fn, n, "___pthread") ||
-	    starts_with(fn, n, "ulockdep_"))	/* the annotations of ulockdep.h */
+	/* The C++ library (symbolize.h has the rule), the lock functions of the
+	** C library, and the annotations of ulockdep.h. */
+	if (ud_symbolize_is_wrapper_name(fn) ||
+	    starts_with(fn, n, "pthread_") || starts_with(fn, n, "mtx_") ||
+	    starts_with(fn, n, "cnd_") || starts_with(fn, n, "__pthread") ||
+	    starts_with(fn, n, "___pthread") || starts_with(fn, n, "ulockdep_"))
 		return true;
 	const char *b;
 	size_t bn;
@@ -110,10 +110,11 @@ bool ud_report_is_system_module(const char *module)
 		return false;
 	const char *b = basename_of(module);
 	size_t n = strlen(b);
-	return starts_with(b, n, "libc.so") || starts_with(b, n, "libc-") ||
+	return ud_symbolize_is_wrapper_module(module) ||
+	       starts_with(b, n, "libc.so") || starts_with(b, n, "libc-") ||
 	       starts_with(b, n, "libpthread") || starts_with(b, n, "ld-linux") ||
-	       starts_with(b, n, "ld64.so") || starts_with(b, n, "libstdc++") ||
-	       starts_with(b, n, "libgcc_s") || starts_with(b, n, "libulockdep");
+	       starts_with(b, n, "ld64.so") || starts_with(b, n, "libgcc_s") ||
+	       starts_with(b, n, "libulockdep");
 }
 
 /* The printed name of a frame: function, else module+0xoff, else the pc. */
@@ -138,7 +139,8 @@ static bool pick_at(uintptr_t pc, ud_frame_t *own, ud_frame_t *first)
 			*first = fr[i];
 		if (ud_report_is_system_module(fr[i].module))
 			return false;	/* every frame at this pc is in it */
-		if (fr[i].function && ud_report_is_lock_wrapper(fr[i].function))
+		if (ud_symbolize_frame_is_wrapper(&fr[i]) ||
+		    (fr[i].function && ud_report_is_lock_wrapper(fr[i].function)))
 			continue;
 		*own = fr[i];
 		return true;

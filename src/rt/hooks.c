@@ -18,6 +18,7 @@
 #include "../base/alloc.h"
 #include "../base/hash.h"
 #include "../base/lock.h"
+#include "../symbolize/symbolize.h"
 
 /* First-sight creation is serialised so two threads cannot make two identities. */
 static ud_lock_t create_lock = UD_LOCK_INIT;
@@ -113,6 +114,30 @@ static ud_stack_id_t one_frame(uintptr_t pc)
 }
 
 /*
+** Site keys past the C++ library.
+**
+** The call site of a lock is in the program: std::mutex::lock, the lock
+** guards and __gthread_mutex_lock, functions of their own at -O0, stand
+** between it and pthread_mutex_lock (a std::mutex is never initialised by a
+** call, so its class is its first acquisition site). A key therefore runs
+** through the leading frames that are the library's (the rule of
+** symbolize/wrapper.c, judged by the function symbol) and counts the frames
+** init_frames asks for from the first frame past them: every lock guard of
+** the program would otherwise be one site. The library's frames stay in the
+** key, which only splits, never merges, what the program's frames key.
+*/
+#define WRAPPER_MAX 16	/* library frames looked through before giving up */
+
+/* How many of the n frames at pcs are the library's, from the innermost. */
+static unsigned library_frames(const uintptr_t *pcs, unsigned n)
+{
+	unsigned k = 0;
+	while (k < n && k < WRAPPER_MAX && ud_symbolize_pc_is_wrapper(pcs[k]))
+		k++;
+	return k;
+}
+
+/*
 ** Automatic site keys (init_frames=0).
 **
 ** A class is keyed by the call site of pthread_mutex_init (or of the first
@@ -122,12 +147,12 @@ static ud_stack_id_t one_frame(uintptr_t pc)
 ** program, unrelated locks share a class, and their orders look inverted.
 **
 ** So the runtime learns which sites are shared code: for each prefix of an
-** init stack (1 to 3 frames, as a depot id) it remembers the first frame
-** seen after it, and marks the prefix shared when another one appears. The
-** key of a new lock is its stack up to just past the deepest shared prefix:
-** the first call site outside the helpers. A site called from one place
-** keeps a one-frame key; locks created before a site is found shared keep
-** the key they got. Guarded by create_lock.
+** init stack (1 to 3 frames of the program's, as a depot id) it remembers
+** the first frame seen after it, and marks the prefix shared when another one
+** appears. The key of a new lock is its stack up to just past the deepest
+** shared prefix: the first call site outside the helpers. A site called from
+** one place keeps a one-frame key; locks created before a site is found
+** shared keep the key they got. Guarded by create_lock.
 */
 #define AUTO_MAX_FRAMES 4
 
@@ -171,8 +196,9 @@ static prefix_info_t *prefix_slot(ud_stack_id_t id)
 	return &prefixes[j];
 }
 
-/* create_lock held. */
-static ud_stack_id_t auto_site(const uintptr_t *pcs, unsigned n)
+/* The frames of the program's that key a site: the n frames at pcs are the
+** program's, from the first past the library's. create_lock held. */
+static unsigned auto_site(const uintptr_t *pcs, unsigned n)
 {
 	unsigned key_len = 1;
 	for (unsigned len = 1; len < AUTO_MAX_FRAMES && len < n; len++) {
@@ -184,31 +210,42 @@ static ud_stack_id_t auto_site(const uintptr_t *pcs, unsigned n)
 		if (p->shared)
 			key_len = len + 1;
 	}
-	return ud_stack_put(pcs, key_len);
+	return key_len;
 }
 
 /*
 ** The site key of a lock: its init call site, or for a lock never
-** initialised, its first acquisition site; deepened as init_frames says.
+** initialised, its first acquisition site; past the library's frames, and
+** deepened as init_frames says.
 */
 static ud_stack_id_t site_key(uintptr_t pc)
 {
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
-	if (want == 1)
+	bool wrapped = ud_symbolize_pc_is_wrapper(pc);
+	if (want == 1 && !wrapped)
 		return one_frame(pc);
 	/* Only the frames the key needs: a full capture costs more than the
-	** rest of an init (programs init locks by the million). */
+	** rest of an init (programs init locks by the million). The caller
+	** being the library's, the walk goes past its frames at once. */
+	unsigned depth = (want == 0 ? AUTO_MAX_FRAMES : want) + (wrapped ? WRAPPER_MAX : 0);
+	if (depth > UD_STACK_MAX_FRAMES)
+		depth = UD_STACK_MAX_FRAMES;
 	uintptr_t pcs[UD_STACK_MAX_FRAMES];
-	unsigned n = ud_stack_walk(pcs, want == 0 ? AUTO_MAX_FRAMES : want);
+	unsigned n = ud_stack_walk(pcs, depth);
 	if (n == 0)
 		return one_frame(pc);
+	unsigned lib = wrapped ? library_frames(pcs, n) : 0;
+	if (lib >= n)	/* no frame of the program's in reach */
+		return ud_stack_put(pcs, n);
+	unsigned own;
 	if (want == 0) {
 		ud_lock_acquire(&create_lock);
-		ud_stack_id_t id = auto_site(pcs, n);
+		own = auto_site(pcs + lib, n - lib);
 		ud_lock_release(&create_lock);
-		return id;
+	} else {
+		own = n - lib < want ? n - lib : want;
 	}
-	return ud_stack_put(pcs, n < want ? n : want);
+	return ud_stack_put(pcs, lib + own);
 }
 
 /* The key of a lock first seen being acquired (no init call seen). */

@@ -95,6 +95,7 @@ static void fork_prepare(void)
 	ts->in_runtime++;
 	ud_hooks_fork_prepare();
 	ud_engine_fork_prepare();
+	ud_symbolize_fork_prepare();
 	ud_alloc_fork_prepare();
 }
 
@@ -105,6 +106,7 @@ static void fork_parent(void)
 		return;
 	ts->fork_armed = false;
 	ud_alloc_fork_parent();
+	ud_symbolize_fork_parent();
 	ud_engine_fork_parent();
 	ud_hooks_fork_parent();
 	ts->in_runtime--;
@@ -119,6 +121,7 @@ static void fork_child(void)
 	ts->fork_tid = ud_gettid();
 	ud_gettid_reset();
 	ud_alloc_fork_child();
+	ud_symbolize_fork_child();
 	ud_engine_fork_child();
 	ud_log_fork_child();
 	ud_report_fork_child();

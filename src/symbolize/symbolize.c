@@ -25,7 +25,6 @@
 #include "../base/buf.h"
 #include "../base/lock.h"
 
-#include <dlfcn.h>
 #include <link.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
@@ -113,28 +112,12 @@ static const char *intern(const char *s)
 
 /* ---- names ----------------------------------------------------------- */
 
-typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
-
-/*
-** C++ names through the demangler of the program's own libstdc++, when one is
-** loaded; a C program has none and needs none. NULL when not demangled.
-*/
+/* A C++ name demangled (demangle.c), interned; NULL when raw is not one. */
 static const char *demangle(const char *raw)
 {
-	static demangle_fn fn;
-	static int looked;
-	if (!raw || raw[0] != '_' || raw[1] != 'Z')
-		return NULL;
-	if (!looked) {
-		looked = 1;
-		*(void **)&fn = dlsym(RTLD_DEFAULT, "__cxa_demangle");
-	}
-	if (!fn)
-		return NULL;
-	int status = -1;
-	char *d = fn(raw, NULL, NULL, &status);
-	const char *r = (d && status == 0) ? intern(d) : NULL;
-	free(d);	/* malloc'd by the demangler */
+	ud_buf_t b = { 0 };
+	const char *r = ud_demangle(raw, &b) ? intern(b.data) : NULL;
+	ud_buf_free(&b);
 	return r;
 }
 
@@ -148,8 +131,87 @@ const char *ud_sym_symbol_name(const char *raw)
 	return (at && at > raw) ? intern_n(raw, (size_t)(at - raw)) : intern(raw);
 }
 
+static const char *die_function_name(Dwarf_Die *die, int depth);
+
+/* The DIE that declares die in its scope: through abstract origins (an
+** inlined instance) and specifications (a member defined out of its class). */
+static void declaration_of(Dwarf_Die *die, Dwarf_Die *decl)
+{
+	*decl = *die;
+	for (int i = 0; i < 8; i++) {
+		Dwarf_Attribute a;
+		Dwarf_Die next;
+		if ((dwarf_attr(decl, DW_AT_abstract_origin, &a) ||
+		     dwarf_attr(decl, DW_AT_specification, &a)) &&
+		    dwarf_formref_die(&a, &next)) {
+			*decl = next;
+			continue;
+		}
+		break;
+	}
+}
+
+/* Does the class or struct t have a member function named operator()? */
+static bool has_call_operator(Dwarf_Die *t)
+{
+	Dwarf_Die c;
+	if (dwarf_child(t, &c) != 0)
+		return false;
+	do {
+		const char *n = dwarf_diename(&c);
+		if (dwarf_tag(&c) == DW_TAG_subprogram && n && strcmp(n, "operator()") == 0)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/*
+** "ns::Class::name" for a function DWARF gives no linkage name (a lambda's
+** operator(), some template instances): its name qualified by the
+** namespaces, classes and functions around its declaration, as the
+** demangler would print them. An unnamed class with an operator() is a
+** lambda's closure: "{lambda}".
+*/
+static void qualified_name(Dwarf_Die *die, ud_buf_t *b, int depth)
+{
+	Dwarf_Die decl;
+	declaration_of(die, &decl);
+	Dwarf_Die *scopes = NULL;
+	int n = depth < 4 ? dwarf_getscopes_die(&decl, &scopes) : 0;
+	/* scopes[0] is decl itself, scopes[n-1] its unit. */
+	for (int i = n - 1; i >= 1; i--) {
+		Dwarf_Die *sc = &scopes[i];
+		const char *name = dwarf_diename(sc);
+		switch (dwarf_tag(sc)) {
+		case DW_TAG_namespace:
+			ud_buf_printf(b, "%s::", name ? name : "(anonymous namespace)");
+			break;
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+			if (name)
+				ud_buf_printf(b, "%s::", name);
+			else
+				ud_buf_puts(b, has_call_operator(sc) ? "{lambda}::" : "{unnamed}::");
+			break;
+		case DW_TAG_subprogram: {
+			/* A local class: what encloses it is named in full. */
+			const char *fn = die_function_name(sc, depth + 1);
+			b->len = 0;
+			ud_buf_printf(b, "%s::", fn ? fn : "?");
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	free(scopes);	/* malloc'd by libdw */
+	const char *own = dwarf_diename(&decl);
+	ud_buf_puts(b, own ? own : "?");
+}
+
 /* Name of a subprogram or inlined instance, following abstract origins. */
-static const char *die_function_name(Dwarf_Die *die)
+static const char *die_function_name(Dwarf_Die *die, int depth)
 {
 	Dwarf_Attribute a;
 	const char *link = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &a));
@@ -158,7 +220,13 @@ static const char *die_function_name(Dwarf_Die *die)
 	const char *d = demangle(link);
 	if (d)
 		return d;
-	return intern(dwarf_diename(die));
+	if (!dwarf_diename(die))
+		return NULL;
+	ud_buf_t b = { 0 };
+	qualified_name(die, &b, depth);
+	const char *r = intern(b.data);
+	ud_buf_free(&b);
+	return r;
 }
 
 /*
@@ -597,11 +665,17 @@ static void code_clear(void)
 ** .debug_aranges, which clang does not emit by default; then walk the units
 ** and ask each for its ranges.
 */
-static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t addr, Dwarf_Addr *bias)
+static Dwarf_Die *find_cu(Dwfl_Module *mod, uintptr_t addr, Dwarf_Addr *bias,
+			  bool *libdwfl_agrees)
 {
+	/* libdwfl may answer with a unit whose ranges have a gap at addr
+	** (code without debug information, such as _start, placed between two
+	** sections of one unit): only a unit that holds addr will do. */
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, bias);
-	if (cu)
+	*libdwfl_agrees = cu && dwarf_haspc(cu, addr - *bias) > 0;
+	if (*libdwfl_agrees)
 		return cu;
+	cu = NULL;
 	while ((cu = dwfl_module_nextcu(mod, cu, bias)) != NULL)
 		if (dwarf_haspc(cu, addr - *bias) > 0)
 			return cu;
@@ -645,10 +719,13 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 		sname = NULL;	/* the nearest symbol ends before pc */
 
 	Dwarf_Addr dbias;
-	Dwarf_Die *cu = find_cu(mod, look, &dbias);
+	bool libdwfl_agrees;
+	Dwarf_Die *cu = find_cu(mod, look, &dbias, &libdwfl_agrees);
 	const char *file = NULL;
 	int line = 0, col = 0;
-	Dwfl_Line *dl = dwfl_module_getsrc(mod, look);
+	/* libdwfl's line comes from its own choice of unit: taken only when
+	** that unit holds pc; no unit, no line (it would be a neighbour's). */
+	Dwfl_Line *dl = libdwfl_agrees ? dwfl_module_getsrc(mod, look) : NULL;
 	if (dl) {
 		const char *f = dwfl_lineinfo(dl, NULL, &line, &col, NULL, NULL);
 		file = short_file(f, dwfl_line_comp_dir(dl));
@@ -677,7 +754,7 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 			if (tag == DW_TAG_inlined_subroutine) {
 				if (n < MAX_FRAMES - 1) {
 					fr[n] = base;
-					fr[n].function = die_function_name(&scopes[i]);
+					fr[n].function = die_function_name(&scopes[i], 0);
 					fr[n].file = file;
 					fr[n].line = line;
 					fr[n].column = col;
@@ -686,7 +763,7 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 				}
 				file = call_site(&scopes[i], &line, &col);
 			} else if (tag == DW_TAG_subprogram || tag == DW_TAG_entry_point) {
-				dwarf_func = die_function_name(&scopes[i]);
+				dwarf_func = die_function_name(&scopes[i], 0);
 				if (dwarf_lowpc(&scopes[i], &func_lo) != 0 ||
 				    dwarf_highpc(&scopes[i], &func_hi) != 0)
 					func_lo = func_hi = 0;

@@ -1,11 +1,17 @@
 /*
 ** symbolize.h: turn code and data addresses into names people read.
 **
-** Used only when a report is printed, never on the lock path. Backed by
-** elfutils' libdw: function+0xoff/0xsize, file:line, one extra frame per
-** function the compiler inlined at that address (innermost first, as the
-** kernel prints them with "[inline]"), symbol+offset for data addresses, and
-** module+0xoff when nothing better is known. Results are cached per address.
+** ud_symbolize_code() and ud_symbolize_data() are used only when a report is
+** printed, never on the lock path. They are backed by elfutils' libdw:
+** function+0xoff/0xsize, file:line, one extra frame per function the compiler
+** inlined at that address (innermost first, as the kernel prints them with
+** "[inline]"), symbol+offset for data addresses, and module+0xoff when nothing
+** better is known. Results are cached per address. C++ names are demangled
+** without parameter lists ("Cache::put"), and inlined functions that DWARF
+** gives no linkage name are qualified by their scopes the same way.
+**
+** The demangler and the library-frame rule (wrapper.c) allocate only runtime
+** memory and never call libdw: the lock path may use them.
 */
 #ifndef UD_SYMBOLIZE_H
 #define UD_SYMBOLIZE_H
@@ -13,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../base/buf.h"
 
 /* One printed frame. Strings point into the symbolizer's cache: valid until exit. */
 typedef struct ud_frame {
@@ -62,5 +70,39 @@ void ud_symbolize_set_strip_prefix(const char *prefix);
 
 /* Forget cached module lists (after dlopen/dlclose the map is rebuilt lazily). */
 void ud_symbolize_invalidate(void);
+
+/*
+** Append the demangled C++ name of `raw` ("_ZN5Cache3putEv" -> "Cache::put")
+** to out. False, with out unchanged, when raw is not a mangled C++ name or
+** does not demangle. Uses no heap but the runtime's and a stack of its own.
+*/
+bool ud_demangle(const char *raw, ud_buf_t *out);
+
+/*
+** Library frames: the C++ standard library's own code (std::mutex::lock,
+** std::lock_guard, __gthread_mutex_lock, libstdc++.so), which stands between
+** the program and the lock call and is never the call site a report names.
+** The rule is in wrapper.c: by module, by source file, and by name when the
+** file is unknown (names demangled: "std::", "__gnu_cxx::", "__gthread*",
+** "__gthrw*", "__cxa_*").
+*/
+bool ud_symbolize_frame_is_wrapper(const ud_frame_t *f);
+bool ud_symbolize_is_wrapper_name(const char *function);
+bool ud_symbolize_is_wrapper_file(const char *file);
+bool ud_symbolize_is_wrapper_module(const char *module);
+
+/*
+** The same rule for a return address, safe on the lock path: judged by the
+** function symbol around pc-1 in the ELF symbol table of its module (read by
+** the runtime itself) and by the module, without DWARF, so without the file.
+** Cached per address.
+*/
+bool ud_symbolize_pc_is_wrapper(uintptr_t return_address);
+
+/* Around fork(): the demangler's and the lock-path rule's locks are held
+** across it, so that the child inherits whole tables. */
+void ud_symbolize_fork_prepare(void);
+void ud_symbolize_fork_parent(void);
+void ud_symbolize_fork_child(void);
 
 #endif

@@ -1,6 +1,7 @@
 /*
 ** symbolize_int.h: what symbolize.c (the libdwfl session, code addresses)
-** shares with data.c (data addresses). Everything here requires ud_sym_lock.
+** shares with data.c (data addresses), and the demangler's lock. Everything
+** else here requires ud_sym_lock.
 */
 #ifndef UD_SYMBOLIZE_INT_H
 #define UD_SYMBOLIZE_INT_H
@@ -12,6 +13,8 @@
 
 /* Serializes all libdw use and the symbolizer's caches. */
 extern ud_lock_t ud_sym_lock;
+/* Serializes the demangler (demangle.c), which runs on one stack of its own. */
+extern ud_lock_t ud_demangle_lock;
 
 /* The loaded module holding addr, re-reading the map once on a miss; or NULL. */
 Dwfl_Module *ud_sym_find_module(uintptr_t addr);
