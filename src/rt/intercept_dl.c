@@ -15,12 +15,20 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <stdio.h>
+#include <string.h>
 
-/* A module's place: its load base and the span of its PT_LOAD segments. */
+/*
+** A module's place: its load base, its path (copied: the loader frees its
+** own with the module) and the span of its PT_LOAD segments. The same path
+** at the same base after dlclose() is taken for the same module, even if
+** another thread closed and opened it again in between: its locks then live
+** on, which can miss an end of identity but never ends a live lock.
+*/
 typedef struct module_span {
 	uintptr_t base;
 	uintptr_t lo, hi;
-	const char *name;	/* the loader's, compared by address */
+	char name[256];
 	bool found;
 } module_span_t;
 
@@ -28,7 +36,8 @@ static int find_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
 	module_span_t *m = arg;
-	if (info->dlpi_addr != m->base || info->dlpi_name != m->name)
+	if (info->dlpi_addr != m->base || !info->dlpi_name ||
+	    strncmp(info->dlpi_name, m->name, sizeof m->name - 1) != 0)
 		return 0;
 	m->lo = UINTPTR_MAX;
 	m->hi = 0;
@@ -54,7 +63,7 @@ static module_span_t module_of(void *h)
 	if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm || lm->l_addr == 0)
 		return m;	/* the main program (never unloaded) or a bad handle */
 	m.base = lm->l_addr;
-	m.name = lm->l_name;
+	snprintf(m.name, sizeof m.name, "%s", lm->l_name ? lm->l_name : "");
 	dl_iterate_phdr(find_module, &m);
 	return m;
 }
@@ -64,7 +73,8 @@ static void module_closed(module_span_t *m, uintptr_t pc)
 {
 	if (!m->found)
 		return;
-	module_span_t again = { .base = m->base, .name = m->name };
+	module_span_t again = { .base = m->base };
+	memcpy(again.name, m->name, sizeof again.name);
 	dl_iterate_phdr(find_module, &again);
 	if (again.found)
 		return;		/* still referenced: nothing was unmapped */
