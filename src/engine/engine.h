@@ -42,7 +42,7 @@ enum {
 /*
 ** Where reports go: called with no engine lock held, once per problem found;
 ** returns true when the report was shown (not a duplicate, not suppressed),
-** which is what halt_on_error counts. The report's arrays are the engine's,
+** which is what stop_after_report counts. The report's arrays are the engine's,
 ** freed when the sink returns.
 */
 typedef bool (*ud_engine_sink_fn)(ud_report_t *r, void *arg);
@@ -50,7 +50,7 @@ typedef bool (*ud_engine_sink_fn)(ud_report_t *r, void *arg);
 /* Engine-wide settings, filled by the runtime from its options. */
 typedef struct ud_engine_config {
 	bool strict_same_class;	/* kernel rule: nesting one class is recursive locking */
-	bool halt_on_error;	/* stop validating after the first report */
+	bool stop_after_report;	/* stop validating after the first shown report */
 	bool check_exit;	/* report locks still held when a thread exits */
 	/* Shortcuts, each of which changes no verdict, and the switch that
 	** turns it off so that a run can show it (docs/design.md; the runtime's
@@ -64,7 +64,7 @@ typedef struct ud_engine_config {
 
 void ud_engine_init(const ud_engine_config_t *config);
 const ud_engine_config_t *ud_engine_config(void);
-/* True while the engine still validates (false after halt_on_error fired). */
+/* True while the engine still validates (false after stop_after_report fired). */
 bool ud_engine_active(void);
 
 /* ---- threads ---------------------------------------------------------- */
