@@ -80,6 +80,7 @@ typedef struct ud_held {
 	uint8_t mode;
 	bool trylock;
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
+	uint8_t freed;		/* reported as a held lock freed: not again at exit */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
 	uint16_t pins;		/* ud_pin() depth, meaningful only while PINNED */
 	/* The signal context the entry was keyed in, for the debug build's
@@ -322,6 +323,7 @@ ud_held_fill_as(ud_held_t *h, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
 	h->mode = (uint8_t)mode;
 	h->trylock = trylock;
 	h->forked = 0;
+	h->freed = 0;
 	h->nest = 0;
 }
 

@@ -460,8 +460,9 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 			continue;
 		}
 		kept = true;
-		if (!ud_engine_active())
+		if (!ud_engine_active() || h->freed)
 			continue;
+		h->freed = 1;
 		ud_report_t r = {0};
 		r.kind = UD_REPORT_HELD_FREED;
 		ud_report_fill_thread(&r, t);
