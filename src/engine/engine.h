@@ -221,6 +221,13 @@ typedef enum ud_owner {
 /* ud_release() knowing what the lock records of its owner. */
 bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
 		      ud_owner_t owner);
+/*
+** An unlock of memory that the lock object itself shows is no lock (why):
+** reported as a bad unlock with its reason; an entry of addr on t's stack is
+** dropped. The instance of addr must exist, for the report's class.
+*/
+void ud_release_invalid(ud_thread_t *t, const void *addr, uintptr_t pc,
+			ud_bad_unlock_t why);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
 /* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */

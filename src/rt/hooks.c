@@ -398,6 +398,18 @@ void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc)
 	leave(&c);
 }
 
+void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,
+				  uintptr_t pc)
+{
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
+		return;
+	if (!ud_instance_lookup(m))
+		(void)instance_for(m, UD_LT_MUTEX, pc);
+	ud_release_invalid(c.ts->t, m, pc, why);
+	leave(&c);
+}
+
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 {
 	if (!enter(c))

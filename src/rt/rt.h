@@ -244,6 +244,10 @@ void ud_hook_unlock(const void *lock, uintptr_t pc);
 /* Before the real unlock of a mutex or mtx_t: also judges, by the owner the
 ** mutex records, a release of a lock the runtime did not see taken. */
 void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc);
+/* Unlock of a mutex whose own record shows it is none (why: destroyed, or
+** never initialised): a bad unlock with its reason. */
+void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,
+				  uintptr_t pc);
 /* After a successful init: a new identity keyed by the init site. */
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type);
 /* Before the real destroy. */
