@@ -228,6 +228,13 @@ bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
 */
 void ud_release_invalid(ud_thread_t *t, const void *addr, uintptr_t pc,
 			ud_bad_unlock_t why);
+/*
+** The lock object at addr shows a free lock although t holds it by its own
+** record: the memory was given a new lock (assigned an initializer) with no
+** unlock, destroy or init. t's entry is dropped and the old identity ended,
+** quietly: the lock it stood for no longer exists.
+*/
+void ud_instance_reset_held(ud_thread_t *t, const void *addr);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
 /* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */

@@ -486,6 +486,15 @@ void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc)
 	forget(a);
 }
 
+void ud_instance_reset_held(ud_thread_t *t, const void *addr)
+{
+	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
+	if (!h)
+		return;
+	ud_held_remove(t, h);
+	forget((uintptr_t)addr);
+}
+
 /* Forget every instance in [lo, hi) that t does not hold, by table scan. */
 static void forget_range_scan(ud_thread_t *t, uintptr_t lo, uintptr_t hi)
 {

@@ -335,6 +335,12 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return NULL;
+	/* A mutex this thread holds by its record, which glibc says nobody
+	** holds, was overwritten by a fresh one (an initializer assigned over
+	** an abandoned lock): its entry is stale, not a recursive lock. */
+	if (type == UD_LT_MUTEX && ud_mutex_owner(lock) == 0 &&
+	    ud_held_mode(c.ts->t, lock) >= 0)
+		ud_instance_reset_held(c.ts->t, lock);
 	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
