@@ -68,6 +68,11 @@ static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 		return ud_rwlock_kind(lock);
 	case UD_LT_SPIN:
 		break;
+	case UD_LT_GMUTEX:
+	case UD_LT_GRECMUTEX:
+	case UD_LT_GRWLOCK:
+	case UD_LT_GSTATIC_RWLOCK:
+		return ud_fixed_kind(type);
 	}
 	return UD_KIND_SPIN;
 }
@@ -422,17 +427,20 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 	leave(c);
 }
 
-void ud_hook_cond_wait(ud_call_t *c, const void *m)
+void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 {
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	mutex_release(c->ts, m, c->pc);
+	if (type == UD_LT_MUTEX)
+		mutex_release(c->ts, m, c->pc);
+	else	/* a GMutex records no owner */
+		(void)ud_release(t, m, c->pc);
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.
 	*/
-	ud_instance_t *inst = instance_taken(t, m, UD_LT_MUTEX, c->pc);
+	ud_instance_t *inst = instance_taken(t, m, type, c->pc);
 	if (inst) {
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
 	}

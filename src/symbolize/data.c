@@ -315,12 +315,26 @@ static bool index_array(Dwarf_Die *t, Dwarf_Word *off, Dwarf_Die *elem, out_t *o
 	return true;
 }
 
+/* GLib's lock structs (a GMutex is a union): their members are private. */
+static bool opaque_lock(Dwarf_Die *t)
+{
+	static const char *const names[] = { "_GRecMutex", "_GRWLock", "_GCond",
+					     "_GStaticMutex", "_GStaticRecMutex",
+					     "_GStaticRWLock", "_GOnce" };
+	const char *name = dwarf_diename(t);
+	for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /*
 ** Append ".field" / "[i]" steps naming byte `off` of an object of type `t`,
 ** then "+0x.." for what is left. At offset 0 it keeps descending into
 ** structure members so that a lock that is a struct's first field is named
-** by that field, but stops at unions and at reserved ("_x") members: those are
-** the insides of pthread_mutex_t or std::mutex, not names people chose.
+** by that field, but stops at unions, at GLib's lock structs and at reserved
+** ("_x") members: those are the insides of pthread_mutex_t, std::mutex or
+** GRecMutex, not names people chose.
 */
 static void name_in_type(Dwarf_Die *t, Dwarf_Word off, out_t *o)
 {
@@ -328,7 +342,7 @@ static void name_in_type(Dwarf_Die *t, Dwarf_Word off, out_t *o)
 		int tag = dwarf_tag(t);
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		    tag == DW_TAG_union_type) {
-			if (off == 0 && tag == DW_TAG_union_type)
+			if (off == 0 && (tag == DW_TAG_union_type || opaque_lock(t)))
 				break;
 			Dwarf_Die m;
 			Dwarf_Word moff;
