@@ -315,16 +315,22 @@ static bool index_array(Dwarf_Die *t, Dwarf_Word *off, Dwarf_Die *elem, out_t *o
 	return true;
 }
 
-/* GLib's lock structs (a GMutex is a union): their members are private. */
-static bool opaque_lock(Dwarf_Die *t)
+/* GLib's lock structs (a GMutex is a union): their members are private.
+** Their tags, or the typedef of GStaticMutex, which has none. */
+static bool opaque_lock(Dwarf_Die *type)
 {
 	static const char *const names[] = { "_GRecMutex", "_GRWLock", "_GCond",
-					     "_GStaticMutex", "_GStaticRecMutex",
+					     "GStaticMutex", "_GStaticRecMutex",
 					     "_GStaticRWLock", "_GOnce" };
-	const char *name = dwarf_diename(t);
-	for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
+	Dwarf_Die t = *type;
+	for (int depth = 0; depth < MAX_TYPE_DEPTH; depth++) {
+		const char *name = dwarf_diename(&t);
+		for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(name, names[i]) == 0)
+				return true;
+		if (dwarf_tag(&t) != DW_TAG_typedef || !type_of(&t, &t))
+			return false;
+	}
 	return false;
 }
 
@@ -338,11 +344,15 @@ static bool opaque_lock(Dwarf_Die *t)
 */
 static void name_in_type(Dwarf_Die *t, Dwarf_Word off, out_t *o)
 {
-	for (int depth = 0; depth < MAX_TYPE_DEPTH && strip_type(t); depth++) {
+	for (int depth = 0; depth < MAX_TYPE_DEPTH; depth++) {
+		if (off == 0 && opaque_lock(t))
+			break;
+		if (!strip_type(t))
+			break;
 		int tag = dwarf_tag(t);
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		    tag == DW_TAG_union_type) {
-			if (off == 0 && (tag == DW_TAG_union_type || opaque_lock(t)))
+			if (off == 0 && tag == DW_TAG_union_type)
 				break;
 			Dwarf_Die m;
 			Dwarf_Word moff;
