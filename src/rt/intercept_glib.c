@@ -62,12 +62,16 @@ static void *_Atomic glib_real[GLIB_COUNT];
 /* libglib's mapping, once known: where GLib's thread proxy lives. */
 static _Atomic uintptr_t glib_lo, glib_hi;
 
-static int find_span(struct dl_phdr_info *info, size_t size, void *arg)
+/* The module holding pc: its span, and whether it is libglib. */
+typedef struct module_query {
+	uintptr_t pc, lo, hi;
+	bool glib;
+} module_query_t;
+
+static int find_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
-	uintptr_t *span = arg;	/* in: base; out: lo, hi */
-	if (info->dlpi_addr != span[0])
-		return 0;
+	module_query_t *q = arg;
 	uintptr_t lo = UINTPTR_MAX, hi = 0;
 	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -79,23 +83,32 @@ static int find_span(struct dl_phdr_info *info, size_t size, void *arg)
 		if (a + ph->p_memsz > hi)
 			hi = a + ph->p_memsz;
 	}
-	span[1] = lo;
-	span[2] = hi;
+	if (q->pc < lo || q->pc >= hi)
+		return 0;
+	const char *name = info->dlpi_name ? info->dlpi_name : "";
+	const char *b = strrchr(name, '/');
+	b = b ? b + 1 : name;
+	q->lo = lo;
+	q->hi = hi;
+	q->glib = strncmp(b, "libglib-2.0.so", 14) == 0;
 	return 1;
 }
 
-/* Remember the span of the module holding fn, GLib's. */
-static void note_module(void *fn)
+/*
+** Is pc in libglib? Learnt from the first address found there. The module
+** list is walked with dl_iterate_phdr, not dladdr: dladdr takes the loader's
+** lock, which dlopen holds while constructors run, and a constructor may wait
+** for a thread being created here.
+*/
+static bool learn_glib(uintptr_t pc)
 {
-	Dl_info info;
-	if (atomic_load(&glib_hi) || !dladdr(fn, &info) || !info.dli_fbase)
-		return;
-	uintptr_t span[3] = { (uintptr_t)info.dli_fbase, 0, 0 };
-	dl_iterate_phdr(find_span, span);
-	if (span[1] < span[2]) {
-		atomic_store(&glib_lo, span[1]);
-		atomic_store(&glib_hi, span[2]);
-	}
+	module_query_t q = { .pc = pc };
+	dl_iterate_phdr(find_module, &q);
+	if (!q.glib)
+		return false;
+	atomic_store(&glib_lo, q.lo);
+	atomic_store(&glib_hi, q.hi);
+	return true;
 }
 
 static void *lookup(const char *name)
@@ -116,8 +129,8 @@ static __attribute__((noinline, cold)) void *resolve(unsigned i)
 	/* The loader may allocate and lock: not ours to judge. */
 	ud_tls.in_runtime++;
 	void *p = lookup(glib_names[i]);
-	if (p)
-		note_module(p);
+	if (p && !atomic_load(&glib_hi))
+		(void)learn_glib((uintptr_t)p);
 	ud_tls.in_runtime--;
 	if (!p) {
 		ud_log_message("ulockdep: %s was called, but no GLib is loaded to run it",
@@ -152,21 +165,12 @@ static inline void *real_fn(unsigned i)
 		ud_tls.in_runtime--;                                         \
 	} while (0)
 
-/* Is start in libglib? Until a GLib call has told where it is, asked the
-** loader (a thread created through g_thread_new may come first). */
+/* Is start in libglib? Until a GLib call has told where it is, the module
+** list says (a thread created through g_thread_new may come first). */
 static bool in_glib(uintptr_t s)
 {
-	if (!atomic_load(&glib_hi)) {
-		Dl_info info;
-		const char *b;
-		if (!dladdr((void *)s, &info) || !info.dli_fname)
-			return false;
-		b = strrchr(info.dli_fname, '/');
-		b = b ? b + 1 : info.dli_fname;
-		if (strncmp(b, "libglib-2.0.so", 14) != 0)
-			return false;
-		note_module((void *)s);
-	}
+	if (!atomic_load(&glib_hi) && !learn_glib(s))
+		return false;
 	return s >= atomic_load(&glib_lo) && s < atomic_load(&glib_hi);
 }
 
@@ -380,7 +384,7 @@ UD_INTERCEPTOR(unsigned, g_static_rec_mutex_unlock_full, void *m)
 #define RW_INTERCEPTORS(prefix, type)                                          \
 	UD_INTERCEPTOR(void, prefix##writer_lock, void *l)                     \
 	{                                                                      \
-		on_lock(l, type, UD_HOOK_WRITE, UD_CALLER_PC()); \
+		on_lock(l, type, UD_HOOK_WRITE, UD_CALLER_PC());       \
 		HIDDEN_VOID(GREAL(prefix##writer_lock)(l));                    \
 	}                                                                      \
 	UD_INTERCEPTOR(int, prefix##writer_trylock, void *l)                   \
@@ -398,7 +402,7 @@ UD_INTERCEPTOR(unsigned, g_static_rec_mutex_unlock_full, void *m)
 	}                                                                      \
 	UD_INTERCEPTOR(void, prefix##reader_lock, void *l)                     \
 	{                                                                      \
-		on_lock(l, type, UD_HOOK_READ, UD_CALLER_PC()); \
+		on_lock(l, type, UD_HOOK_READ, UD_CALLER_PC());        \
 		HIDDEN_VOID(GREAL(prefix##reader_lock)(l));                    \
 	}                                                                      \
 	UD_INTERCEPTOR(int, prefix##reader_trylock, void *l)                   \
