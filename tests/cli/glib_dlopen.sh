@@ -24,7 +24,8 @@ line() { grep -n "MARK:$1" "$L" | cut -d: -f1; }
 for m in forward_b backward_a; do
 	grep -q "glib_dl_lib.c:$(line $m)" "$T/err" || fail "no site at glib_dl_lib.c:$(line $m) ($m)"
 done
-grep -q '(a){' "$T/err" && grep -q '(b){' "$T/err" || fail "classes not named a and b"
-[ $fails -eq 0 ] || cat "$T/err"
+grep -q '(a){' "$T/err" || fail "class a not named"
+grep -q '(b){' "$T/err" || fail "class b not named"
+[ "$fails" -eq 0 ] || cat "$T/err"
 
 finish "a GLib library loaded by dlopen is watched"
