@@ -29,5 +29,8 @@ char *ud_cli_find_free_lib(const char *rt);
 /* The sanitizer PROGRAM (an ELF file) is built with, or NULL: none, or not
 ** an ELF file. */
 const char *ud_cli_sanitizer(const char *path);
+/* Print "ulockdep: MESSAGE" and a newline on stderr, control characters
+** shown as '?': for one-line messages that quote the user's text. */
+void ud_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
