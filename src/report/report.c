@@ -180,6 +180,17 @@ static void describe(const ud_report_t *r, char *out, size_t len)
 	ud_buf_free(&b);
 }
 
+/*
+** Reports that could not wait for report_lock (ud_report_submit_nowait):
+** copies, pushed here, printed by whichever thread holds the lock next.
+*/
+typedef struct queued {
+	struct queued *next;
+	size_t size;
+	ud_report_t r;
+} queued_t;
+static _Atomic(queued_t *) queue;
+
 static void (*section_enter)(void), (*section_leave)(void);
 
 void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void))
@@ -191,6 +202,8 @@ void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void))
 void ud_report_fork_child(void)
 {
 	ud_lock_reset(&report_lock);
+	/* Reports queued in the parent are the parent's to print. */
+	atomic_store(&queue, NULL);
 	ud_report_names_fork_child();
 	/* The parent writes its own SARIF log; the child's holds what it finds. */
 	ud_report_sarif_reset();
@@ -202,17 +215,6 @@ void ud_report_fork_child(void)
 ** needs far more. Only under report_lock.
 */
 static ud_own_stack_t report_stack = UD_OWN_STACK_INIT(8u << 20);
-
-/*
-** Reports that could not wait for report_lock (ud_report_submit_nowait):
-** copies, pushed here, printed by whichever thread holds the lock next.
-*/
-typedef struct queued {
-	struct queued *next;
-	size_t size;
-	ud_report_t r;
-} queued_t;
-static _Atomic(queued_t *) queue;
 
 typedef struct submit_job {
 	ud_report_t *r;
