@@ -50,8 +50,8 @@ int main(int argc, char **argv)
 			ud_cli_run_usage(stdout);
 			return 0;
 		}
-		fprintf(stderr, "ulockdep: no help for '%s': the only command "
-			"is 'run'\n", argv[2]);
+		ud_cli_error("no help for '%s': the only command "
+			"is 'run'", argv[2]);
 		fputs("Try 'ulockdep --help'.\n", stderr);
 		return UD_EXIT_USAGE;
 	}
@@ -69,12 +69,12 @@ int main(int argc, char **argv)
 	size_t n = strcspn(cmd, "=");
 	if (cmd[n] && ((n == 6 && !strncmp(cmd, "--help", n)) ||
 		       (n == 9 && !strncmp(cmd, "--version", n))))
-		fprintf(stderr, "ulockdep: option '%.*s' takes no value "
-			"(given '%s')\n", (int)n, cmd, cmd);
+		ud_cli_error("option '%.*s' takes no value "
+			"(given '%s')", (int)n, cmd, cmd);
 	else if (cmd[0] == '-')
-		fprintf(stderr, "ulockdep: unknown option '%s'\n", cmd);
+		ud_cli_error("unknown option '%s'", cmd);
 	else
-		fprintf(stderr, "ulockdep: unknown command '%s'\n", cmd);
+		ud_cli_error("unknown command '%s'", cmd);
 	fputs("Try 'ulockdep --help'.\n", stderr);
 	return UD_EXIT_USAGE;
 }
