@@ -271,17 +271,17 @@ static int check_log_path(ud_options_t *o)
 	struct stat st;
 	int rc = -1;
 	if (!*base)
-		fprintf(stderr, "ulockdep: log_path '%s' names a directory; give a "
-			"file name prefix (reports go to PREFIX.<pid>)\n", o->log_path);
+		ud_cli_error("log_path '%s' names a directory; give a file name "
+			     "prefix (reports go to PREFIX.<pid>)", o->log_path);
 	else if (stat(dir, &st) < 0)
-		fprintf(stderr, "ulockdep: log_path '%s': directory '%s': %s\n",
-			o->log_path, dir, strerror(errno));
+		ud_cli_error("log_path '%s': directory '%s': %s", o->log_path, dir,
+			     strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		fprintf(stderr, "ulockdep: log_path '%s': '%s' is not a directory\n",
-			o->log_path, dir);
+		ud_cli_error("log_path '%s': '%s' is not a directory", o->log_path,
+			     dir);
 	else if (access(dir, W_OK | X_OK) < 0)
-		fprintf(stderr, "ulockdep: log_path '%s': cannot create files in "
-			"'%s': %s\n", o->log_path, dir, strerror(errno));
+		ud_cli_error("log_path '%s': cannot create files in '%s': %s",
+			     o->log_path, dir, strerror(errno));
 	else
 		rc = 0;
 	char *abs = rc == 0 ? realpath(dir, NULL) : NULL;

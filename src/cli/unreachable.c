@@ -59,18 +59,18 @@ int ud_cli_check_reachable(const char *prog, const char *path)
 		bool sgid = (st.st_mode & S_ISGID) && st.st_gid != getegid();
 		if (suid || sgid) {
 			const char *bit = suid ? "setuid" : "setgid";
-			fprintf(stderr, "ulockdep: '%s' is %s: the loader runs it "
+			ud_cli_error("'%s' is %s: the loader runs it "
 				"in secure mode and ignores LD_PRELOAD, so ulockdep "
 				"cannot watch it; run a copy without the %s bit, or "
-				"run it as its owner\n", prog, bit, bit);
+				"run it as its owner", prog, bit, bit);
 			return -1;
 		}
 	}
 	if (has_interp(path) == 0) {
-		fprintf(stderr, "ulockdep: '%s' is statically linked: no loader "
+		ud_cli_error("'%s' is statically linked: no loader "
 			"runs in it to preload ulockdep; link it dynamically (the "
 			"default), and with -lulockdep to carry the runtime without "
-			"`ulockdep run` (docs/annotations.md)\n", prog);
+			"`ulockdep run` (docs/annotations.md)", prog);
 		return -1;
 	}
 	return 0;
