@@ -65,6 +65,9 @@ void ud_cli_run_usage(FILE *f)
 	      "                    check_free=1, libulockdep_free.so from the\n"
 	      "                    runtime library's directory)\n"
 	      "  PATH              where PROGRAM is looked up when it has no '/'\n"
+	      "  ASAN_OPTIONS      verify_asan_link_order=0 is added (the runtime\n"
+	      "                    is preloaded before AddressSanitizer's), unless\n"
+	      "                    the flag is given\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  PROGRAM's own status, unless something was reported: then the\n"
@@ -386,6 +389,47 @@ static char *preload_value(const char *const *libs)
 	return s;
 }
 
+/* PROGRAM is built with a sanitizer that cannot run with the runtime. */
+static void refuse_sanitizer(const char *prog, const char *name)
+{
+	if (!strcmp(name, "ThreadSanitizer"))
+		fprintf(stderr, "ulockdep: '%s' is built with ThreadSanitizer, which "
+			"checks lock order itself and would see ulockdep's runtime "
+			"as racy; run it without ulockdep, or check a build without "
+			"-fsanitize=thread (AddressSanitizer and UBSan builds run "
+			"under ulockdep)\n", prog);
+	else
+		fprintf(stderr, "ulockdep: '%s' is built with %s, whose thread and "
+			"lock interceptors cannot run under ulockdep; run it without "
+			"ulockdep, or check a build without that sanitizer "
+			"(AddressSanitizer and UBSan builds run under ulockdep)\n",
+			prog, name);
+}
+
+/*
+** The runtime is preloaded before a shared AddressSanitizer runtime (gcc's
+** default), so that it sees the program's thread and lock calls before
+** ASan's interceptors, which would hide the program's start routines and
+** call sites; ASan's runtime still precedes every other library, which is
+** what it needs. Its check that it comes first is turned off, for every
+** program, since PROGRAM may start sanitized ones (a test driver). A value
+** the user gave for that flag is kept.
+*/
+static int asan_options(void)
+{
+	static const char flag[] = "verify_asan_link_order=0";
+	const char *old = getenv("ASAN_OPTIONS");
+	if (old && strstr(old, "verify_asan_link_order"))
+		return 0;
+	if (!old || !old[0])
+		return setenv("ASAN_OPTIONS", flag, 1);
+	ud_buf_t b = { 0 };
+	ud_buf_printf(&b, "%s:%s", old, flag);
+	int rc = b.data ? setenv("ASAN_OPTIONS", b.data, 1) : -1;
+	ud_buf_free(&b);
+	return rc;
+}
+
 int ud_cmd_run(int argc, char **argv)
 {
 	static ud_options_t opts;	/* big (string fields): not on the stack */
@@ -425,11 +469,10 @@ int ud_cmd_run(int argc, char **argv)
 		return exec_failure_status(e);
 	}
 
-	const char *san = ud_cli_sanitizer(path);
-	if (san) {
-		fprintf(stderr, "ulockdep: '%s' is built with %s, whose lock "
-			"interceptors cannot run under ulockdep; run it without "
-			"ulockdep, or check a build without -fsanitize\n", prog, san);
+	ud_cli_san_t san;
+	ud_cli_sanitizer(path, &san);
+	if (san.refused) {
+		refuse_sanitizer(prog, san.name);
 		free(path);
 		return UD_EXIT_USAGE;
 	}
@@ -449,6 +492,8 @@ int ud_cmd_run(int argc, char **argv)
 	} else {
 		unsetenv("ULOCKDEP_OPTIONS");
 	}
+	if (asan_options() < 0)
+		goto env_fail;
 	char *preload = preload_value(libs);
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;
