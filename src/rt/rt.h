@@ -49,7 +49,9 @@
 ** allocating, even from inside an allocator. ud_real_init then replaces
 ** them with libc's own definitions, looked up in libc's handle: a sanitizer
 ** loaded before the runtime exports __pthread_mutex_lock too, and the
-** runtime must not call another interceptor on itself.
+** runtime must not call another interceptor on itself. (ASan's cannot even
+** call on since glibc 2.34, which keeps that alias as a compat symbol only:
+** the lookup is the first thing the runtime's start-up does.)
 */
 #if defined(__x86_64__)
 #define UD_GLIBC_BASE "GLIBC_2.2.5"
