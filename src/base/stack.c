@@ -48,6 +48,30 @@ static _Atomic uint32_t nstacks;	/* ids 1..nstacks are published */
    so that a capture racing with the setter reads whole values. */
 static _Atomic uintptr_t rt_lo, rt_hi;
 
+/* Interceptors in front of the runtime's (set at start-up, read by walks). */
+#define MAX_FRONT 32
+static struct { _Atomic uintptr_t lo, hi; } front[MAX_FRONT];
+static _Atomic unsigned nfront;
+
+void ud_stack_add_front_range(uintptr_t lo, uintptr_t hi)
+{
+	unsigned i = atomic_load_explicit(&nfront, memory_order_relaxed);
+	if (i == MAX_FRONT || lo >= hi)
+		return;
+	atomic_store_explicit(&front[i].lo, lo, memory_order_relaxed);
+	atomic_store_explicit(&front[i].hi, hi, memory_order_relaxed);
+	atomic_store_explicit(&nfront, i + 1, memory_order_release);
+}
+
+static bool in_front(uintptr_t pc, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pc >= atomic_load_explicit(&front[i].lo, memory_order_relaxed) &&
+		    pc < atomic_load_explicit(&front[i].hi, memory_order_relaxed))
+			return true;
+	return false;
+}
+
 void ud_stack_set_runtime_range(uintptr_t lo, uintptr_t hi)
 {
 	atomic_store_explicit(&rt_lo, lo, memory_order_relaxed);
@@ -175,6 +199,8 @@ typedef struct walk {
 	unsigned n, max;
 	unsigned skip;		/* frames still to skip when no range is set */
 	uintptr_t lo, hi;
+	unsigned nfront;	/* front ranges to check */
+	unsigned walked;	/* frames seen, with front ranges set */
 } walk_t;
 
 static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)
@@ -189,6 +215,18 @@ static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)
 	}
 	if (pc >= w->lo && pc < w->hi)
 		return _URC_NO_REASON;
+	if (w->nfront) {
+		/* A front interceptor may lie below max frames of its own
+		** workings: walk on (within reason) to find it. */
+		if (in_front(pc, w->nfront)) {
+			w->n = 0;
+			return _URC_NO_REASON;
+		}
+		if (w->n < w->max)
+			w->pcs[w->n++] = pc;
+		return ++w->walked == 4 * UD_STACK_MAX_FRAMES ? _URC_END_OF_STACK
+							       : _URC_NO_REASON;
+	}
 	w->pcs[w->n++] = pc;
 	return w->n == w->max ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
@@ -201,6 +239,9 @@ static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)
 **    dropped, wherever it is in the stack; the walker is in the runtime,
 **    so frame 0 is the first return address outside it: the program's call
 **    into the intercepted function.
+**  - A frame inside an interceptor in front of the runtime's (a
+**    sanitizer's, which calls ours) is dropped with every frame above it:
+**    frame 0 is then the program's call into that interceptor.
 **  - Without one, only the walker's own frame is dropped: frame 0 is the
 **    return address of the call to it, inside its caller; frame 1 is inside
 **    the caller's caller, and so on.
@@ -212,7 +253,8 @@ backtrace_into(uintptr_t *pcs, unsigned max)
 {
 	walk_t w = { pcs, 0, max, 0,
 		     atomic_load_explicit(&rt_lo, memory_order_relaxed),
-		     atomic_load_explicit(&rt_hi, memory_order_relaxed) };
+		     atomic_load_explicit(&rt_hi, memory_order_relaxed),
+		     atomic_load_explicit(&nfront, memory_order_acquire), 0 };
 	if (w.lo == w.hi)
 		w.skip = 1;
 	if (max)

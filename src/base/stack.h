@@ -28,6 +28,9 @@ ud_stack_id_t ud_stack_put(const uintptr_t *pcs, unsigned n);
 const uintptr_t *ud_stack_get(ud_stack_id_t id, unsigned *n);
 /* Mark [lo, hi) as runtime code whose frames are dropped from captured stacks. */
 void ud_stack_set_runtime_range(uintptr_t lo, uintptr_t hi);
+/* Mark [lo, hi) as an interceptor in front of the runtime's (a sanitizer's
+** that calls ours): a frame in it and every frame above it are dropped. */
+void ud_stack_add_front_range(uintptr_t lo, uintptr_t hi);
 /* Hold the depot's lock across fork() so the child inherits whole data. */
 void ud_stack_fork_prepare(void);
 void ud_stack_fork_parent(void);

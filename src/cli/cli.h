@@ -26,9 +26,13 @@ char *ud_cli_find_runtime(void);
 /* libulockdep_free.so, next to the runtime library rt (check_free=1);
 ** malloc'd, or NULL after saying why. */
 char *ud_cli_find_free_lib(const char *rt);
-/* The sanitizer PROGRAM (an ELF file) is built with, or NULL: none, or not
-** an ELF file. */
-const char *ud_cli_sanitizer(const char *path);
+/* The sanitizer a program (an ELF file) is built with. */
+typedef struct ud_cli_san {
+	const char *name;	/* "AddressSanitizer"...; NULL: none, or not ELF */
+	bool refused;		/* cannot run with the runtime */
+	bool dynamic;		/* its runtime is a shared library (DT_NEEDED) */
+} ud_cli_san_t;
+void ud_cli_sanitizer(const char *path, ud_cli_san_t *out);
 /* 0 if the runtime can enter the program at path (named prog on the command
 ** line); -1 after saying why not: statically linked, or setuid/setgid. */
 int ud_cli_check_reachable(const char *prog, const char *path);

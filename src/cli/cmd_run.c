@@ -65,12 +65,16 @@ void ud_cli_run_usage(FILE *f)
 	      "                    check_free=1, libulockdep_free.so from the\n"
 	      "                    runtime library's directory)\n"
 	      "  PATH              where PROGRAM is looked up when it has no '/'\n"
+	      "  ASAN_OPTIONS      verify_asan_link_order=0 is added (the runtime\n"
+	      "                    is preloaded before AddressSanitizer's), unless\n"
+	      "                    the flag is given\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  PROGRAM's own status, unless something was reported: then the\n"
 	      "  option exitcode (66 by default; exitcode=0 keeps the program's status)\n"
 	      "  2    bad usage: unknown option, bad value, malformed ULOCKDEP_OPTIONS,\n"
-	      "       runtime library not found (PROGRAM is not started)\n"
+	      "       runtime library not found, PROGRAM built with ThreadSanitizer,\n"
+	      "       MemorySanitizer or HWASan (PROGRAM is not started)\n"
 	      "  126  PROGRAM exists but cannot be executed\n"
 	      "  127  PROGRAM not found\n"
 	      "\n"
@@ -432,6 +436,47 @@ static char *preload_value(const char *const *libs)
 	return s;
 }
 
+/* PROGRAM is built with a sanitizer that cannot run with the runtime. */
+static void refuse_sanitizer(const char *prog, const char *name)
+{
+	if (!strcmp(name, "ThreadSanitizer"))
+		ud_cli_error("'%s' is built with ThreadSanitizer, which checks "
+			     "lock order itself and would see ulockdep's runtime as "
+			     "racy; run it without ulockdep, or check a build without "
+			     "-fsanitize=thread (AddressSanitizer and UBSan builds run "
+			     "under ulockdep)", prog);
+	else
+		ud_cli_error("'%s' is built with %s, whose thread and lock "
+			     "interceptors cannot run under ulockdep; run it without "
+			     "ulockdep, or check a build without that sanitizer "
+			     "(AddressSanitizer and UBSan builds run under ulockdep)",
+			     prog, name);
+}
+
+/*
+** The runtime is preloaded before a shared AddressSanitizer runtime (gcc's
+** default), so that it sees the program's thread and lock calls before
+** ASan's interceptors, which would hide the program's start routines and
+** call sites; ASan's runtime still precedes every other library, which is
+** what it needs. Its check that it comes first is turned off, for every
+** program, since PROGRAM may start sanitized ones (a test driver). A value
+** the user gave for that flag is kept.
+*/
+static int asan_options(void)
+{
+	static const char flag[] = "verify_asan_link_order=0";
+	const char *old = getenv("ASAN_OPTIONS");
+	if (old && strstr(old, "verify_asan_link_order"))
+		return 0;
+	if (!old || !old[0])
+		return setenv("ASAN_OPTIONS", flag, 1);
+	ud_buf_t b = { 0 };
+	ud_buf_printf(&b, "%s:%s", old, flag);
+	int rc = b.data ? setenv("ASAN_OPTIONS", b.data, 1) : -1;
+	ud_buf_free(&b);
+	return rc;
+}
+
 int ud_cmd_run(int argc, char **argv)
 {
 	static ud_options_t opts;	/* big (string fields): not on the stack */
@@ -471,15 +516,11 @@ int ud_cmd_run(int argc, char **argv)
 		return exec_failure_status(e);
 	}
 
-	const char *san = ud_cli_sanitizer(path);
-	if (san) {
-		ud_cli_error("'%s' is built with %s, whose lock "
-			"interceptors cannot run under ulockdep; run it without "
-			"ulockdep, or check a build without -fsanitize", prog, san);
-		free(path);
-		return UD_EXIT_USAGE;
-	}
-	if (ud_cli_check_reachable(prog, path) < 0) {
+	ud_cli_san_t san;
+	ud_cli_sanitizer(path, &san);
+	if (san.refused || ud_cli_check_reachable(prog, path) < 0) {
+		if (san.refused)
+			refuse_sanitizer(prog, san.name);
 		free(path);
 		return UD_EXIT_USAGE;
 	}
@@ -499,6 +540,8 @@ int ud_cmd_run(int argc, char **argv)
 	} else {
 		unsetenv("ULOCKDEP_OPTIONS");
 	}
+	if (asan_options() < 0)
+		goto env_fail;
 	char *preload = preload_value(libs);
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;

@@ -1,14 +1,13 @@
 /*
-** sanitized.c: is PROGRAM built with a sanitizer runtime?
+** sanitized.c: is PROGRAM built with a sanitizer runtime, and which?
 **
-** AddressSanitizer, ThreadSanitizer, MemorySanitizer and HWASan export their
-** own pthread_mutex_* and __pthread_mutex_* interceptors from the program's
-** first library. The runtime binds to glibc's lock calls by those names, so
-** in such a process it would call a sanitizer's interceptor before the
-** sanitizer has set it up, and the program would crash. `ulockdep run`
-** refuses such a program with a message instead. A sanitizer is recognised by
-** a DT_NEEDED entry naming its runtime, or by its init symbol in the
-** program's dynamic symbols (a runtime linked in statically).
+** A sanitizer's runtime is recognised by a DT_NEEDED entry naming it (gcc's
+** default, clang's -shared-libasan), or by its init symbol among the
+** program's dynamic symbols (linked in statically: clang's default, gcc's
+** -static-libasan). AddressSanitizer and UndefinedBehaviorSanitizer run with
+** the runtime (cmd_run.c arranges the library order); ThreadSanitizer,
+** MemorySanitizer and HWASan are refused: each replaces the thread and lock
+** calls with its own bookkeeping, and TSan checks lock order itself.
 */
 #include "cli.h"
 
@@ -22,28 +21,40 @@ static const struct {
 	const char *lib;	/* part of a DT_NEEDED name */
 	const char *sym;	/* init symbol of a static runtime */
 	const char *name;
+	bool refused;
 } sanitizers[] = {
-	{ "libasan.", "__asan_init", "AddressSanitizer" },
-	{ "libclang_rt.asan", "__asan_init", "AddressSanitizer" },
-	{ "libtsan.", "__tsan_init", "ThreadSanitizer" },
-	{ "libclang_rt.tsan", "__tsan_init", "ThreadSanitizer" },
-	{ "libclang_rt.msan", "__msan_init", "MemorySanitizer" },
-	{ "libhwasan.", "__hwasan_init", "HWAddressSanitizer" },
-	{ "libclang_rt.hwasan", "__hwasan_init", "HWAddressSanitizer" },
+	{ "libasan.", "__asan_init", "AddressSanitizer", false },
+	{ "libclang_rt.asan", "__asan_init", "AddressSanitizer", false },
+	{ "libtsan.", "__tsan_init", "ThreadSanitizer", true },
+	{ "libclang_rt.tsan", "__tsan_init", "ThreadSanitizer", true },
+	{ "libclang_rt.msan", "__msan_init", "MemorySanitizer", true },
+	{ "libhwasan.", "__hwasan_init", "HWAddressSanitizer", true },
+	{ "libclang_rt.hwasan", "__hwasan_init", "HWAddressSanitizer", true },
 };
 #define NSAN (sizeof sanitizers / sizeof sanitizers[0])
 
-static const char *match(const char *s, bool is_lib)
+/* The sanitizer s names (a DT_NEEDED entry or a symbol), or -1. */
+static int match(const char *s, bool is_lib)
 {
 	for (unsigned i = 0; i < NSAN; i++)
 		if (is_lib ? strstr(s, sanitizers[i].lib) != NULL
 			   : strcmp(s, sanitizers[i].sym) == 0)
-			return sanitizers[i].name;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+/* Keep the first sanitizer found, a refused one over another. */
+static void found(ud_cli_san_t *out, int i, bool dynamic)
+{
+	if (i < 0 || (out->name && (out->refused || !sanitizers[i].refused)))
+		return;
+	out->name = sanitizers[i].name;
+	out->refused = sanitizers[i].refused;
+	out->dynamic = dynamic;
 }
 
 /* DT_NEEDED names and defined dynamic symbols of one ELF file. */
-static const char *scan(Elf *elf)
+static void scan(Elf *elf, ud_cli_san_t *out)
 {
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -60,9 +71,8 @@ static const char *scan(Elf *elf)
 				if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag != DT_NEEDED)
 					continue;
 				const char *s = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
-				const char *name = s ? match(s, true) : NULL;
-				if (name)
-					return name;
+				if (s)
+					found(out, match(s, true), true);
 			}
 		} else if (sh.sh_type == SHT_DYNSYM) {
 			for (size_t i = 0; i < n; i++) {
@@ -70,28 +80,25 @@ static const char *scan(Elf *elf)
 				if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
 					continue;
 				const char *s = elf_strptr(elf, sh.sh_link, sym.st_name);
-				const char *name = s ? match(s, false) : NULL;
-				if (name)
-					return name;
+				if (s)
+					found(out, match(s, false), false);
 			}
 		}
 	}
-	return NULL;
 }
 
-const char *ud_cli_sanitizer(const char *path)
+void ud_cli_sanitizer(const char *path, ud_cli_san_t *out)
 {
+	*out = (ud_cli_san_t){ 0 };
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return NULL;
+		return;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return NULL;
-	const char *name = NULL;
+		return;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF)
-		name = scan(elf);	/* not an ELF file (a script): nothing to say */
+		scan(elf, out);	/* not an ELF file (a script): nothing to say */
 	if (elf)
 		elf_end(elf);
 	close(fd);
-	return name;
 }

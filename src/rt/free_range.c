@@ -11,6 +11,7 @@
 #include "rt.h"
 
 #include "../base/log.h"
+#include "../base/stack.h"
 
 /* Defined by libulockdep_free.so: tells whether it is loaded. */
 extern const char __ulockdep_free_lib __attribute__((weak));
@@ -21,12 +22,16 @@ UD_EXPORT bool __ulockdep_free_checking(void)
 	       ud_rt_opts.check_free && !ud_tls.in_runtime && !ud_tls.dead;
 }
 
+/* pc 0: the caller's is found by walking the stack. */
 UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc)
 {
 	ud_rt_thread_t *ts;
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (!t)
 		return;
+	/* From a sanitizer's free hook: the program's call, past its frames. */
+	if (pc == 0 && ud_stack_walk(&pc, 1) != 1)
+		pc = 0;
 	ud_instance_destroy_range(t, (uintptr_t)p, (uintptr_t)p + n, pc);
 	ud_rt_leave(ts);
 }

@@ -57,8 +57,10 @@ static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
 static void set_runtime_range(void)
 {
 	uintptr_t range[2] = { (uintptr_t)&find_text, 0 };
-	if (dl_iterate_phdr(find_text, range) == 1)
+	if (dl_iterate_phdr(find_text, range) == 1) {
 		ud_stack_set_runtime_range(range[0], range[1]);
+		ud_rt_front_init(range[0], range[1]);
+	}
 }
 
 /* ---- reports ---------------------------------------------------------------- */
@@ -255,6 +257,7 @@ bool ud_rt_init_slow(void)
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	ud_real_init();
+	ud_demangle_init();
 	ud_rt_longjmp_init();
 	read_options();
 

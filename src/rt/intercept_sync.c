@@ -31,7 +31,8 @@
 #include "../base/log.h"
 
 UD_ALIAS(pthread_once);
-int ud_real_pthread_once(pthread_once_t *ctl, void (*init)(void));
+int ud_alias_pthread_once(pthread_once_t *ctl, void (*init)(void));
+#define ud_real_pthread_once ud_alias_pthread_once
 
 /* ---- real functions ------------------------------------------------------- */
 

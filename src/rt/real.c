@@ -1,18 +1,21 @@
 /*
 ** real.c: the real functions behind the interceptors, as REAL(name).
 **
-** glibc exports internal aliases of the most used lock calls (__pthread_mutex_lock
-** and friends, same code as the public names). Binding to them at link time,
-** by symbol version (UD_ALIAS in rt.h), makes those calls work before any
-** initialisation, without dlsym and without allocating, even from inside an
-** allocator.
+** Lock calls are libc's own definitions, found in libc's handle (or
+** libpthread's, before glibc 2.34), not the next definition in the lookup
+** order: a sanitizer's runtime loaded before ours (linked into the program
+** by clang, or preloaded first) intercepts some of them, and the runtime
+** must reach glibc whatever the order. Calls a sanitizer must see to work
+** (pthread_create, pthread_exit, pthread_setname_np) are the next definition
+** (dlsym(RTLD_NEXT)), as are the other interceptors' real calls.
 **
-** The others are looked up once with dlsym(RTLD_NEXT)/dlvsym. dlsym may
-** allocate, and an allocator may take locks that come back here: while the
-** lookup runs, calls to a function not resolved yet take a fallback built on
-** the aliases (a trylock loop for timed locks, a spurious wake-up for condition
-** waits, glibc's own spinlock representation for spinlocks). Every fallback keeps
-** the POSIX meaning of the call.
+** Until the lookup is done, the most used lock calls go to glibc's internal
+** aliases bound at link time (rt.h), which work before any initialisation.
+** The lookup may allocate, and an allocator may take locks that come back
+** here: while it runs, calls to a function not resolved yet take a fallback
+** built on those (a trylock loop for timed locks, a spurious wake-up for
+** condition waits, glibc's own spinlock representation for spinlocks). Every
+** fallback keeps the POSIX meaning of the call.
 */
 #include "rt.h"
 
@@ -21,15 +24,58 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "../base/libc.h"
 #include "../base/lock.h"
 
 /* Only used by the C11 fallbacks; not intercepted. */
-int ud_real_pthread_mutexattr_init(pthread_mutexattr_t *a);
-int ud_real_pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
-int ud_real_pthread_mutexattr_destroy(pthread_mutexattr_t *a);
+int ud_alias_pthread_mutexattr_init(pthread_mutexattr_t *a);
+int ud_alias_pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
+int ud_alias_pthread_mutexattr_destroy(pthread_mutexattr_t *a);
 UD_ALIAS(pthread_mutexattr_init);
 UD_ALIAS(pthread_mutexattr_settype);
 UD_ALIAS(pthread_mutexattr_destroy);
+
+/* ---- the most used lock calls ------------------------------------------- */
+
+int ud_alias_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);
+int ud_alias_pthread_mutex_destroy(pthread_mutex_t *m);
+int ud_alias_pthread_mutex_lock(pthread_mutex_t *m);
+int ud_alias_pthread_mutex_trylock(pthread_mutex_t *m);
+int ud_alias_pthread_mutex_unlock(pthread_mutex_t *m);
+int ud_alias_pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a);
+int ud_alias_pthread_rwlock_destroy(pthread_rwlock_t *l);
+int ud_alias_pthread_rwlock_rdlock(pthread_rwlock_t *l);
+int ud_alias_pthread_rwlock_tryrdlock(pthread_rwlock_t *l);
+int ud_alias_pthread_rwlock_wrlock(pthread_rwlock_t *l);
+int ud_alias_pthread_rwlock_trywrlock(pthread_rwlock_t *l);
+int ud_alias_pthread_rwlock_unlock(pthread_rwlock_t *l);
+UD_ALIAS(pthread_mutex_init);
+UD_ALIAS(pthread_mutex_destroy);
+UD_ALIAS(pthread_mutex_lock);
+UD_ALIAS(pthread_mutex_trylock);
+UD_ALIAS(pthread_mutex_unlock);
+UD_ALIAS(pthread_rwlock_init);
+UD_ALIAS(pthread_rwlock_destroy);
+UD_ALIAS(pthread_rwlock_rdlock);
+UD_ALIAS(pthread_rwlock_tryrdlock);
+UD_ALIAS(pthread_rwlock_wrlock);
+UD_ALIAS(pthread_rwlock_trywrlock);
+UD_ALIAS(pthread_rwlock_unlock);
+
+ud_real_locks_t ud_real_locks = {
+	.mutex_init = ud_alias_pthread_mutex_init,
+	.mutex_destroy = ud_alias_pthread_mutex_destroy,
+	.mutex_lock = ud_alias_pthread_mutex_lock,
+	.mutex_trylock = ud_alias_pthread_mutex_trylock,
+	.mutex_unlock = ud_alias_pthread_mutex_unlock,
+	.rwlock_init = ud_alias_pthread_rwlock_init,
+	.rwlock_destroy = ud_alias_pthread_rwlock_destroy,
+	.rwlock_rdlock = ud_alias_pthread_rwlock_rdlock,
+	.rwlock_tryrdlock = ud_alias_pthread_rwlock_tryrdlock,
+	.rwlock_wrlock = ud_alias_pthread_rwlock_wrlock,
+	.rwlock_trywrlock = ud_alias_pthread_rwlock_trywrlock,
+	.rwlock_unlock = ud_alias_pthread_rwlock_unlock,
+};
 
 /* ---- looked-up functions ------------------------------------------------ */
 
@@ -66,16 +112,24 @@ static struct {
 static _Atomic int resolve_state;
 static _Atomic int resolver_tid;
 
+/* A lock call: libc's default version, else the next definition. */
+static void *lock_sym(const char *name)
+{
+	void *p = ud_libc_sym(name, NULL);
+	return p ? p : dlsym(RTLD_NEXT, name);
+}
+
+/* The POSIX condition calls, not the pre-2.3.2 compat ones. */
+static void *cond_sym(const char *name)
+{
+	void *p = ud_libc_sym(name, "GLIBC_2.3.2");
+	return p ? p : lock_sym(name);
+}
+
+/* A call the sanitizers must see: the next definition. */
 static void *sym(const char *name)
 {
 	return dlsym(RTLD_NEXT, name);
-}
-
-/* The POSIX versions, not the pre-2.3.2 compat ones plain dlsym may find. */
-static void *cond_sym(const char *name)
-{
-	void *p = dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2");
-	return p ? p : dlsym(RTLD_NEXT, name);
 }
 
 #define SET(field, expr) \
@@ -93,28 +147,48 @@ void ud_real_init(void)
 		return;	/* done, or running (maybe on this very thread): fallbacks */
 	atomic_store(&resolver_tid, ud_gettid());
 
-	SET(mutex_timedlock, sym("pthread_mutex_timedlock"));
-	SET(mutex_clocklock, sym("pthread_mutex_clocklock"));
-	SET(rwlock_timedrdlock, sym("pthread_rwlock_timedrdlock"));
-	SET(rwlock_clockrdlock, sym("pthread_rwlock_clockrdlock"));
-	SET(rwlock_timedwrlock, sym("pthread_rwlock_timedwrlock"));
-	SET(rwlock_clockwrlock, sym("pthread_rwlock_clockwrlock"));
-	SET(spin_init, sym("pthread_spin_init"));
-	SET(spin_destroy, sym("pthread_spin_destroy"));
-	SET(spin_lock, sym("pthread_spin_lock"));
-	SET(spin_trylock, sym("pthread_spin_trylock"));
-	SET(spin_unlock, sym("pthread_spin_unlock"));
+	/* Replaced only when found: a lookup that fails keeps the alias. */
+#define SET_LOCK(field, name) do { \
+		void *p_ = lock_sym(name); \
+		if (p_) \
+			__atomic_store_n((void **)(void *)&ud_real_locks.field, p_, \
+					 __ATOMIC_RELAXED); \
+	} while (0)
+	SET_LOCK(mutex_init, "pthread_mutex_init");
+	SET_LOCK(mutex_destroy, "pthread_mutex_destroy");
+	SET_LOCK(mutex_lock, "pthread_mutex_lock");
+	SET_LOCK(mutex_trylock, "pthread_mutex_trylock");
+	SET_LOCK(mutex_unlock, "pthread_mutex_unlock");
+	SET_LOCK(rwlock_init, "pthread_rwlock_init");
+	SET_LOCK(rwlock_destroy, "pthread_rwlock_destroy");
+	SET_LOCK(rwlock_rdlock, "pthread_rwlock_rdlock");
+	SET_LOCK(rwlock_tryrdlock, "pthread_rwlock_tryrdlock");
+	SET_LOCK(rwlock_wrlock, "pthread_rwlock_wrlock");
+	SET_LOCK(rwlock_trywrlock, "pthread_rwlock_trywrlock");
+	SET_LOCK(rwlock_unlock, "pthread_rwlock_unlock");
+#undef SET_LOCK
+	SET(mutex_timedlock, lock_sym("pthread_mutex_timedlock"));
+	SET(mutex_clocklock, lock_sym("pthread_mutex_clocklock"));
+	SET(rwlock_timedrdlock, lock_sym("pthread_rwlock_timedrdlock"));
+	SET(rwlock_clockrdlock, lock_sym("pthread_rwlock_clockrdlock"));
+	SET(rwlock_timedwrlock, lock_sym("pthread_rwlock_timedwrlock"));
+	SET(rwlock_clockwrlock, lock_sym("pthread_rwlock_clockwrlock"));
+	SET(spin_init, lock_sym("pthread_spin_init"));
+	SET(spin_destroy, lock_sym("pthread_spin_destroy"));
+	SET(spin_lock, lock_sym("pthread_spin_lock"));
+	SET(spin_trylock, lock_sym("pthread_spin_trylock"));
+	SET(spin_unlock, lock_sym("pthread_spin_unlock"));
 	SET(cond_wait, cond_sym("pthread_cond_wait"));
 	SET(cond_timedwait, cond_sym("pthread_cond_timedwait"));
-	SET(cond_clockwait, sym("pthread_cond_clockwait"));
-	SET(mtx_init, sym("mtx_init"));
-	SET(mtx_lock, sym("mtx_lock"));
-	SET(mtx_timedlock, sym("mtx_timedlock"));
-	SET(mtx_trylock, sym("mtx_trylock"));
-	SET(mtx_unlock, sym("mtx_unlock"));
-	SET(mtx_destroy, sym("mtx_destroy"));
-	SET(cnd_wait, sym("cnd_wait"));
-	SET(cnd_timedwait, sym("cnd_timedwait"));
+	SET(cond_clockwait, lock_sym("pthread_cond_clockwait"));
+	SET(mtx_init, lock_sym("mtx_init"));
+	SET(mtx_lock, lock_sym("mtx_lock"));
+	SET(mtx_timedlock, lock_sym("mtx_timedlock"));
+	SET(mtx_trylock, lock_sym("mtx_trylock"));
+	SET(mtx_unlock, lock_sym("mtx_unlock"));
+	SET(mtx_destroy, lock_sym("mtx_destroy"));
+	SET(cnd_wait, lock_sym("cnd_wait"));
+	SET(cnd_timedwait, lock_sym("cnd_timedwait"));
 	SET(create, sym("pthread_create"));
 	SET(exit, sym("pthread_exit"));
 	SET(setname, sym("pthread_setname_np"));
@@ -299,11 +373,11 @@ int ud_real_mtx_init(mtx_t *m, int type)
 	if (f)
 		return f(m, type);
 	pthread_mutexattr_t a;
-	ud_real_pthread_mutexattr_init(&a);
+	ud_alias_pthread_mutexattr_init(&a);
 	if (type & mtx_recursive)
-		ud_real_pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+		ud_alias_pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
 	int rc = ud_real_pthread_mutex_init((pthread_mutex_t *)m, &a);
-	ud_real_pthread_mutexattr_destroy(&a);
+	ud_alias_pthread_mutexattr_destroy(&a);
 	return thrd_result(rc);
 }
 

@@ -42,9 +42,16 @@
 #define REAL(fn) ud_real_##fn
 
 /*
-** glibc exports internal aliases of the most used lock calls (same code as the
-** public names); REAL() of those binds to them by symbol version, in every file
-** that uses them (.symver applies per object file).
+** The lock calls every lock goes through are called through ud_real_locks.
+** At start-up it holds glibc's internal aliases of them (same code as the
+** public names), bound by symbol version at link time (UD_ALIAS), so that
+** they work before any initialisation, without dlsym and without
+** allocating, even from inside an allocator. ud_real_init then replaces
+** them with libc's own definitions, looked up in libc's handle: a sanitizer
+** loaded before the runtime exports __pthread_mutex_lock too, and the
+** runtime must not call another interceptor on itself. (ASan's cannot even
+** call on since glibc 2.34, which keeps that alias as a compat symbol only:
+** the lookup is the first thing the runtime's start-up does.)
 */
 #if defined(__x86_64__)
 #define UD_GLIBC_BASE "GLIBC_2.2.5"
@@ -54,45 +61,65 @@
 #error "add glibc's base symbol version for this architecture"
 #endif
 
-/* REAL(name) bound to glibc's internal alias of name. */
-#define UD_ALIAS(name) __asm__(".symver ud_real_" #name ", __" #name "@" UD_GLIBC_BASE)
+/* ud_alias_<name> bound to glibc's internal alias of name (per object file). */
+#define UD_ALIAS(name) __asm__(".symver ud_alias_" #name ", __" #name "@" UD_GLIBC_BASE)
 
-UD_ALIAS(pthread_mutex_init);
-UD_ALIAS(pthread_mutex_destroy);
-UD_ALIAS(pthread_mutex_lock);
-UD_ALIAS(pthread_mutex_trylock);
-UD_ALIAS(pthread_mutex_unlock);
-UD_ALIAS(pthread_rwlock_init);
-UD_ALIAS(pthread_rwlock_destroy);
-UD_ALIAS(pthread_rwlock_rdlock);
-UD_ALIAS(pthread_rwlock_tryrdlock);
-UD_ALIAS(pthread_rwlock_wrlock);
-UD_ALIAS(pthread_rwlock_trywrlock);
-UD_ALIAS(pthread_rwlock_unlock);
+typedef struct ud_real_locks {
+	int (*mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+	int (*mutex_destroy)(pthread_mutex_t *);
+	int (*mutex_lock)(pthread_mutex_t *);
+	int (*mutex_trylock)(pthread_mutex_t *);
+	int (*mutex_unlock)(pthread_mutex_t *);
+	int (*rwlock_init)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+	int (*rwlock_destroy)(pthread_rwlock_t *);
+	int (*rwlock_rdlock)(pthread_rwlock_t *);
+	int (*rwlock_tryrdlock)(pthread_rwlock_t *);
+	int (*rwlock_wrlock)(pthread_rwlock_t *);
+	int (*rwlock_trywrlock)(pthread_rwlock_t *);
+	int (*rwlock_unlock)(pthread_rwlock_t *);
+} ud_real_locks_t;
+extern ud_real_locks_t ud_real_locks;
 
+/* Written once, by ud_real_init, while other threads may call. */
+#define UD_REAL_LOCK(f) __atomic_load_n(&ud_real_locks.f, __ATOMIC_RELAXED)
 
-int ud_real_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);
-int ud_real_pthread_mutex_destroy(pthread_mutex_t *m);
-int ud_real_pthread_mutex_lock(pthread_mutex_t *m);
-int ud_real_pthread_mutex_trylock(pthread_mutex_t *m);
+static inline int ud_real_pthread_mutex_init(pthread_mutex_t *m,
+					     const pthread_mutexattr_t *a)
+{ return UD_REAL_LOCK(mutex_init)(m, a); }
+static inline int ud_real_pthread_mutex_destroy(pthread_mutex_t *m)
+{ return UD_REAL_LOCK(mutex_destroy)(m); }
+static inline int ud_real_pthread_mutex_lock(pthread_mutex_t *m)
+{ return UD_REAL_LOCK(mutex_lock)(m); }
+static inline int ud_real_pthread_mutex_trylock(pthread_mutex_t *m)
+{ return UD_REAL_LOCK(mutex_trylock)(m); }
+static inline int ud_real_pthread_mutex_unlock(pthread_mutex_t *m)
+{ return UD_REAL_LOCK(mutex_unlock)(m); }
+static inline int ud_real_pthread_rwlock_init(pthread_rwlock_t *l,
+					      const pthread_rwlockattr_t *a)
+{ return UD_REAL_LOCK(rwlock_init)(l, a); }
+static inline int ud_real_pthread_rwlock_destroy(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_destroy)(l); }
+static inline int ud_real_pthread_rwlock_rdlock(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_rdlock)(l); }
+static inline int ud_real_pthread_rwlock_tryrdlock(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_tryrdlock)(l); }
+static inline int ud_real_pthread_rwlock_wrlock(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_wrlock)(l); }
+static inline int ud_real_pthread_rwlock_trywrlock(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_trywrlock)(l); }
+static inline int ud_real_pthread_rwlock_unlock(pthread_rwlock_t *l)
+{ return UD_REAL_LOCK(rwlock_unlock)(l); }
+
 int ud_real_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ts);
 int ud_real_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
 				    const struct timespec *ts);
-int ud_real_pthread_mutex_unlock(pthread_mutex_t *m);
 
-int ud_real_pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *a);
-int ud_real_pthread_rwlock_destroy(pthread_rwlock_t *l);
-int ud_real_pthread_rwlock_rdlock(pthread_rwlock_t *l);
-int ud_real_pthread_rwlock_tryrdlock(pthread_rwlock_t *l);
 int ud_real_pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts);
 int ud_real_pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk,
 				       const struct timespec *ts);
-int ud_real_pthread_rwlock_wrlock(pthread_rwlock_t *l);
-int ud_real_pthread_rwlock_trywrlock(pthread_rwlock_t *l);
 int ud_real_pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts);
 int ud_real_pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk,
 				       const struct timespec *ts);
-int ud_real_pthread_rwlock_unlock(pthread_rwlock_t *l);
 
 int ud_real_pthread_spin_init(pthread_spinlock_t *s, int pshared);
 int ud_real_pthread_spin_destroy(pthread_spinlock_t *s);
@@ -351,6 +378,12 @@ void ud_rt_free_check_loaded(void);
 /* The GThreadFunc a thread that GLib starts will run, when start is GLib's
 ** thread proxy (then arg is its GThread); NULL otherwise. */
 void *(*ud_glib_thread_func(void *(*start)(void *), void *arg))(void *);
+
+/* ---- interceptors in front of ours (front.c) ------------------------------- */
+
+/* At start-up, with the runtime's code range: find a sanitizer's interceptors
+** that call ours, for the stack capture to drop. */
+void ud_rt_front_init(uintptr_t rt_lo, uintptr_t rt_hi);
 
 /* ---- static storage (classify.c) ------------------------------------------ */
 

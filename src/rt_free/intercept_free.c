@@ -13,6 +13,12 @@
 ** call is checked (runtime ready, option on, thread not inside the runtime)
 ** and does the work (src/rt/free_range.c). free is called by everything,
 ** before the runtime is ready and by the runtime's own dependencies.
+**
+** In a program built with AddressSanitizer, memory is ASan's: a free hook
+** installed through its allocator interface sees every block it frees,
+** also where the program's calls never reach this library (ASan linked
+** into the program, which then defines free itself). The interposers then
+** only pass calls on.
 */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -44,6 +50,45 @@ static struct {
 
 /* 0: not looked up, 1: lookup running, 2: done. */
 static _Atomic int mem_state;
+
+/* ---- AddressSanitizer's allocator ------------------------------------------ */
+
+/* sanitizer/allocator_interface.h, looked up: the program may have no ASan. */
+typedef int (*install_hooks_fn)(void (*)(const volatile void *, size_t),
+				void (*)(const volatile void *));
+typedef size_t (*allocated_size_fn)(const volatile void *);
+static allocated_size_fn san_size;
+static _Atomic bool san_hooked;
+
+static void san_malloc_hook(const volatile void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+/* Called before ASan frees the block, while its size can still be read. */
+static void san_free_hook(const volatile void *p)
+{
+	if (p && ud_unlikely(__ulockdep_free_checking()))
+		__ulockdep_free_range((const void *)p, san_size(p), 0);
+}
+
+__attribute__((constructor)) static void hook_sanitizer_allocator(void)
+{
+	install_hooks_fn install = (install_hooks_fn)dlsym(RTLD_DEFAULT,
+		"__sanitizer_install_malloc_and_free_hooks");
+	san_size = (allocated_size_fn)dlsym(RTLD_DEFAULT,
+					    "__sanitizer_get_allocated_size");
+	if (install && san_size && install(san_malloc_hook, san_free_hook))
+		atomic_store(&san_hooked, true);
+}
+
+/* Does this library check the call itself? */
+static inline bool checks_itself(void)
+{
+	return !atomic_load_explicit(&san_hooked, memory_order_relaxed) &&
+	       __ulockdep_free_checking();
+}
 
 /* glibc's own entry points: only used if a lookup finds nothing. */
 extern void __libc_free(void *p);
@@ -84,7 +129,7 @@ static inline void real_free(void *p)
 
 UD_EXPORT void free(void *p)
 {
-	if (p && ud_unlikely(__ulockdep_free_checking()))
+	if (p && ud_unlikely(checks_itself()))
 		__ulockdep_free_range(p, malloc_usable_size(p), UD_CALLER_PC());
 	real_free(p);
 }
@@ -92,7 +137,7 @@ UD_EXPORT void free(void *p)
 UD_EXPORT void *realloc(void *p, size_t n)
 {
 	size_t old = 0;
-	bool check = p && ud_unlikely(__ulockdep_free_checking());
+	bool check = p && ud_unlikely(checks_itself());
 	if (check)
 		old = malloc_usable_size(p);
 	void *(*f)(void *, size_t) = atomic_load_explicit(&real_mem.realloc,

@@ -9,11 +9,14 @@
 ** deep as the name nests. The thread that asks may be deep in the program's
 ** own stack, or on a small one, so the demangler runs on a stack of its own
 ** (swapcontext), one caller at a time, with every signal blocked meanwhile.
+** The switch is libc's swapcontext, not a sanitizer's interceptor of it
+** (ud_demangle_init), which would warn the program's user about it.
 ** Names are demangled without parameter lists ("Cache::put"), the form DWARF
 ** gives inlined functions, so a function has one name at -O0 and at -O2.
 */
 #include "symbolize.h"
 #include "symbolize_int.h"
+#include "../base/libc.h"
 #include "../base/lock.h"
 
 #include <libiberty/demangle.h>
@@ -33,6 +36,28 @@ static ucontext_t caller, worker;
 static const char *job_name;	/* the job, under ud_demangle_lock */
 static ud_buf_t *job_out;
 static int job_ok;
+
+/* Built with ASan itself (the unit tests): its interceptor must see the
+** switch, to clear the new stack's shadow. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UD_ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UD_ASAN_BUILD 1
+#endif
+#endif
+
+typedef int (*swap_fn)(ucontext_t *, const ucontext_t *);
+static swap_fn _Atomic swap = swapcontext;
+
+void ud_demangle_init(void)
+{
+#ifndef UD_ASAN_BUILD
+	swap_fn f = (swap_fn)ud_libc_sym("swapcontext", NULL);
+	if (f)
+		swap = f;
+#endif
+}
 
 static void put(const char *s, size_t n, void *arg)
 {
@@ -72,7 +97,7 @@ static __attribute__((noinline)) bool run_on_stack(void)
 	/* No handler of the program runs on this stack. */
 	sigfillset(&worker.uc_sigmask);
 	makecontext(&worker, run_job, 0);
-	return swapcontext(&caller, &worker) == 0;
+	return swap(&caller, &worker) == 0;
 }
 
 bool ud_demangle(const char *raw, ud_buf_t *out)
