@@ -18,6 +18,7 @@
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../base/alloc.h"
@@ -126,6 +127,7 @@ static void fork_child(void)
 	ud_log_fork_child();
 	ud_report_fork_child();
 	ud_classify_fork_child();
+	ud_rt_record_fork_child();
 	ud_hooks_fork_child();
 	ud_lock_fork_child();
 	if (ts->t)
@@ -154,11 +156,18 @@ static void at_exit(void)
 
 	unsigned n = ud_report_count_distinct();
 	bool reported = n > reports_before;
+	bool records = ud_rt_records_on();
 	if (reported && ud_rt_opts.summary)
 		ud_report_print_summary();
-	ud_report_finish();
+	/* Under `ulockdep run` (records on) the parent writes the one SARIF log
+	** of the run and decides the run's exit status; the process keeps its
+	** own. */
+	if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
+		ud_report_finish();
 	ts->in_runtime--;
-	if (reported && ud_rt_opts.exitcode != 0) {
+	if (records)
+		ud_rt_record_exit(ud_rt_record_status() & 0xff);
+	if (reported && ud_rt_opts.exitcode != 0 && !records) {
 		fflush(NULL);
 		_exit((int)ud_rt_opts.exitcode);
 	}
@@ -203,11 +212,15 @@ static void read_options(void)
 	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
 }
 
-/* The engine's report sink: the report layer. */
+/* The engine's report sink: the report layer; a report shown goes into the
+** process record at once. */
 static bool submit_report(ud_report_t *r, void *arg)
 {
 	(void)arg;
-	return ud_report_submit(r);
+	bool shown = ud_report_submit(r);
+	if (shown && ud_rt_records_on())
+		ud_rt_record_write("running", 0);
+	return shown;
 }
 
 bool ud_rt_init_slow(void)
@@ -229,6 +242,7 @@ bool ud_rt_init_slow(void)
 		.no_chain_cache = !ud_rt_opts.chain_cache,
 		.no_order_shortcut = !ud_rt_opts.order_shortcut,
 		.report = submit_report,
+		.learnt = ud_rt_record_learnt,
 	};
 	ud_engine_init(&cfg);
 	ud_report_set_section_hooks(report_enter, report_leave);
@@ -246,6 +260,7 @@ bool ud_rt_init_slow(void)
 	ud_rt_threads_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	atexit(at_exit);
+	ud_rt_record_init();
 	ts->in_runtime--;
 
 	atomic_store_explicit(&ud_rt_hot.state, UD_RT_READY, memory_order_release);

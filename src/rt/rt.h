@@ -300,6 +300,26 @@ UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
 /* At start-up: say so if check_free=1 but the free library is missing. */
 void ud_rt_free_check_loaded(void);
 
+/* ---- process records (record.c, intercept_exit.c, intercept_exec.c) -------- */
+
+/* At start-up: records on when ULOCKDEP_RECORD_DIR is set (not privileged). */
+void ud_rt_record_init(void);
+bool ud_rt_records_on(void);
+/* Write the record now, whole ("running", "exited", "exec"); symbolizes. */
+void ud_rt_record_write(const char *state, int status);
+/* The process ends with status (exit handler, _exit). */
+void ud_rt_record_exit(int status);
+/* In a fatal signal's handler: the record with what is symbolized already. */
+void ud_rt_record_signal(int sig);
+/* The status given to exit() or returned by main; 0 until then. */
+void ud_rt_record_set_status(int status);
+int ud_rt_record_status(void);
+/* The engine learnt something: rewrite the record if record_interval passed. */
+void ud_rt_record_learnt(void);
+void ud_rt_record_fork_child(void);
+/* Install the fatal-signal handlers that write the record (intercept_signal.c). */
+void ud_rt_record_signals_init(void);
+
 /* ---- static storage (classify.c) ------------------------------------------ */
 
 /* Is addr inside a writable segment of a loaded object (.data, .bss)? */
