@@ -81,10 +81,9 @@ uint64_t ud_report_fingerprint(const ud_report_t *r)
 		for (unsigned i = 0; i < r->nlinks && n < FP_MAX_CLASSES; i++)
 			v[n++] = class_hash(&r->links[i].lock.cls);
 		sort_u64(v, n);
+		/* Two instances of one class: every link names that class. */
 		for (unsigned i = 0; i < n; i++)
 			h = hash_u64(h, v[i]);
-		/* Two instances of one class: the class says which. */
-		h = mix_class(h, &r->target.cls);
 		break;
 	}
 	case UD_REPORT_RECURSIVE:
