@@ -10,6 +10,9 @@
 #    dies of it;
 #  - SIGKILL after its report: the record written after the report is there
 #    with the report and the two classes;
+#  - a dependency learnt two seconds after the last record: with
+#    record_interval=1 it is in the record when the process is killed, with
+#    record_interval=100 it is not yet;
 #  - fork: the child writes a record of its own, with its parent's pid;
 #  - format=sarif: no SARIF log from the process (the parent's job);
 # every record passes tests/record/check_record.py (line types, order,
@@ -115,6 +118,22 @@ python3 "$CHECK" "$D"/*.rec || fail "SIGKILL: record does not follow the contrac
 [ "$(field "$D" "r['process']['state'], len(r['classes']), len(r['deps']), len(r['reports'])")" = "('running', 2, 1, 1)" ] ||
 	fail "SIGKILL: $(field "$D" "r['process'], r['summary']")"
 
+# later INTERVAL: run `ends later`, kill it after 4 s; the record's deps.
+later() {
+	D=$T/d.later$1
+	mkdir "$D"
+	ULOCKDEP_RECORD_DIR=$D ULOCKDEP_OPTIONS=record_interval=$1 LD_PRELOAD=$LIB \
+		"$T/ends" later 2>/dev/null &
+	pid=$!
+	sleep 4
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	python3 "$CHECK" "$D"/*.rec || fail "later: record does not follow the contract"
+	field "$D" "sorted(r['classes'][str(x['from'])]['name'] + r['classes'][str(x['to'])]['name'] for x in r['deps'])"
+}
+[ "$(later 1)" = "['ab', 'cd']" ] || fail "record_interval=1: deps $(later 1)"
+[ "$(later 100)" = "['ab']" ] || fail "record_interval=100: deps $(later 100)"
+
 run fork
 [ $rc -eq 0 ] || fail "fork: the child's status 7 did not reach its parent ($rc)"
 n=$(find "$D" -name '*.rec' | wc -l)
@@ -141,4 +160,4 @@ grep -q '"kind":"circular"' "$T/err.exit" || fail "format=json: no JSON report o
 LD_PRELOAD=$LIB "$T/ends" return 2>/dev/null
 [ -z "$(find "$T" -name '*.rec' -newer "$T/err.exit")" ] || fail "records written without ULOCKDEP_RECORD_DIR"
 
-finish "records at return, exit, _exit, _Exit, exec, SIGSEGV, abort, SIGKILL, fork"
+finish "records at return, exit, _exit, _Exit, exec, SIGSEGV, abort, SIGKILL, record_interval, fork"

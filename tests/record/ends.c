@@ -1,7 +1,9 @@
 /*
 ** ends.c: one inversion (a -> b, then b -> a), then the process ends the way
 ** argv[1] says: return, exit, _exit, _Exit, exec, segv, abort, pause (wait
-** to be killed), fork (a child learns c -> d and exits 7; the parent exits 0).
+** to be killed), fork (a child learns c -> d and exits 7; the parent exits 0),
+** later (two seconds after the report, learns c -> d, then waits to be
+** killed).
 ** The status given is 5 for return, 4 for exit, 3 for _exit and _Exit.
 */
 #include <pthread.h>
@@ -41,7 +43,11 @@ int main(int argc, char **argv)
 		raise(SIGSEGV);
 	if (!strcmp(how, "abort"))
 		abort();
-	if (!strcmp(how, "pause"))
+	if (!strcmp(how, "later")) {
+		sleep(2);
+		pair(&c, &d);
+	}
+	if (!strcmp(how, "pause") || !strcmp(how, "later"))
 		for (;;)
 			pause();
 	if (!strcmp(how, "fork")) {
