@@ -219,7 +219,7 @@ static bool submit_report(ud_report_t *r, void *arg)
 	(void)arg;
 	bool shown = ud_report_submit(r);
 	if (shown && ud_rt_records_on())
-		ud_rt_record_write("running", 0);
+		ud_rt_record_report();
 	return shown;
 }
 

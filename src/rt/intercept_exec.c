@@ -19,7 +19,7 @@
 static void before_exec(void)
 {
 	if (ud_rt_records_on())
-		ud_rt_record_write("exec", 0);
+		ud_rt_record_exec();
 }
 
 static void *real_fn(_Atomic(void *) *slot, const char *name)

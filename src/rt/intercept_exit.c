@@ -66,7 +66,9 @@ UD_INTERCEPTOR(void, exit, int status)
 
 static __attribute__((noreturn)) void exit_now(int status)
 {
-	if (ud_rt_records_on())
+	/* From inside the runtime (its allocator out of memory): no record,
+	** which would need the runtime again. */
+	if (ud_rt_records_on() && !ud_tls.in_runtime)
 		ud_rt_record_exit(status & 0xff);
 	for (;;)
 		syscall(SYS_exit_group, status);

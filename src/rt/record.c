@@ -53,6 +53,8 @@ static struct {
 	_Atomic int status;	/* exit status, when known */
 	_Atomic uint64_t gen;	/* engine generation at the last write */
 	_Atomic uint64_t last_ns;	/* monotonic time of the last write */
+	bool forked;		/* a fork child ... */
+	uint64_t fork_gen;	/* ... that inherited this generation */
 	uint64_t interval_ns;
 } rec;
 
@@ -223,16 +225,49 @@ static bool same_process(void)
 	return rec.on && (int)syscall(SYS_getpid) == rec.pid;
 }
 
-void ud_rt_record_write(const char *state, int status)
+/* Another writer was busy: it writes once more when done. */
+static _Atomic bool again;
+
+static void write_now(const char *state, int status)
 {
-	if (!same_process())
-		return;
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	ud_lock_acquire(&rec_lock);
-	write_locked(state, status, true);
+	do {
+		atomic_store(&again, false);
+		write_locked(state, status, true);
+	} while (atomic_load(&again));
 	ud_lock_release(&rec_lock);
 	ts->in_runtime--;
+}
+
+void ud_rt_record_write(const char *state, int status)
+{
+	if (same_process())
+		write_now(state, status);
+}
+
+/*
+** A record of a running process, from a lock path: never waits for another
+** writer, which may be symbolizing and so waiting for the program's
+** allocator, whose lock this thread may hold. The writer writes again.
+*/
+static void write_running(void)
+{
+	if (!same_process())
+		return;
+	if (ud_lock_is_held(&rec_lock)) {
+		atomic_store(&again, true);
+		/* It may have finished meanwhile: then nobody rewrites. */
+		if (ud_lock_is_held(&rec_lock))
+			return;
+	}
+	write_now("running", 0);
+}
+
+void ud_rt_record_report(void)
+{
+	write_running();
 }
 
 void ud_rt_record_signal(int sig)
@@ -247,6 +282,21 @@ void ud_rt_record_signal(int sig)
 	write_locked("signal", sig, false);
 	ud_lock_release(&rec_lock);
 	ts->in_runtime--;
+}
+
+/*
+** Before exec. A fork child that learnt nothing of its own and reported
+** nothing (a shell or make starting a command) would only copy its parent's
+** record: it writes none, and the new image takes the first name.
+*/
+void ud_rt_record_exec(void)
+{
+	ud_buf_t none = { 0 };
+	if (rec.forked && ud_engine_generation() == rec.fork_gen &&
+	    ud_report_kept_json(&none) == 0)
+		return;
+	ud_buf_free(&none);
+	ud_rt_record_write("exec", 0);
 }
 
 void ud_rt_record_exit(int status)
@@ -278,10 +328,7 @@ void ud_rt_record_learnt(void)
 	uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
 	if (now - atomic_load_explicit(&rec.last_ns, memory_order_relaxed) < rec.interval_ns)
 		return;
-	/* One writer at a time; the others go on with their locks. */
-	if (ud_lock_is_held(&rec_lock))
-		return;
-	ud_rt_record_write("running", 0);
+	write_running();
 }
 
 /* ---- start-up and fork ---------------------------------------------------- */
@@ -334,4 +381,6 @@ void ud_rt_record_fork_child(void)
 	identify();
 	atomic_store(&rec.status, 0);
 	atomic_store(&rec.gen, 0);
+	rec.forked = true;
+	rec.fork_gen = ud_engine_generation();
 }

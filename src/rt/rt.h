@@ -307,6 +307,11 @@ void ud_rt_record_init(void);
 bool ud_rt_records_on(void);
 /* Write the record now, whole ("running", "exited", "exec"); symbolizes. */
 void ud_rt_record_write(const char *state, int status);
+/* A report was shown: the record now, without waiting for another writer. */
+void ud_rt_record_report(void);
+/* Before exec: the record of this image, unless it is a fork child with
+** nothing of its own. */
+void ud_rt_record_exec(void);
 /* The process ends with status (exit handler, _exit). */
 void ud_rt_record_exit(int status);
 /* In a fatal signal's handler: the record with what is symbolized already. */

@@ -14,6 +14,8 @@
 #    record_interval=1 it is in the record when the process is killed, with
 #    record_interval=100 it is not yet;
 #  - fork: the child writes a record of its own, with its parent's pid;
+#  - fork then exec at once: the child, which learnt nothing of its own,
+#    writes no copy of its parent's record; the new image writes its own;
 #  - format=sarif: no SARIF log from the process (the parent's job);
 # every record passes tests/record/check_record.py (line types, order,
 # fields, summary counts), and with no ULOCKDEP_RECORD_DIR nothing is
@@ -150,6 +152,14 @@ names = sorted(c["name"] for c in child[0]["classes"].values())
 assert names == ["a", "b", "c", "d"], names
 assert len(child[0]["reports"]) == 0, "the parent report is the parent'"'"'s"
 ' || fail "fork: parent and child records"
+
+run forkexec
+[ $rc -eq 0 ] || fail "forkexec: the child's status 7 did not reach its parent ($rc)"
+python3 "$CHECK" "$D"/*.rec || fail "forkexec: records do not follow the contract"
+[ "$(python3 "$CHECK" --dump "$D"/*.rec | python3 -c '
+import json, sys
+print(sorted((r["process"]["argv"][0].split("/")[-1], r["process"]["state"]) for r in map(json.loads, sys.stdin)))')" = "[('ends', 'exited'), ('sh', 'exited')]" ] ||
+	fail "forkexec: records $(ls "$D")"
 
 run exit format=sarif
 grep -q '"version":"2.1.0"' "$T/err.exit" && fail "format=sarif: the process wrote a SARIF log"

@@ -2,6 +2,7 @@
 ** ends.c: one inversion (a -> b, then b -> a), then the process ends the way
 ** argv[1] says: return, exit, _exit, _Exit, exec, segv, abort, pause (wait
 ** to be killed), fork (a child learns c -> d and exits 7; the parent exits 0),
+** forkexec (a child execs "sh -c 'exit 7'" at once; the parent exits 0),
 ** later (two seconds after the report, learns c -> d, then waits to be
 ** killed).
 ** The status given is 5 for return, 4 for exit, 3 for _exit and _Exit.
@@ -50,8 +51,12 @@ int main(int argc, char **argv)
 	if (!strcmp(how, "pause") || !strcmp(how, "later"))
 		for (;;)
 			pause();
-	if (!strcmp(how, "fork")) {
+	if (!strcmp(how, "fork") || !strcmp(how, "forkexec")) {
 		pid_t pid = fork();
+		if (pid == 0 && !strcmp(how, "forkexec")) {
+			execl("/bin/sh", "sh", "-c", "exit 7", (char *)0);
+			_exit(1);
+		}
 		if (pid == 0) {
 			pair(&c, &d);
 			exit(7);
