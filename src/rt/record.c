@@ -212,7 +212,7 @@ static void write_locked(const char *state, int status, bool symbolize)
 		raw_close(fd);
 	if (ok && syscall(SYS_renameat, AT_FDCWD, tmp, AT_FDCWD, path) == 0) {
 		atomic_store(&rec.gen, gen);
-		atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC));
+		atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC_COARSE));
 	} else if (fd >= 0) {
 		syscall(SYS_unlinkat, AT_FDCWD, tmp, 0);
 	}
@@ -364,7 +364,7 @@ void ud_rt_record_init(void)
 	read_cmdline();
 	rec.interval_ns = (uint64_t)ud_rt_opts.record_interval * 1000000000ull;
 	identify();
-	atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC));
+	atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC_COARSE));
 	rec.on = true;
 	ud_report_set_keep_json(true);
 	ud_rt_record_signals_init();

@@ -10,9 +10,10 @@
 #    dies of it;
 #  - SIGKILL after its report: the record written after the report is there
 #    with the report and the two classes;
-#  - a dependency learnt two seconds after the last record: with
-#    record_interval=1 it is in the record when the process is killed, with
-#    record_interval=100 it is not yet;
+#  - dependencies learnt two and four seconds after the last record: with
+#    record_interval=1 they are in the record when the process is killed
+#    (written at the first thing learnt once the interval passed), with
+#    record_interval=100 they are not yet;
 #  - fork: the child writes a record of its own, with its parent's pid;
 #  - fork then exec at once: the child, which learnt nothing of its own,
 #    writes no copy of its parent's record; the new image writes its own;
@@ -120,21 +121,28 @@ python3 "$CHECK" "$D"/*.rec || fail "SIGKILL: record does not follow the contrac
 [ "$(field "$D" "r['process']['state'], len(r['classes']), len(r['deps']), len(r['reports'])")" = "('running', 2, 1, 1)" ] ||
 	fail "SIGKILL: $(field "$D" "r['process'], r['summary']")"
 
-# later INTERVAL: run `ends later`, kill it after 4 s; the record's deps.
+# later INTERVAL: run `ends later`, kill it once it learnt c -> d; the
+# record's deps.
 later() {
 	D=$T/d.later$1
 	mkdir "$D"
 	ULOCKDEP_RECORD_DIR=$D ULOCKDEP_OPTIONS=record_interval=$1 LD_PRELOAD=$LIB \
-		"$T/ends" later 2>/dev/null &
+		"$T/ends" later >"$D.out" 2>/dev/null &
 	pid=$!
-	sleep 4
+	i=0
+	while ! grep -q learnt "$D.out" && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	kill -KILL $pid
 	wait $pid 2>/dev/null
 	python3 "$CHECK" "$D"/*.rec || fail "later: record does not follow the contract"
 	field "$D" "sorted(r['classes'][str(x['from'])]['name'] + r['classes'][str(x['to'])]['name'] for x in r['deps'])"
 }
-[ "$(later 1)" = "['ab', 'cd']" ] || fail "record_interval=1: deps $(later 1)"
-[ "$(later 100)" = "['ab']" ] || fail "record_interval=100: deps $(later 100)"
+deps=$(later 1)
+[ "$deps" = "['ab', 'ac', 'cd']" ] || fail "record_interval=1: deps $deps"
+deps=$(later 100)
+[ "$deps" = "['ab']" ] || fail "record_interval=100: deps $deps"
 
 run fork
 [ $rc -eq 0 ] || fail "fork: the child's status 7 did not reach its parent ($rc)"
