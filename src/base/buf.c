@@ -49,6 +49,14 @@ void ud_buf_puts(ud_buf_t *b, const char *s)
 	b->len += n;
 }
 
+void ud_buf_append(ud_buf_t *b, const char *s, size_t n)
+{
+	reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = 0;
+}
+
 void ud_buf_fill(ud_buf_t *b, char ch, size_t n)
 {
 	reserve(b, n);

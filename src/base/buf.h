@@ -19,6 +19,8 @@ void ud_buf_printf(ud_buf_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ud_buf_vprintf(ud_buf_t *b, const char *fmt, va_list ap);
 void ud_buf_puts(ud_buf_t *b, const char *s);
+/* Append n bytes of s. */
+void ud_buf_append(ud_buf_t *b, const char *s, size_t n);
 /* Append n copies of ch. */
 void ud_buf_fill(ud_buf_t *b, char ch, size_t n);
 void ud_buf_free(ud_buf_t *b);

@@ -380,6 +380,8 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 		ud_chain_insert(key);
 	ud_lock_release(&ud_graph_lock);
 	pending_submit(&a);
+	if (ud_config.learnt)
+		ud_config.learnt();
 }
 
 /* A recursive mutex re-locked by its owner nests: no new dependency. */

@@ -102,6 +102,7 @@ ud_class_t *ud_class_get(const ud_class_key_t *key)
 		c->key = *key;
 		c->key.name = copy_name(key->name);
 		c->id = (unsigned)++nclasses;
+		atomic_fetch_add_explicit(&ud_stat_classes, 1, memory_order_relaxed);
 		c->hot.chain_salt = ud_chain_salt(c->id);
 		c->node.cls = c;
 		ud_graph_class_node_init(&c->node);
@@ -156,6 +157,7 @@ size_t ud_class_retire_range(uintptr_t lo, uintptr_t hi)
 			}
 			*pc = c->hnext;
 			c->hnext = NULL;
+			c->retired = true;
 			atomic_fetch_add_explicit(&c->hot.hint_epoch, UD_HINT_EPOCH_STEP,
 						  memory_order_relaxed);
 			n++;
@@ -179,6 +181,14 @@ size_t ud_class_count_locked(void)
 {
 	UD_ASSERT_LOCKED(&ud_graph_lock);
 	return nclasses;
+}
+
+void ud_class_each_locked(void (*fn)(ud_class_t *c, void *arg), void *arg)
+{
+	UD_ASSERT_LOCKED(&ud_graph_lock);
+	for (size_t i = 0; i < nbuckets; i++)
+		for (ud_class_t *c = table[i]; c; c = c->hnext)
+			fn(c, arg);
 }
 
 size_t ud_class_count(void)

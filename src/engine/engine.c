@@ -11,6 +11,7 @@ ud_lock_t ud_graph_lock = UD_LOCK_INIT;
 ud_engine_config_t ud_config;
 _Atomic bool ud_active = true;
 _Atomic size_t ud_stat_edges;
+_Atomic size_t ud_stat_classes;
 _Atomic unsigned ud_stat_max_depth;
 static _Atomic unsigned ud_stat_reports;
 

@@ -60,6 +60,10 @@ typedef struct ud_engine_config {
 				** order proves there is no path */
 	ud_engine_sink_fn report;	/* NULL: reports are dropped */
 	void *report_arg;
+	/* Called after each full validation (a chain not in the cache), with
+	** no engine lock held: something may have been learnt
+	** (ud_engine_generation()). NULL: nothing is called. */
+	void (*learnt)(void);
 } ud_engine_config_t;
 
 void ud_engine_init(const ud_engine_config_t *config);
@@ -270,6 +274,14 @@ typedef struct ud_engine_stats {
 } ud_engine_stats_t;
 
 void ud_engine_get_stats(ud_engine_stats_t *s);
+/* Classes plus dependencies made so far: changes when anything is learnt
+** (a new class or a new dependency), so a writer can tell its copy is old. */
+uint64_t ud_engine_generation(void);
+
+/* ---- what was learnt, copied out (process records) ---------------------- */
+
+void ud_engine_snapshot(ud_snapshot_t *s);
+void ud_snapshot_free(ud_snapshot_t *s);
 
 /* ---- fork --------------------------------------------------------------- */
 

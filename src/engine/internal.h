@@ -91,18 +91,22 @@ struct ud_class {
 	int (*cmp)(const void *, const void *);	/* instance order, or NULL */
 	ud_usage_event_t *usage;	/* capacity: nusage rounded up to a power of 2 */
 	uint32_t nusage;	/* the events that gave hot.sig_* (graph lock) */
+	bool retired;		/* its code was unloaded: no longer found by key */
 };
 
 /* engine.c */
 extern ud_lock_t ud_graph_lock;
 extern ud_engine_config_t ud_config;
 extern _Atomic size_t ud_stat_edges;
+extern _Atomic size_t ud_stat_classes;	/* classes made (for the generation) */
 extern _Atomic unsigned ud_stat_max_depth;
 void ud_engine_submit(ud_report_t *r);
 
 /* class.c */
 void ud_class_fork_child(void);
 size_t ud_class_count_locked(void);
+/* Visit every class still found by its key (graph lock held). */
+void ud_class_each_locked(void (*fn)(ud_class_t *c, void *arg), void *arg);
 
 /* instance.c */
 ud_node_t *ud_instance_node(ud_instance_t *inst);	/* graph lock held */

@@ -159,4 +159,27 @@ typedef struct ud_report {
 	unsigned split;
 } ud_report_t;
 
+/* ---- what the engine learnt (process records) ---------------------------- */
+
+/* A class dependency from -> to, as a record lists it (engine.h,
+** ud_engine_snapshot). */
+typedef struct ud_dep {
+	unsigned from, to;	/* class ids */
+	bool from_read;		/* `from` was only ever held shared */
+	bool to_read;		/* `to` was taken shared when the edge was made */
+	ud_stack_id_t stack;	/* the acquisition of `to` that first made it */
+} ud_dep_t;
+
+/*
+** Every class that can still be found by its key, and every dependency
+** between two of them, copied under the graph lock into runtime memory, so
+** that the caller may symbolize and write without holding engine locks.
+*/
+typedef struct ud_snapshot {
+	ud_report_class_t *classes;
+	size_t nclasses, classes_cap;
+	ud_dep_t *deps;
+	size_t ndeps, deps_cap;
+} ud_snapshot_t;
+
 #endif

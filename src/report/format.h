@@ -40,6 +40,9 @@ void ud_report_format_text(const ud_report_t *r, ud_buf_t *out);
 */
 const char *ud_report_class_name(const ud_report_class_t *cls);
 
+/* The name of class id if already computed, else NULL (never symbolizes). */
+const char *ud_report_class_name_cached(unsigned id);
+
 /* Frames printed per stack (option stack_frames). */
 unsigned ud_report_stack_frames(void);
 
@@ -51,6 +54,24 @@ void ud_report_format_summary(ud_buf_t *out);
 
 /* In a fork child: forget a holder of the name table that did not survive. */
 void ud_report_names_fork_child(void);
+
+/* "{-...}-{2:2}": a class's usage and wait type as lock lines print them. */
+void ud_report_format_usage(const ud_report_class_t *cls, ud_buf_t *out);
+
+/* ---- stable identities and fingerprints (identity.c, fingerprint.c) ---- */
+
+/*
+** The class's stable identity (docs/identity.md), computed once per class id
+** and kept until exit; *stable (if given) is false when it is made of build
+** IDs and offsets. Symbolizes: not for the lock path.
+*/
+const char *ud_report_class_identity(const ud_report_class_t *cls, bool *stable);
+/* The identity of class id if already computed, else NULL (never symbolizes). */
+const char *ud_report_class_identity_cached(unsigned id, bool *stable);
+void ud_report_identity_fork_child(void);
+/* The problem's fingerprint: kind, class identities, signal, function; the
+** same across processes and runs (JSON "signature", SARIF fingerprints). */
+uint64_t ud_report_fingerprint(const ud_report_t *r);
 
 /* ---- the frames a report shows (frames.c) ---- */
 

@@ -400,7 +400,7 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 	ud_buf_free(&title);
 	ud_buf_printf(b, ",\"signature\":\"%016llx\",\"tool\":\"ulockdep\","
 		      "\"tool_version\":\"%s\",\"program\":",
-		      (unsigned long long)r->signature, ULOCKDEP_VERSION);
+		      (unsigned long long)ud_report_fingerprint(r), ULOCKDEP_VERSION);
 	ud_json_str(b, program_name());
 	ud_buf_printf(b, ",\"pid\":%d,\"thread\":", (int)getpid());
 	put_thread(b, &r->thread);

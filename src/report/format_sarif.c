@@ -352,7 +352,7 @@ static void render(const ud_report_t *r, ud_buf_t *b)
 		put_stack(b, r->stack, "stack of the reporting thread");
 	}
 	ud_buf_printf(b, "],\"partialFingerprints\":{\"ulockdepSignature/v1\":"
-		      "\"%016llx\"}", (unsigned long long)r->signature);
+		      "\"%016llx\"}", (unsigned long long)ud_report_fingerprint(r));
 	put_detail_properties(b, r);
 	ud_buf_free(&text);
 }

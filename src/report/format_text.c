@@ -131,6 +131,13 @@ static void put_class(ud_buf_t *b, const ud_report_class_t *cls)
 		      usage_char(cls), outer, inner);
 }
 
+void ud_report_format_usage(const ud_report_class_t *cls, ud_buf_t *b)
+{
+	int outer, inner;
+	wait_type(cls->kind, &outer, &inner);
+	ud_buf_printf(b, "{%c...}-{%d:%d}", usage_char(cls), outer, inner);
+}
+
 /* A lock line, once per frame of its "at:"; `lead` starts each one. `stack`
 ** is the report's stack when l is being taken now, else 0. */
 static void put_lock(ud_buf_t *b, const char *lead, const ud_report_lock_t *l,

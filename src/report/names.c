@@ -331,6 +331,17 @@ const char *ud_report_class_name(const ud_report_class_t *cls)
 	return ret;
 }
 
+const char *ud_report_class_name_cached(unsigned id)
+{
+	if (ud_lock_held_by_me(&names_lock))
+		return NULL;
+	ud_lock_acquire(&names_lock);
+	name_entry_t *e = find(id);
+	const char *ret = e ? e->full : NULL;
+	ud_lock_release(&names_lock);
+	return ret;
+}
+
 void ud_report_names_fork_child(void)
 {
 	ud_lock_reset(&names_lock);

@@ -33,6 +33,7 @@ typedef struct seen {
 	unsigned rule;
 	ud_report_kind_t kind;
 	uint64_t signature;
+	uint64_t fingerprint;	/* stable across processes (fingerprint.c) */
 	unsigned hits;
 	unsigned order;		/* first-seen order, for the summary */
 	char title[TITLE_MAX];	/* title and classes, for the summary */
@@ -50,6 +51,10 @@ static ud_supp_list_t supps;
 static bool print_supps;
 static _Atomic unsigned stack_frames = 16;
 static _Atomic bool gen_supps;
+/* Process records: the JSON line of each report shown, and how many. */
+static bool keep_json;
+static ud_buf_t kept_json;
+static unsigned kept_count;
 
 /* ---- settings --------------------------------------------------------- */
 
@@ -205,8 +210,32 @@ void ud_report_fork_child(void)
 	/* Reports queued in the parent are the parent's to print. */
 	atomic_store(&queue, NULL);
 	ud_report_names_fork_child();
+	ud_report_identity_fork_child();
 	/* The parent writes its own SARIF log; the child's holds what it finds. */
 	ud_report_sarif_reset();
+	/* A child's record holds the reports it printed itself. */
+	ud_buf_free(&kept_json);
+	kept_count = 0;
+}
+
+void ud_report_set_keep_json(bool on)
+{
+	ud_lock_acquire(&report_lock);
+	keep_json = on;
+	ud_lock_release(&report_lock);
+}
+
+unsigned ud_report_kept_json(ud_buf_t *out)
+{
+	/* A fatal signal in the middle of a report: its lines are half made. */
+	if (ud_lock_held_by_me(&report_lock))
+		return 0;
+	ud_lock_acquire(&report_lock);
+	if (kept_json.len)
+		ud_buf_append(out, kept_json.data, kept_json.len);
+	unsigned n = kept_count;
+	ud_lock_release(&report_lock);
+	return n;
 }
 
 /*
@@ -246,6 +275,7 @@ static void submit_locked(void *arg)
 	}
 	if (fresh) {
 		s->kind = r->kind;
+		s->fingerprint = ud_report_fingerprint(r);
 		s->order = count_distinct++;
 		describe(r, s->title, sizeof s->title);
 		if (report_max == 0 || count_shown < report_max) {
@@ -253,6 +283,15 @@ static void submit_locked(void *arg)
 			count_shown++;
 			/* Under the lock: one report is written before the next. */
 			sink_fn(r, sink_arg);
+			if (keep_json) {
+				ud_buf_puts(&kept_json, "{\"report\":");
+				ud_report_format_json(r, &kept_json);
+				/* The object's own newline ends the line. */
+				if (kept_json.len && kept_json.data[kept_json.len - 1] == '\n')
+					kept_json.len--;
+				ud_buf_puts(&kept_json, "}\n");
+				kept_count++;
+			}
 		}
 	}
 }
@@ -394,7 +433,7 @@ static void format_summary_json_locked(ud_buf_t *b)
 			ud_buf_printf(b, ",\"hits\":%u,\"shown\":%s,"
 				      "\"signature\":\"%016llx\"}", s->hits,
 				      s->shown ? "true" : "false",
-				      (unsigned long long)s->signature);
+				      (unsigned long long)s->fingerprint);
 			break;
 		}
 	}

@@ -59,6 +59,16 @@ void ud_report_print_summary(void);
 */
 void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void));
 
+/*
+** Process records (src/rt/record.c): keep the JSON form of each report shown
+** (on); ud_report_kept_json appends them, one {"report":...} line each, and
+** returns how many (0, appending nothing, when called from a signal handler
+** that interrupted a report on this thread).
+*/
+void ud_report_set_keep_json(bool on);
+struct ud_buf;
+unsigned ud_report_kept_json(struct ud_buf *out);
+
 /* In a fork child: locks held by threads that no longer exist are freed. */
 void ud_report_fork_child(void);
 

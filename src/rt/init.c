@@ -18,6 +18,7 @@
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../base/alloc.h"
@@ -132,6 +133,7 @@ static void fork_child(void)
 	ud_log_fork_child();
 	ud_report_fork_child();
 	ud_classify_fork_child();
+	ud_rt_record_fork_child();
 	ud_hooks_fork_child();
 	ud_lock_fork_child();
 	if (ts->t)
@@ -160,11 +162,18 @@ static void at_exit(void)
 
 	unsigned n = ud_report_count_distinct();
 	bool reported = n > reports_before;
+	bool records = ud_rt_records_on();
 	if (reported && ud_rt_opts.summary)
 		ud_report_print_summary();
-	ud_report_finish();
+	/* Under `ulockdep run` (records on) the parent writes the one SARIF log
+	** of the run and decides the run's exit status; the process keeps its
+	** own. */
+	if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
+		ud_report_finish();
 	ts->in_runtime--;
-	if (reported && ud_rt_opts.exitcode != 0) {
+	if (records)
+		ud_rt_record_exit(ud_rt_record_status() & 0xff);
+	if (reported && ud_rt_opts.exitcode != 0 && !records) {
 		fflush(NULL);
 		_exit((int)ud_rt_opts.exitcode);
 	}
@@ -182,9 +191,15 @@ static void halt(void)
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	if (atomic_compare_exchange_strong(&ud_rt_hot.state, &expect, UD_RT_OFF)) {
+		bool records = ud_rt_records_on();
 		if (ud_rt_opts.summary)
 			ud_report_print_summary();
-		ud_report_finish();
+		/* Under `ulockdep run` the parent writes the run's SARIF log. */
+		if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
+			ud_report_finish();
+		ts->in_runtime--;
+		if (records)
+			ud_rt_record_exit((int)ud_rt_opts.exitcode & 0xff);
 		_exit((int)ud_rt_opts.exitcode);
 	}
 	for (;;)
@@ -230,8 +245,9 @@ static void read_options(void)
 	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
 }
 
-/* The engine's report sink: the report layer. With halt_on_error the first
-** report shown ends the process, as under the sanitizers. */
+/* The engine's report sink: the report layer; a report shown goes into the
+** process record at once. With halt_on_error the first report shown ends the
+** process, as under the sanitizers. */
 static bool submit_report(ud_report_t *r, void *arg)
 {
 	(void)arg;
@@ -243,6 +259,8 @@ static bool submit_report(ud_report_t *r, void *arg)
 		return false;
 	}
 	bool shown = ud_report_submit(r);
+	if (shown && ud_rt_records_on())
+		ud_rt_record_report();
 	if (shown && ud_rt_opts.halt_on_error)
 		halt();
 	return shown;
@@ -268,6 +286,7 @@ bool ud_rt_init_slow(void)
 		.no_chain_cache = !ud_rt_opts.chain_cache,
 		.no_order_shortcut = !ud_rt_opts.order_shortcut,
 		.report = submit_report,
+		.learnt = ud_rt_record_learnt,
 	};
 	ud_engine_init(&cfg);
 	ud_report_set_section_hooks(report_enter, report_leave);
@@ -285,6 +304,7 @@ bool ud_rt_init_slow(void)
 	ud_rt_threads_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	atexit(at_exit);
+	ud_rt_record_init();
 	ts->in_runtime--;
 
 	atomic_store_explicit(&ud_rt_hot.state, UD_RT_READY, memory_order_release);

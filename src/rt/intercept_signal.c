@@ -336,3 +336,41 @@ UD_INTERCEPTOR(int, pthread_sigmask, int how, const sigset_t *set, sigset_t *old
 		refresh_mask();
 	return rc;
 }
+
+/* ---- fatal signals and process records ------------------------------------ */
+
+/*
+** With process records on, a signal that would end the process writes the
+** record first (record.c), then ends it as it would have: the default
+** action is restored (SA_RESETHAND) and the signal raised again, delivered
+** when the handler returns. Installed only where the disposition is the
+** default; a handler the program installs later replaces it.
+*/
+static void fatal_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)si, (void)uc;
+	int saved = errno;
+	ud_rt_record_signal(sig);
+	syscall(SYS_tgkill, (pid_t)syscall(SYS_getpid), (pid_t)syscall(SYS_gettid), sig);
+	errno = saved;
+}
+
+void ud_rt_record_signals_init(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT,
+				     SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+	resolve();
+	if (!real_sigaction)
+		return;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+		struct sigaction cur, act;
+		if (real_sigaction(fatal[i], NULL, &cur) != 0 ||
+		    (cur.sa_flags & SA_SIGINFO) || cur.sa_handler != SIG_DFL)
+			continue;
+		memset(&act, 0, sizeof act);
+		act.sa_sigaction = fatal_handler;
+		act.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
+		sigemptyset(&act.sa_mask);
+		real_sigaction(fatal[i], &act, NULL);
+	}
+}

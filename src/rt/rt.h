@@ -385,6 +385,31 @@ void *(*ud_glib_thread_func(void *(*start)(void *), void *arg))(void *);
 ** that call ours, for the stack capture to drop. */
 void ud_rt_front_init(uintptr_t rt_lo, uintptr_t rt_hi);
 
+/* ---- process records (record.c, intercept_exit.c, intercept_exec.c) -------- */
+
+/* At start-up: records on when ULOCKDEP_RECORD_DIR is set (not privileged). */
+void ud_rt_record_init(void);
+bool ud_rt_records_on(void);
+/* Write the record now, whole ("running", "exited", "exec"); symbolizes. */
+void ud_rt_record_write(const char *state, int status);
+/* A report was shown: the record now, without waiting for another writer. */
+void ud_rt_record_report(void);
+/* Before exec: the record of this image, unless it is a fork child with
+** nothing of its own. */
+void ud_rt_record_exec(void);
+/* The process ends with status (exit handler, _exit). */
+void ud_rt_record_exit(int status);
+/* In a fatal signal's handler: the record with what is symbolized already. */
+void ud_rt_record_signal(int sig);
+/* The status given to exit() or returned by main; 0 until then. */
+void ud_rt_record_set_status(int status);
+int ud_rt_record_status(void);
+/* The engine learnt something: rewrite the record if record_interval passed. */
+void ud_rt_record_learnt(void);
+void ud_rt_record_fork_child(void);
+/* Install the fatal-signal handlers that write the record (intercept_signal.c). */
+void ud_rt_record_signals_init(void);
+
 /* ---- static storage (classify.c) ------------------------------------------ */
 
 /* Is addr inside a writable segment of a loaded object (.data, .bss)? */

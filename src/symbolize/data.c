@@ -406,3 +406,27 @@ bool ud_symbolize_data(uintptr_t addr, char *buf, size_t len)
 	ud_lock_release(&ud_sym_lock);
 	return found;
 }
+
+bool ud_symbolize_data_scope(uintptr_t addr, bool *local, char *file, size_t len)
+{
+	bool found = false;
+	if (len)
+		file[0] = 0;
+	ud_lock_acquire(&ud_sym_lock);
+	Dwfl_Module *mod = ud_sym_find_module(addr);
+	GElf_Off off = 0;
+	GElf_Sym sym;
+	const char *sname = mod ? dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL) : NULL;
+	if (sname && (sym.st_size ? off < sym.st_size : off == 0)) {
+		*local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
+		Dwarf_Die *var = var_get(module_var_index(mod), addr - off);
+		const char *decl = var ? dwarf_decl_file(var) : NULL;
+		if (decl && len) {
+			const char *slash = strrchr(decl, '/');
+			snprintf(file, len, "%s", slash ? slash + 1 : decl);
+		}
+		found = true;
+	}
+	ud_lock_release(&ud_sym_lock);
+	return found;
+}

@@ -854,6 +854,25 @@ bool ud_symbolize_module(uintptr_t addr, const char **module, uintptr_t *offset)
 	return found;
 }
 
+bool ud_symbolize_build_id(uintptr_t addr, char *hex, size_t len)
+{
+	bool found = false;
+	if (len)
+		hex[0] = 0;
+	ud_lock_acquire(&ud_sym_lock);
+	Dwfl_Module *mod = ud_sym_find_module(addr);
+	const unsigned char *bits = NULL;
+	GElf_Addr vaddr;
+	int n = mod ? dwfl_module_build_id(mod, &bits, &vaddr) : -1;
+	if (n > 0 && len > 2 * (size_t)n) {
+		for (int i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+		found = true;
+	}
+	ud_lock_release(&ud_sym_lock);
+	return found;
+}
+
 /* ---- invalidation ---------------------------------------------------- */
 
 static int drop_module_state(Dwfl_Module *mod, void **userdata, const char *name,

@@ -63,6 +63,17 @@ bool ud_symbolize_data(uintptr_t addr, char *buf, size_t len);
 bool ud_symbolize_module(uintptr_t addr, const char **module, uintptr_t *offset);
 
 /*
+** The scope of the data symbol covering addr: *local is true for a symbol
+** local to its object file (C `static`), and file gets the basename of the
+** file that declares the variable when DWARF says ("" otherwise). False
+** when no symbol covers addr.
+*/
+bool ud_symbolize_data_scope(uintptr_t addr, bool *local, char *file, size_t len);
+
+/* The GNU build ID of the module holding addr, in hex; false when it has none. */
+bool ud_symbolize_build_id(uintptr_t addr, char *hex, size_t len);
+
+/*
 ** Absolute source paths under this directory are printed relative to it
 ** (after trying the compilation directory). "" turns it off.
 */

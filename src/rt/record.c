@@ -1,0 +1,386 @@
+/*
+** record.c: the process record (docs/store.md, "Process records").
+**
+** With ULOCKDEP_RECORD_DIR set (and the program not privileged), the
+** process writes what it learnt to DIR/<pid>.<start>.rec, start being its
+** start time in clock ticks so that a reused pid names another file. A later
+** image of the same process (after exec) writes <pid>.<start>.<n>.rec: at
+** start-up it counts the images before it by the files they left, since each
+** image writes its record before calling exec. A record is rewritten whole
+** to DIR/.<name>.tmp and renamed over the last one, so a reader sees a
+** whole record or the previous one. It is written at exit (exit, a return
+** from main, _exit, _Exit), before exec, in a fatal signal's handler, after
+** each report shown, and when something new was learnt and record_interval
+** seconds have passed since the last write (checked on the engine's slow
+** path, never on the lock fast path).
+**
+** Files are opened, written and renamed with raw system calls and the text
+** lives in runtime memory. In a fatal signal's handler nothing new is
+** symbolized (the program's allocator may be what failed): classes met since
+** the last record carry an unstable identity.
+*/
+#include "rt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/alloc.h"
+#include "../base/buf.h"
+#include "../base/lock.h"
+#include "../base/log.h"
+#include "../report/record.h"
+#include "../report/report.h"
+
+#define ARGV_MAX (64 * 1024)	/* argv kept in a record, at most */
+
+static struct {
+	bool on;
+	char dir[PATH_MAX];
+	char program[PATH_MAX];
+	char *argv;		/* /proc/self/cmdline, runtime memory */
+	size_t argv_len, argv_size;
+	int pid, ppid;
+	unsigned long long start;	/* clock ticks after boot */
+	unsigned image;		/* 0 for the first image of the process */
+	_Atomic int status;	/* exit status, when known */
+	_Atomic uint64_t gen;	/* engine generation at the last write */
+	_Atomic uint64_t last_ns;	/* monotonic time of the last write */
+	bool forked;		/* a fork child ... */
+	uint64_t fork_gen;	/* ... that inherited this generation */
+	uint64_t interval_ns;
+} rec;
+
+static ud_lock_t rec_lock = UD_LOCK_INIT;
+
+/* ---- raw file access ------------------------------------------------------ */
+
+static int raw_open(const char *path, int flags, int mode)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, mode);
+}
+
+static void raw_close(int fd)
+{
+	syscall(SYS_close, fd);
+}
+
+/* The whole of a small file, NUL-terminated; its length, or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	int fd = raw_open(path, O_RDONLY, 0);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	while (n + 1 < size) {
+		ssize_t r = syscall(SYS_read, fd, buf + n, size - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	raw_close(fd);
+	buf[n] = 0;
+	return (ssize_t)n;
+}
+
+static bool file_exists(const char *path)
+{
+	return syscall(SYS_faccessat, AT_FDCWD, path, F_OK, 0) == 0;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = syscall(SYS_write, fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* ---- who this process is ------------------------------------------------- */
+
+/* Fields 4 (ppid) and 22 (start time) of /proc/self/stat. */
+static bool read_stat(int *ppid, unsigned long long *start)
+{
+	char buf[1024];
+	if (read_file("/proc/self/stat", buf, sizeof buf) <= 0)
+		return false;
+	/* The command name may hold spaces and parentheses: count from the
+	** last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return false;
+	p++;
+	for (int field = 3; field <= 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return false;
+		if (field == 4)
+			*ppid = (int)strtol(p, NULL, 10);
+		if (field == 22)
+			*start = strtoull(p, NULL, 10);
+		while (*p && *p != ' ')
+			p++;
+	}
+	return true;
+}
+
+static void record_name(char *out, size_t len, bool tmp)
+{
+	char image[24] = "";
+	if (rec.image)
+		snprintf(image, sizeof image, ".%u", rec.image);
+	snprintf(out, len, "%s/%s%d.%llu%s.%s", rec.dir, tmp ? "." : "", rec.pid,
+		 rec.start, image, tmp ? "tmp" : "rec");
+}
+
+/* The images of this process before this one each left a record. */
+static void count_images(void)
+{
+	char path[PATH_MAX + 64];
+	rec.image = 0;
+	record_name(path, sizeof path, false);
+	while (file_exists(path)) {
+		rec.image++;
+		record_name(path, sizeof path, false);
+	}
+}
+
+static void identify(void)
+{
+	rec.pid = (int)syscall(SYS_getpid);
+	if (!read_stat(&rec.ppid, &rec.start)) {
+		rec.ppid = (int)syscall(SYS_getppid);
+		rec.start = 0;
+	}
+	count_images();
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Build and write the record; rec_lock held. */
+static void write_locked(const char *state, int status, bool symbolize)
+{
+	ud_snapshot_t s;
+	uint64_t gen = ud_engine_generation();
+	ud_engine_snapshot(&s);
+	ud_engine_stats_t st;
+	ud_engine_get_stats(&st);
+	ud_record_process_t p = {
+		.pid = rec.pid,
+		.ppid = rec.ppid,
+		.program = rec.program,
+		.argv = rec.argv,
+		.argv_len = rec.argv_len,
+		.state = state,
+		.status = status,
+		.time = (double)now_ns(CLOCK_REALTIME) / 1e9,
+		.chains = st.chains,
+		.max_depth = st.max_depth,
+	};
+	ud_buf_t b = { 0 };
+	ud_record_format(&b, &p, &s, symbolize);
+	ud_snapshot_free(&s);
+
+	char tmp[PATH_MAX + 64], path[PATH_MAX + 64];
+	record_name(tmp, sizeof tmp, true);
+	record_name(path, sizeof path, false);
+	int fd = raw_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+	bool ok = fd >= 0 && write_all(fd, b.data, b.len);
+	if (fd >= 0)
+		raw_close(fd);
+	if (ok && syscall(SYS_renameat, AT_FDCWD, tmp, AT_FDCWD, path) == 0) {
+		atomic_store(&rec.gen, gen);
+		atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC_COARSE));
+	} else if (fd >= 0) {
+		syscall(SYS_unlinkat, AT_FDCWD, tmp, 0);
+	}
+	ud_buf_free(&b);
+}
+
+/* A vfork child shares our memory and must not write as us. */
+static bool same_process(void)
+{
+	return rec.on && (int)syscall(SYS_getpid) == rec.pid;
+}
+
+/* Another writer was busy: it writes once more when done. */
+static _Atomic bool again;
+
+static void write_now(const char *state, int status)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	ud_lock_acquire(&rec_lock);
+	do {
+		atomic_store(&again, false);
+		write_locked(state, status, true);
+	} while (atomic_load(&again));
+	ud_lock_release(&rec_lock);
+	ts->in_runtime--;
+}
+
+void ud_rt_record_write(const char *state, int status)
+{
+	if (same_process())
+		write_now(state, status);
+}
+
+/*
+** A record of a running process, from a lock path: never waits for another
+** writer, which may be symbolizing and so waiting for the program's
+** allocator, whose lock this thread may hold. The writer writes again.
+*/
+static void write_running(void)
+{
+	if (!same_process())
+		return;
+	if (ud_lock_is_held(&rec_lock)) {
+		atomic_store(&again, true);
+		/* It may have finished meanwhile: then nobody rewrites. */
+		if (ud_lock_is_held(&rec_lock))
+			return;
+	}
+	write_now("running", 0);
+}
+
+void ud_rt_record_report(void)
+{
+	write_running();
+}
+
+void ud_rt_record_signal(int sig)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	/* Inside the runtime, its own state may be half changed; while a record
+	** is being written, the last one stays. */
+	if (!same_process() || ts->in_runtime || ud_lock_is_held(&rec_lock))
+		return;
+	ts->in_runtime++;
+	ud_lock_acquire(&rec_lock);
+	write_locked("signal", sig, false);
+	ud_lock_release(&rec_lock);
+	ts->in_runtime--;
+}
+
+/*
+** Before exec. A fork child that learnt nothing of its own and reported
+** nothing (a shell or make starting a command) would only copy its parent's
+** record: it writes none, and the new image takes the first name.
+*/
+void ud_rt_record_exec(void)
+{
+	ud_buf_t none = { 0 };
+	if (rec.forked && ud_engine_generation() == rec.fork_gen &&
+	    ud_report_kept_json(&none) == 0)
+		return;
+	ud_buf_free(&none);
+	ud_rt_record_write("exec", 0);
+}
+
+void ud_rt_record_exit(int status)
+{
+	ud_rt_record_write("exited", status);
+}
+
+void ud_rt_record_set_status(int status)
+{
+	atomic_store(&rec.status, status);
+}
+
+int ud_rt_record_status(void)
+{
+	return atomic_load(&rec.status);
+}
+
+bool ud_rt_records_on(void)
+{
+	return rec.on;
+}
+
+/* The engine learnt something (its slow path, no engine lock held). */
+void ud_rt_record_learnt(void)
+{
+	if (!rec.on || atomic_load_explicit(&rec.gen, memory_order_relaxed) ==
+			       ud_engine_generation())
+		return;
+	uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
+	if (now - atomic_load_explicit(&rec.last_ns, memory_order_relaxed) < rec.interval_ns)
+		return;
+	write_running();
+}
+
+/* ---- start-up and fork ---------------------------------------------------- */
+
+static void read_cmdline(void)
+{
+	char *buf = ud_alloc(ARGV_MAX);
+	ssize_t n = read_file("/proc/self/cmdline", buf, ARGV_MAX);
+	rec.argv = buf;
+	rec.argv_size = ARGV_MAX;
+	rec.argv_len = n > 0 ? (size_t)n : 0;
+}
+
+void ud_rt_record_init(void)
+{
+	const char *dir = getenv("ULOCKDEP_RECORD_DIR");
+	if (!dir || !dir[0])
+		return;
+	/* A setuid or setgid program may not write where its caller says. */
+	if (getauxval(AT_SECURE)) {
+		ud_log_message("privileged (setuid or setgid) program: "
+			       "ULOCKDEP_RECORD_DIR ignored");
+		return;
+	}
+	if (strlen(dir) >= sizeof rec.dir) {
+		ud_log_message("ULOCKDEP_RECORD_DIR too long: no process record");
+		return;
+	}
+	strcpy(rec.dir, dir);
+	ssize_t n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", rec.program,
+			    sizeof rec.program - 1);
+	rec.program[n > 0 ? n : 0] = 0;
+	read_cmdline();
+	rec.interval_ns = (uint64_t)ud_rt_opts.record_interval * 1000000000ull;
+	identify();
+	atomic_store(&rec.last_ns, now_ns(CLOCK_MONOTONIC_COARSE));
+	rec.on = true;
+	ud_report_set_keep_json(true);
+	ud_rt_record_signals_init();
+	/* A record from the start: a process killed before it learnt anything
+	** still says it ran. */
+	ud_rt_record_write("running", 0);
+}
+
+void ud_rt_record_fork_child(void)
+{
+	ud_lock_reset(&rec_lock);
+	if (!rec.on)
+		return;
+	identify();
+	atomic_store(&rec.status, 0);
+	atomic_store(&rec.gen, 0);
+	rec.forked = true;
+	rec.fork_gen = ud_engine_generation();
+}
