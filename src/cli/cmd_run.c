@@ -3,17 +3,21 @@
 **
 ** Everything that can be wrong is found before PROGRAM starts: options from
 ** the environment and the command line are merged and validated with the
-** runtime's own parser, PROGRAM is looked up as execvp would, and the runtime
-** library must exist. Only then are ULOCKDEP_OPTIONS (canonical, merged) and
-** LD_PRELOAD set and PROGRAM executed in place of this process, so that its
-** exit status (possibly replaced by the runtime's exitcode) is ours.
+** runtime's own parser, PROGRAM is looked up as execvp would, the runtime
+** library must exist and the store (graph=FILE) be usable. Only then are
+** ULOCKDEP_OPTIONS (canonical, merged), LD_PRELOAD and ULOCKDEP_RECORD_DIR
+** set and PROGRAM started in a child. When it ends, run_check.c reads what
+** every process of its tree recorded and decides the exit status.
 */
 #include "cli.h"
 
 #include "base/options.h"
 #include "report/suppress.h"
+#include "store.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +390,69 @@ static char *preload_value(const char *const *libs)
 	return s;
 }
 
+/* In the child: become PROGRAM; the status to exit with if that fails. */
+static int exec_program(const char *path, const char *prog, int argc,
+			char **argv)
+{
+	execv(path, argv);
+	int e = errno;
+	if (e == ENOEXEC) {
+		/* No #! line: execvp hands such a file to the shell; so do we. */
+		char **sh_argv = calloc((size_t)argc + 2, sizeof *sh_argv);
+		if (sh_argv) {
+			sh_argv[0] = "sh";
+			sh_argv[1] = (char *)path;
+			for (int i = 1; i < argc; i++)
+				sh_argv[i + 1] = argv[i];
+			execv("/bin/sh", sh_argv);
+			e = errno;
+		}
+	}
+	fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog, strerror(e));
+	return exec_failure_status(e);
+}
+
+static volatile pid_t child_pid;
+
+static void forward(int sig)
+{
+	int e = errno;
+	if (child_pid > 0)
+		kill(child_pid, sig);
+	errno = e;
+}
+
+/*
+** Wait for the program, its wait status. Signals sent to this command
+** alone (a CI's timeout, kill) are passed on to it; the terminal's ^C and
+** ^\ reach it directly (the same process group), so here they are ignored,
+** as system() does.
+*/
+static int wait_child(pid_t pid)
+{
+	static const int fwd[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { 0 };
+	child_pid = pid;
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+		sigaction(fwd[i], &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = UD_EXIT_USAGE << 8;
+			break;
+		}
+	child_pid = 0;
+	for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+		signal(fwd[i], SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	return status;
+}
+
 int ud_cmd_run(int argc, char **argv)
 {
 	static ud_options_t opts;	/* big (string fields): not on the stack */
@@ -453,22 +520,41 @@ int ud_cmd_run(int argc, char **argv)
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;
 
-	execv(path, argv + first);
-	e = errno;
-	if (e == ENOEXEC) {
-		/* No #! line: execvp hands such a file to the shell; so do we. */
-		char **sh_argv = calloc((size_t)(argc - first) + 2, sizeof *sh_argv);
-		if (sh_argv) {
-			sh_argv[0] = "sh";
-			sh_argv[1] = path;
-			for (int i = first + 1; i < argc; i++)
-				sh_argv[i - first + 1] = argv[i];
-			execv("/bin/sh", sh_argv);
-			e = errno;
+	/* A store that cannot be used is found before the tree runs. */
+	if (opts.graph[0] && access(opts.graph, F_OK) == 0) {
+		ud_store_t *st = ud_store_open(opts.graph, false, false, err,
+					       sizeof err);
+		if (!st) {
+			fprintf(stderr, "ulockdep: %s\n", err);
+			return UD_EXIT_USAGE;
 		}
+		ud_store_close(st, false, NULL, 0);
 	}
-	fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog, strerror(e));
-	return exec_failure_status(e);
+
+	/* Each process of the tree writes its record here (docs/suite.md). */
+	const char *tmp = getenv("TMPDIR");
+	ud_buf_t dir = { 0 };
+	ud_buf_printf(&dir, "%s/ulockdep.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(dir.data)) {
+		fprintf(stderr, "ulockdep: cannot create a directory for the "
+			"process records (%s): %s\n", dir.data, strerror(errno));
+		return UD_EXIT_USAGE;
+	}
+	if (setenv("ULOCKDEP_RECORD_DIR", dir.data, 1) < 0)
+		goto env_fail;
+
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "ulockdep: cannot start '%s': %s\n", prog,
+			strerror(errno));
+		rmdir(dir.data);
+		return UD_EXIT_USAGE;
+	}
+	if (pid == 0)
+		_exit(exec_program(path, prog, argc - first, argv + first));
+	int status = wait_child(pid);
+	return ud_run_finish(&opts, dir.data, status, argv + first, argc - first);
 
 env_fail:
 	fprintf(stderr, "ulockdep: cannot set the environment: %s\n",
