@@ -224,8 +224,9 @@ static int parse(ud_record_t *r, const char *text, size_t len, char *err,
 				rc = parse_class(r, o->items[0], err, es, line);
 		} else if (!strcmp(o->keys[0], "dep")) {
 			if (!sorted) {
-				qsort(r->classes, r->nclasses, sizeof *r->classes,
-				      cmp_class);
+				if (r->nclasses)
+					qsort(r->classes, r->nclasses,
+					      sizeof *r->classes, cmp_class);
 				for (size_t i = 1; i < r->nclasses && !rc; i++)
 					if (r->classes[i].n == r->classes[i - 1].n)
 						rc = errf(err, es, "class number "

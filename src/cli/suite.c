@@ -351,10 +351,10 @@ void ud_suite_add_known(ud_suite_t *s, const char *key)
 
 bool ud_suite_is_known(ud_suite_t *s, const char *key)
 {
-	if (!s->known_sorted) {
+	if (!s->known_sorted && s->nknown) {
 		qsort(s->known, s->nknown, sizeof *s->known, cmp_str);
-		s->known_sorted = true;
 	}
+	s->known_sorted = true;
 	return s->nknown && bsearch(&key, s->known, s->nknown, sizeof *s->known,
 				    cmp_str);
 }
