@@ -150,6 +150,9 @@ ud_store_t *ud_store_open(const char *path, bool write, bool create, char *err,
 	}
 	sqlite3_busy_timeout(st->db, BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
+	/* The rollback journal, synced: a killed writer changes nothing. */
+	sqlite3_exec(st->db, "PRAGMA journal_mode = DELETE; "
+		     "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	if (sqlite3_exec(st->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL,
 			 NULL) != SQLITE_OK) {
 		dberr(st, err, es, "cannot begin a transaction");
