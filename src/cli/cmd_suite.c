@@ -315,7 +315,7 @@ int ud_cmd_stats(int argc, char **argv)
 	LINE("max locking depth", f.max_depth);
 	LINE("processes", f.processes);
 	LINE("runs", s.nruns);
-	LINE("classes without stable identity", unstable);
+	LINE("classes without stable id", unstable);
 	LINE("reports by processes", s.nreports);
 	LINE("cycles across processes", nc);
 #undef LINE

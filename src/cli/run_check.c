@@ -131,11 +131,12 @@ static void put_summary(const ud_options_t *o, const ud_suite_figures_t *f,
 			int bad, size_t known, ud_buf_t *b)
 {
 	if (!strcmp(o->format, "json")) {
-		ud_buf_printf(b, "{\"run\":{\"processes\":%zu,\"lock_classes\":%zu,"
+		ud_buf_printf(b, "{\"schema_version\":1,\"kind\":\"run\","
+			      "\"processes\":%zu,\"lock_classes\":%zu,"
 			      "\"dependencies\":%zu,\"chains\":%lld,"
 			      "\"max_chain\":%lld,\"max_depth\":%lld,"
 			      "\"problems\":%lld,\"known_cycles\":%zu,"
-			      "\"unreadable_records\":%d}}\n", f->processes,
+			      "\"unreadable_records\":%d}\n", f->processes,
 			      f->classes, f->deps, f->chains, f->max_chain,
 			      f->max_depth, f->problems, known, bad);
 		return;
@@ -216,9 +217,15 @@ int ud_run_finish(const ud_options_t *o, const char *dir, int wstatus,
 	ud_suite_figures(&s, true, &f);
 	f.problems = f.reports + (long long)nnew;
 
-	ud_buf_t b = { 0 };
+	/* The run's own output: the cycles (or the SARIF log) to stderr or
+	** log_path.<pid>; the summary always to stderr, where the user
+	** looks, and no log file for a run with nothing to report. */
+	ud_buf_t b = { 0 }, sum = { 0 };
 	if (!strcmp(o->format, "sarif")) {
-		ud_suite_format_sarif(&s, false, c, nc, &f, &b);
+		/* No record at all: the runtime (an older one, or none) wrote
+		** its own logs; a second, empty one would only be in the way. */
+		if (f.processes)
+			ud_suite_format_sarif(&s, false, c, nc, &f, &b);
 	} else {
 		for (size_t i = 0; i < nc; i++) {
 			if (c[i].known)
@@ -230,15 +237,24 @@ int ud_run_finish(const ud_options_t *o, const char *dir, int wstatus,
 				ud_suite_format_text(&s, &c[i], &b);
 			}
 		}
-		if (!o->quiet)
-			put_summary(o, &f, bad, nc - nnew, &b);
 	}
+	/* A SARIF log on stderr stays one JSON document: its run's
+	** properties hold the figures. */
+	bool sarif_on_stderr = b.len && !strcmp(o->format, "sarif") &&
+			       !o->log_path[0];
+	if (!o->quiet && !sarif_on_stderr)
+		put_summary(o, &f, bad, nc - nnew, &sum);
+	/* A reader gone (a closed pipe) must not change the status. */
+	signal(SIGPIPE, SIG_IGN);
 	if (b.len) {
 		int fd = open_output(o);
 		write_all(fd, b.data, b.len);
 		if (fd != 2)
 			close(fd);
 	}
+	if (sum.len)
+		write_all(2, sum.data, sum.len);
+	ud_buf_free(&sum);
 	ud_buf_free(&b);
 	ud_cycles_free(c, nc);
 	ud_suite_free(&s);

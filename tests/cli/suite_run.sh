@@ -94,7 +94,7 @@ python3 - "$T/err" <<'PY' || fail "format=json output"
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 cyc = [o for o in objs if o.get("kind") == "circular"]
-run = [o["run"] for o in objs if "run" in o]
+run = [o for o in objs if o.get("kind") == "run"]
 assert len(cyc) == 1 and cyc[0]["cross_process"], objs
 assert {l["learnt_by"]["pid"] for l in cyc[0]["chain"]} == {4242, 4243}
 assert len(run) == 1 and run[0]["processes"] == 2 and run[0]["problems"] == 1, run

@@ -14,6 +14,8 @@ one frame, function FROM_then_TO in FROM.c at a line of its own.
   --version N        the record format version (default 1)
   --truncate         leave out the summary line
   --chains N         the summary's chains (default: the dependency count)
+  --frame 'FROM>TO=FUNC FILE:LINE'
+                     the stack of that dependency, one frame (repeatable)
 """
 import argparse
 import json
@@ -29,6 +31,7 @@ ap.add_argument("--report", action="append", default=[])
 ap.add_argument("--version", type=int, default=1)
 ap.add_argument("--truncate", action="store_true")
 ap.add_argument("--chains", type=int)
+ap.add_argument("--frame", action="append", default=[])
 a = ap.parse_intermixed_args()
 
 classes = {}
@@ -40,6 +43,14 @@ def cls(name):
         classes[name] = len(classes) + 1
     return classes[name]
 
+
+frames = {}
+for fr in a.frame:
+    dep, where = fr.split("=", 1)
+    func, loc = where.split(" ")
+    file, line = loc.rsplit(":", 1)
+    frames[dep.replace(">>", ">")] = {"func": func, "file": file,
+                                      "line": int(line)}
 
 for d in a.deps:
     read = ">>" in d
@@ -59,10 +70,11 @@ for name, n in classes.items():
 for i, (f, t, read, fn, tn) in enumerate(deps):
     lines.append({"dep": {"from": f, "to": t, "read": "R" if read else "W",
                           "from_read": "W",
-                          "stack": [{"func": fn + "_then_" + tn,
-                                     "file": fn + ".c", "line": 10 + i,
-                                     "module": a.program,
-                                     "offset": "0x%x" % (0x1100 + i)}],
+                          "stack": [frames.get(fn + ">" + tn, {
+                              "func": fn + "_then_" + tn,
+                              "file": fn + ".c", "line": 10 + i,
+                              "module": a.program,
+                              "offset": "0x%x" % (0x1100 + i)})],
                           "future_key": "ignored"}})
 for k in a.report:
     lines.append({"report": {"schema_version": 1, "kind": k,
