@@ -118,6 +118,19 @@ assert len(fp) == 16
 assert run["properties"]["processes"] == 3 and run["properties"]["problems"] == 2
 assert run["properties"]["lockClasses"] == 5
 PY
+# A child killed by SIGKILL after its report: the log has the report.
+"$U" run --format=sarif -- sh -c "cp $T/self.rec \"\$ULOCKDEP_RECORD_DIR\"/; kill -9 \$\$" \
+	2>"$T/err"; rc=$?
+[ $rc -eq 66 ] || fail "SIGKILLed child with a report: status $rc, expected 66"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r)==1, r' \
+	"$T/err" || fail "SIGKILLed child: the SARIF log lacks its report: $(cat "$T/err")"
+# A hung tree killed by a timer: ulockdep run passes SIGTERM on, then writes
+# the log of what was recorded.
+timeout -s TERM 3 "$U" run --format=sarif -- sh -c \
+	"cp $T/ab.rec $T/ba.rec \"\$ULOCKDEP_RECORD_DIR\"/; exec sleep 60" 2>"$T/err"; rc=$?
+[ $rc -eq 124 ] || fail "timer: status $rc, expected timeout's 124"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; assert len(r)==1, r' \
+	"$T/err" || fail "timer: the SARIF log lacks the cycle: $(cat "$T/err")"
 # log_path: the run's output goes to PATH.<pid of ulockdep run>.
 "$U" run --format=sarif --log-path="$T/log" -- sh -c "$(drop "$T/ab.rec" "$T/ba.rec")" \
 	2>"$T/err"
