@@ -65,6 +65,16 @@ n=$(grep -c '^WARNING: possible circular' "$T/err")
 grep -q 'learnt by test_ab/4242: ./test_ab --case 3, and 1 more process\]' "$T/err" ||
 	fail "a link learnt by two processes does not say so"
 
+# --- readers: two read acquisitions pass each other --------------------------
+python3 "$MK" "$T/r1.rec" 4260 /t/r1 'ra>>rb'
+python3 "$MK" "$T/r2.rec" 4261 /t/r2 'rb>>ra'
+python3 "$MK" "$T/w1.rec" 4262 /t/w1 'ra>rb'
+"$U" run -- sh -c "$(drop "$T/r1.rec" "$T/r2.rec")" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] || fail "readers only: status $rc, expected 0"
+grep -q 'circular' "$T/err" && fail "a cycle of read acquisitions was reported"
+"$U" run -- sh -c "$(drop "$T/w1.rec" "$T/r2.rec")" 2>"$T/err"
+grep -q '^  rlock(rb);$' "$T/err" || fail "a writer against readers: no report with rlock: $(cat "$T/err")"
+
 # --- exit status -------------------------------------------------------------
 "$U" run -- sh -c 'exit 3' 2>/dev/null; rc=$?
 [ $rc -eq 3 ] || fail "clean tree: status $rc, expected the child's 3"

@@ -6,7 +6,8 @@ records") by hand, for the tests of the command side.
 
 DEP is FROM>TO (a dependency between two classes named FROM and TO, whose
 identities are "id:FROM" and "id:TO"), FROM>>TO for a read acquisition of
-TO, or a lone NAME (a class with no dependency). Each dependency's stack is
+TO while FROM is held for reading, or a lone NAME (a class with no
+dependency). Each dependency's stack is
 one frame, function FROM_then_TO in FROM.c at a line of its own.
 
   --argv "A B C"     the process's argv (default: PROGRAM)
@@ -69,7 +70,7 @@ for name, n in classes.items():
                             "name": name, "type": "mutex", "usage": "+..."}})
 for i, (f, t, read, fn, tn) in enumerate(deps):
     lines.append({"dep": {"from": f, "to": t, "read": "R" if read else "W",
-                          "from_read": "W",
+                          "from_read": "R" if read else "W",
                           "stack": [frames.get(fn + ">" + tn, {
                               "func": fn + "_then_" + tn,
                               "file": fn + ".c", "line": 10 + i,
