@@ -152,29 +152,68 @@ static void put_unknown_location(ud_buf_t *b)
 	ud_buf_puts(b, "{\"logicalLocations\":[{\"fullyQualifiedName\":\"unknown\"}]}");
 }
 
-/* A report a process printed (its format=json object) as a result. */
+/* The classes of a report as the runtime's SARIF message names them. */
+static void report_classes(const uj_t *o, const char *kind, ud_buf_t *b)
+{
+	const char *target = uj_get_str(uj_get(o, "target"), "class");
+	const uj_t *chain = uj_get(o, "chain");
+	const uj_t *held = uj_get(o, "held_locks");
+	if (!strcmp(kind, "circular") && chain && chain->type == UJ_ARR) {
+		for (size_t i = 0; i < chain->n; i++) {
+			const char *c = uj_get_str(chain->items[i], "class");
+			ud_buf_printf(b, "%s -> ", c ? c : "?");
+		}
+	} else if (!strcmp(kind, "held_at_exit") && held && held->type == UJ_ARR) {
+		for (size_t i = 0; i < held->n; i++) {
+			const char *c = uj_get_str(held->items[i], "class");
+			ud_buf_printf(b, "%s%s", i ? ", " : "", c ? c : "?");
+		}
+		return;
+	}
+	ud_buf_puts(b, target ? target : "?");
+}
+
+/* A report a process printed (its format=json object) as a result, as the
+** runtime's own SARIF renders it, with the process in its properties. */
 static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 			      ud_buf_t *b)
 {
 	char err[128];
 	uj_t *o = uj_parse(r->json, strlen(r->json), err, sizeof err);
-	ud_buf_t msg = { 0 }, lab = { 0 };
-	ud_suite_proc_label(s, r->proc, &lab);
+	ud_buf_t msg = { 0 };
 	const char *title = uj_get_str(o, "title");
-	ud_buf_printf(&msg, "%s [%s]", title ? title : r->kind, lab.data);
+	ud_buf_printf(&msg, "%s: ", title ? title : r->kind);
+	report_classes(o, r->kind, &msg);
+	const char *amsg = uj_get_str(uj_get(o, "assertion"), "message");
+	if (amsg)
+		ud_buf_printf(&msg, " (%s)", amsg);
 	put_result_head(b, r->kind, msg.data);
 	const uj_t *target = uj_get(o, "target");
 	if (!put_location(b, uj_get(target, "at"), 0, NULL) &&
 	    !put_location(b, uj_get(o, "stack"), 0, NULL))
 		put_unknown_location(b);
 	ud_buf_puts(b, "],\"relatedLocations\":[");
-	const uj_t *chain = uj_get(o, "chain");
 	bool comma = false;
 	int id = 1;
+	const uj_t *held = uj_get(o, "held");
+	if (held && held->type == UJ_OBJ) {
+		ud_buf_t t = { 0 };
+		const char *cls = uj_get_str(held, "class");
+		ud_buf_printf(&t, "already held: %s", cls ? cls : "?");
+		if (put_location(b, uj_get(held, "at"), id, t.data))
+			comma = true;
+		id++;
+		ud_buf_free(&t);
+	}
+	const uj_t *chain = uj_get(o, "chain");
 	for (size_t i = 0; chain && chain->type == UJ_ARR && i < chain->n; i++) {
 		ud_buf_t t = { 0 };
 		const char *cls = uj_get_str(chain->items[i], "class");
 		ud_buf_printf(&t, "#%zu %s taken here", i, cls ? cls : "?");
+		if (i > 0) {
+			const char *prev = uj_get_str(chain->items[i - 1], "class");
+			ud_buf_printf(&t, " while holding %s", prev ? prev : "?");
+		}
 		size_t mark = b->len;
 		if (comma)
 			ud_buf_puts(b, ",");
@@ -186,13 +225,10 @@ static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 	}
 	ud_buf_puts(b, "],\"partialFingerprints\":{\"ulockdepSignature/v1\":");
 	uj_put_str(b, r->signature);
-	ud_buf_puts(b, "},\"properties\":{\"process\":");
+	ud_buf_puts(b, "},\"occurrenceCount\":1,\"properties\":{\"process\":");
 	put_proc(s, r->proc, b);
 	ud_buf_puts(b, "}}");
-	if (b->len)
-		b->data[b->len] = 0;
 	ud_buf_free(&msg);
-	ud_buf_free(&lab);
 	uj_free(o);
 }
 
@@ -233,7 +269,8 @@ static void put_cycle_result(const ud_suite_t *s, const ud_cycle_t *c,
 		ud_buf_free(&t);
 	}
 	ud_buf_printf(b, "],\"partialFingerprints\":{\"ulockdepSignature/v1\":"
-		      "\"%s\"},\"properties\":{\"crossProcess\":true,"
+		      "\"%s\"},\"occurrenceCount\":1,"
+		      "\"properties\":{\"crossProcess\":true,"
 		      "\"processes\":[", c->signature);
 	for (size_t i = 0; i < c->n; i++) {
 		if (i)
