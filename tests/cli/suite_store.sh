@@ -135,7 +135,7 @@ INSERT INTO class(identity, name) SELECT 'junk' || i, 'junk' FROM n;
 SELECT 'written';
 SQL
 k=0
-while [ ! -s "$T/k.db-journal" ] && [ $k -lt 100 ]; do
+while [ ! -s "$T/k.db-journal" ] && [ $k -lt 300 ]; do
 	sleep 0.1
 	k=$((k + 1))
 done
