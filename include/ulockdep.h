@@ -24,8 +24,11 @@
 extern "C" {
 #endif
 
+/* The project's version, and its only home: CMakeLists.txt reads these three
+** lines; cli/version checks that the man page and the command agree. */
 #define ULOCKDEP_VERSION_MAJOR 0
 #define ULOCKDEP_VERSION_MINOR 2
+#define ULOCKDEP_VERSION_PATCH 0
 
 /* The table version this header asks for. */
 #define ULOCKDEP_API_VERSION 1

@@ -42,5 +42,8 @@ char *ud_cli_find_free_lib(const char *rt);
 /* The sanitizer PROGRAM (an ELF file) is built with, or NULL: none, or not
 ** an ELF file. */
 const char *ud_cli_sanitizer(const char *path);
+/* 0 if the runtime can enter the program at path (named prog on the command
+** line); -1 after saying why not: statically linked, or setuid/setgid. */
+int ud_cli_check_reachable(const char *prog, const char *path);
 
 #endif

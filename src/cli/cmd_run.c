@@ -270,6 +270,50 @@ static int canonical(const ud_options_t *o, ud_buf_t *out)
 }
 
 /*
+** log_path names files PATH.<pid> to be made later, by every process of the
+** run: its directory must exist and take new files now, or the reports of the
+** whole run would be lost. It is made absolute, as processes change directory.
+*/
+static int check_log_path(ud_options_t *o)
+{
+	char *copy = strdup(o->log_path);
+	if (!copy)
+		return -1;
+	char *slash = strrchr(copy, '/');
+	const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+	const char *base = slash ? slash + 1 : copy;
+	if (slash)
+		*slash = 0;
+	struct stat st;
+	int rc = -1;
+	if (!*base)
+		fprintf(stderr, "ulockdep: log_path '%s' names a directory; give a "
+			"file name prefix (reports go to PREFIX.<pid>)\n", o->log_path);
+	else if (stat(dir, &st) < 0)
+		fprintf(stderr, "ulockdep: log_path '%s': directory '%s': %s\n",
+			o->log_path, dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		fprintf(stderr, "ulockdep: log_path '%s': '%s' is not a directory\n",
+			o->log_path, dir);
+	else if (access(dir, W_OK | X_OK) < 0)
+		fprintf(stderr, "ulockdep: log_path '%s': cannot create files in "
+			"'%s': %s\n", o->log_path, dir, strerror(errno));
+	else
+		rc = 0;
+	char *abs = rc == 0 ? realpath(dir, NULL) : NULL;
+	if (abs) {
+		ud_buf_t b = { 0 };
+		ud_buf_printf(&b, "%s/%s", strcmp(abs, "/") ? abs : "", base);
+		if (b.data && b.len < sizeof o->log_path)
+			memcpy(o->log_path, b.data, b.len + 1);
+		ud_buf_free(&b);
+	}
+	free(abs);
+	free(copy);
+	return rc;
+}
+
+/*
 ** Values the option parser takes as plain strings but the runtime would
 ** refuse: the format, and the suppressions file, which is parsed here in full
 ** so a mistake is found before PROGRAM runs. The file's path is made absolute,
@@ -284,6 +328,8 @@ static int check_values(ud_options_t *o)
 			"sarif, not '%s'\n", o->format);
 		return -1;
 	}
+	if (o->log_path[0] && check_log_path(o) < 0)
+		return -1;
 	if (!o->suppressions[0])
 		return 0;
 	char err[1024];
@@ -509,6 +555,10 @@ int ud_cmd_run(int argc, char **argv)
 		fprintf(stderr, "ulockdep: '%s' is built with %s, whose lock "
 			"interceptors cannot run under ulockdep; run it without "
 			"ulockdep, or check a build without -fsanitize\n", prog, san);
+		free(path);
+		return UD_EXIT_USAGE;
+	}
+	if (ud_cli_check_reachable(prog, path) < 0) {
 		free(path);
 		return UD_EXIT_USAGE;
 	}

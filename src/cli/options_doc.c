@@ -118,6 +118,6 @@ void ud_cli_options_markdown(FILE *f)
 	      "```sh\n"
 	      "ulockdep run --strict --stack-frames=32 -- ./app --threads 8\n"
 	      "ULOCKDEP_OPTIONS='log_path=/tmp/ulockdep:report_max=5' ulockdep run ./app\n"
-	      "ulockdep run --options='halt_on_error=1 exitcode=0' ./app\n"
+	      "ulockdep run --options='stop_validating=1 exitcode=0' ./app\n"
 	      "```\n", f);
 }

@@ -463,10 +463,12 @@ void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst)
 		ud_held_remove(t, h);
 }
 
-static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc)
+static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc,
+				  ud_bad_unlock_t why)
 {
 	ud_report_t r = {0};
 	r.kind = UD_REPORT_UNLOCK_BALANCE;
+	r.detail = why;
 	ud_report_fill_thread(&r, t);
 	r.target.addr = (uintptr_t)addr;
 	r.target.pc = pc;
@@ -474,8 +476,8 @@ static void report_unlock_balance(ud_thread_t *t, const void *addr, uintptr_t pc
 	ud_report_fill_class(&r.target.cls, ud_instance_class(ud_instance_lookup(addr)));
 	ud_report_fill_held(&r, t, t->depth);
 	r.stack = ud_stack_capture();
-	r.signature = ud_signature_mix(
-		ud_signature_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc);
+	r.signature = ud_signature_mix(ud_signature_mix(
+		ud_signature_mix(UD_REPORT_UNLOCK_BALANCE, r.target.cls.id), pc), why);
 	ud_engine_submit(&r);
 }
 
@@ -510,7 +512,8 @@ static __attribute__((noinline)) bool release_slow(ud_thread_t *t,
 			** never held. */
 			if (ud_engine_active() && inst && owner != UD_OWNER_SELF &&
 			    !(ud_instance_class(inst)->hot.flags & UD_CLASS_NOTRACK))
-				report_unlock_balance(t, addr, pc);
+				report_unlock_balance(t, addr, pc,
+						      UD_BAD_UNLOCK_NOT_HELD);
 			return false;
 		}
 	}
@@ -540,4 +543,14 @@ bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
 	if (ud_likely(ud_release_fast(t, addr)))
 		return true;
 	return release_slow(t, addr, pc, owner);
+}
+
+void ud_release_invalid(ud_thread_t *t, const void *addr, uintptr_t pc,
+			ud_bad_unlock_t why)
+{
+	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
+	if (h)
+		ud_held_remove(t, h);	/* overwritten while held: gone now */
+	if (ud_engine_active() && ud_instance_lookup(addr))
+		report_unlock_balance(t, addr, pc, why);
 }

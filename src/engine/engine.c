@@ -34,14 +34,14 @@ bool ud_engine_active(void)
 
 /*
 ** Hand a report to the configured sink (no engine lock held), then free its
-** arrays. With halt_on_error, the first report actually shown turns
+** arrays. With stop_after_report, the first report actually shown turns
 ** validation off; a suppressed or duplicate one does not.
 */
 void ud_engine_submit(ud_report_t *r)
 {
 	if (ud_config.report && ud_config.report(r, ud_config.report_arg)) {
 		atomic_fetch_add_explicit(&ud_stat_reports, 1, memory_order_relaxed);
-		if (ud_config.halt_on_error)
+		if (ud_config.stop_after_report)
 			atomic_store(&ud_active, false);
 	}
 	ud_report_release(r);

@@ -42,7 +42,7 @@ enum {
 /*
 ** Where reports go: called with no engine lock held, once per problem found;
 ** returns true when the report was shown (not a duplicate, not suppressed),
-** which is what halt_on_error counts. The report's arrays are the engine's,
+** which is what stop_after_report counts. The report's arrays are the engine's,
 ** freed when the sink returns.
 */
 typedef bool (*ud_engine_sink_fn)(ud_report_t *r, void *arg);
@@ -50,7 +50,7 @@ typedef bool (*ud_engine_sink_fn)(ud_report_t *r, void *arg);
 /* Engine-wide settings, filled by the runtime from its options. */
 typedef struct ud_engine_config {
 	bool strict_same_class;	/* kernel rule: nesting one class is recursive locking */
-	bool halt_on_error;	/* stop validating after the first report */
+	bool stop_after_report;	/* stop validating after the first shown report */
 	bool check_exit;	/* report locks still held when a thread exits */
 	/* Shortcuts, each of which changes no verdict, and the switch that
 	** turns it off so that a run can show it (docs/design.md; the runtime's
@@ -64,7 +64,7 @@ typedef struct ud_engine_config {
 
 void ud_engine_init(const ud_engine_config_t *config);
 const ud_engine_config_t *ud_engine_config(void);
-/* True while the engine still validates (false after halt_on_error fired). */
+/* True while the engine still validates (false after stop_after_report fired). */
 bool ud_engine_active(void);
 
 /* ---- threads ---------------------------------------------------------- */
@@ -221,6 +221,20 @@ typedef enum ud_owner {
 /* ud_release() knowing what the lock records of its owner. */
 bool ud_release_owner(ud_thread_t *t, const void *addr, uintptr_t pc,
 		      ud_owner_t owner);
+/*
+** An unlock of memory that the lock object itself shows is no lock (why):
+** reported as a bad unlock with its reason; an entry of addr on t's stack is
+** dropped. The instance of addr must exist, for the report's class.
+*/
+void ud_release_invalid(ud_thread_t *t, const void *addr, uintptr_t pc,
+			ud_bad_unlock_t why);
+/*
+** The lock object at addr shows a free lock although t holds it by its own
+** record: the memory was given a new lock (assigned an initializer) with no
+** unlock, destroy or init. t's entry is dropped and the old identity ended,
+** quietly: the lock it stood for no longer exists.
+*/
+void ud_instance_reset_held(ud_thread_t *t, const void *addr);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
 /* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */

@@ -80,6 +80,7 @@ typedef struct ud_held {
 	uint8_t mode;
 	bool trylock;
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
+	uint8_t freed;		/* reported as a held lock freed: not again at exit */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
 	uint16_t pins;		/* ud_pin() depth, meaningful only while PINNED */
 	/* The signal context the entry was keyed in, for the debug build's
@@ -164,7 +165,7 @@ static inline uint64_t ud_chain_step(const ud_thread_t *t, uint64_t key,
 	return ud_chain_mix(key ^ t->chain_ctx, c, mode, trylock);
 }
 
-/* engine.c: false once halt_on_error fired (validation off). */
+/* engine.c: false once validation was stopped by a report (validation off). */
 extern _Atomic bool ud_active;
 
 /* ---- the per-thread instance cache (instance.c) ------------------------- */
@@ -322,6 +323,7 @@ ud_held_fill_as(ud_held_t *h, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
 	h->mode = (uint8_t)mode;
 	h->trylock = trylock;
 	h->forked = 0;
+	h->freed = 0;
 	h->nest = 0;
 }
 
@@ -423,8 +425,8 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
 	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
 	** trylock, which needs no cached chain, asks the usage itself. With
-	** validation off (halt_on_error fired), ud_acquire() only pushes, which
-	** is what this does too: no need to ask. */
+	** validation off (stopped by a report), ud_acquire() only pushes,
+	** which is what this does too: no need to ask. */
 	if (ud_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)))
 		return false;
 	/* Not deeper than the thread ever was: then the stack has room
@@ -521,7 +523,7 @@ ud_release_top_fast(ud_thread_t *t, const void *addr)
 /*
 ** The same for the lock just under the top (hand-over-hand locking): the top
 ** entry moves down, onto the chain below the released lock, which must have
-** been validated, as for an acquisition (with validation off, halt_on_error
+** been validated, as for an acquisition (with validation off, stop_after_report
 ** having fired, it needs none). Makes no call.
 */
 static inline __attribute__((always_inline)) bool

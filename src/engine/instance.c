@@ -460,8 +460,9 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 			continue;
 		}
 		kept = true;
-		if (!ud_engine_active())
+		if (!ud_engine_active() || h->freed)
 			continue;
+		h->freed = 1;
 		ud_report_t r = {0};
 		r.kind = UD_REPORT_HELD_FREED;
 		ud_report_fill_thread(&r, t);
@@ -483,6 +484,15 @@ void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc)
 	if (check_held_freed(t, a, a + 1, pc))
 		return;
 	forget(a);
+}
+
+void ud_instance_reset_held(ud_thread_t *t, const void *addr)
+{
+	ud_held_t *h = ud_held_find(t, NULL, (uintptr_t)addr);
+	if (!h)
+		return;
+	ud_held_remove(t, h);
+	forget((uintptr_t)addr);
 }
 
 /* Forget every instance in [lo, hi) that t does not hold, by table scan. */

@@ -258,7 +258,11 @@ void ud_thread_exit(ud_thread_t *t)
 	ud_release_implicit(t);
 	if (!t->depth)
 		return;
-	if (ud_config.check_exit && ud_engine_active()) {
+	/* A lock already reported as freed while held is one bug, told once. */
+	unsigned unreported = 0;
+	for (unsigned i = 0; i < t->depth; i++)
+		unreported += !t->held[i].freed;
+	if (ud_config.check_exit && unreported && ud_engine_active()) {
 		ud_report_t r = {0};
 		r.kind = UD_REPORT_HELD_AT_EXIT;
 		ud_report_fill_thread(&r, t);
@@ -266,7 +270,9 @@ void ud_thread_exit(ud_thread_t *t)
 		r.stack = ud_stack_capture();
 		uint64_t signature = (uint64_t)UD_REPORT_HELD_AT_EXIT << 56;
 		for (unsigned i = 0; i < t->depth; i++)
-			signature = ud_chain_mix(signature, t->held[i].cls, UD_MODE_WRITE, false);
+			if (!t->held[i].freed)
+				signature = ud_chain_mix(signature, t->held[i].cls,
+							 UD_MODE_WRITE, false);
 		r.signature = signature;
 		ud_engine_submit(&r);
 	}

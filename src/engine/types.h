@@ -65,6 +65,15 @@ typedef enum ud_assert_kind {
 	UD_ASSERT_COUNT
 } ud_assert_kind_t;
 
+/* ---- bad unlocks -------------------------------------------------------- */
+
+/* Why an unlock is bad: the detail of an unlock-balance report. */
+typedef enum ud_bad_unlock {
+	UD_BAD_UNLOCK_NOT_HELD,		/* nobody's lock to release */
+	UD_BAD_UNLOCK_DESTROYED,	/* destroyed, not initialised again */
+	UD_BAD_UNLOCK_NOT_A_LOCK,	/* memory that holds no initialised lock */
+} ud_bad_unlock_t;
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* The kinds of report, from report_kinds.inc. */
@@ -135,7 +144,8 @@ typedef struct ud_report {
 	uint64_t signature;		/* same problem => same signature */
 	unsigned detail;		/* assert: the ud_assert_kind_t that failed;
 					** inconsistent: signal | UD_USAGE_NEW_IN
-					** | UD_USAGE_OLD_READ */
+					** | UD_USAGE_OLD_READ; unlock balance:
+					** the ud_bad_unlock_t */
 	ud_stack_id_t usage_stack;	/* inconsistent: where the old usage was first seen */
 
 	/* Signal order and inversion (detail: the signal): the class taken in a

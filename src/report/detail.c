@@ -1,7 +1,8 @@
 /*
 ** detail.c: what a report says beyond its locks, as names and sentences the
 ** formats share: the signal usage of an inconsistent lock state or a signal
-** dependency, the assertion or pin misuse of an assert.
+** dependency, the assertion or pin misuse of an assert, the reason of a bad
+** unlock.
 */
 #define _GNU_SOURCE	/* sigabbrev_np */
 #include "format.h"
@@ -92,4 +93,28 @@ void ud_report_assert_message(ud_buf_t *b, const ud_report_t *r)
 			      "it holds it for reading");
 		break;
 	}
+}
+
+/* ---- bad unlocks ---------------------------------------------------------- */
+
+static const struct {
+	const char *word, *but;
+} bad_unlocks[] = {
+	[UD_BAD_UNLOCK_NOT_HELD] = { "not_held", "there are no more locks to release!" },
+	[UD_BAD_UNLOCK_DESTROYED] = { "destroyed",
+		"it is not a lock: it looks destroyed (its type word is -1)!" },
+	[UD_BAD_UNLOCK_NOT_A_LOCK] = { "not_a_lock",
+		"it is not a lock: the memory holds no initialised lock!" },
+};
+
+const char *ud_report_bad_unlock_reason(unsigned why)
+{
+	return why < sizeof bad_unlocks / sizeof bad_unlocks[0] ? bad_unlocks[why].word
+								: "not_held";
+}
+
+const char *ud_report_bad_unlock_text(unsigned why)
+{
+	return why < sizeof bad_unlocks / sizeof bad_unlocks[0] ? bad_unlocks[why].but
+								: bad_unlocks[0].but;
 }

@@ -103,6 +103,11 @@ const char *ud_report_assert_call(unsigned what);
 bool ud_report_assert_has_lock(const ud_report_t *r);
 void ud_report_assert_message(ud_buf_t *out, const ud_report_t *r);
 
+/* A bad unlock's reason (ud_bad_unlock_t): "not_held", "destroyed",
+** "not_a_lock"; and the end of the kernel's sentence "but ...". */
+const char *ud_report_bad_unlock_reason(unsigned why);
+const char *ud_report_bad_unlock_text(unsigned why);
+
 /* ---- gen_suppressions (suppress_gen.c) ---- */
 
 /* Whether each report shown carries a suppression entry (gen_suppressions). */

@@ -435,6 +435,9 @@ void ud_report_format_json(const ud_report_t *r, ud_buf_t *b)
 	put_usage(b, r);
 	ud_buf_puts(b, ",\"assertion\":");
 	put_assertion(b, r);
+	if (r->kind == UD_REPORT_UNLOCK_BALANCE)
+		ud_buf_printf(b, ",\"unlock_reason\":\"%s\"",
+			      ud_report_bad_unlock_reason(r->detail));
 	ud_buf_puts(b, ",\"signal_dependency\":");
 	if (sigdep)
 		put_signal_dependency(b, r);

@@ -189,6 +189,9 @@ static void put_detail_text(ud_buf_t *msg, const ud_report_t *r)
 		ud_buf_puts(msg, " (");
 		ud_report_assert_message(msg, r);
 		ud_buf_puts(msg, ")");
+	} else if (r->kind == UD_REPORT_UNLOCK_BALANCE &&
+		   r->detail != UD_BAD_UNLOCK_NOT_HELD) {
+		ud_buf_printf(msg, " (%s)", ud_report_bad_unlock_text(r->detail));
 	}
 }
 

@@ -358,7 +358,7 @@ static void format_unlock_balance(ud_buf_t *b, const ud_report_t *r)
 	ud_buf_printf(b, " is trying to release lock (%s) at:\n",
 		      ud_report_class_name(&r->target.cls));
 	put_code_lines(b, INDENT, sizeof INDENT - 1, r->target.pc, r->stack);
-	ud_buf_puts(b, "but there are no more locks to release!\n");
+	ud_buf_printf(b, "but %s\n", ud_report_bad_unlock_text(r->detail));
 	ud_buf_puts(b, "\nother info that might help us debug this:\n");
 	put_held_list(b, r);
 	put_backtrace(b, r);

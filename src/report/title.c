@@ -114,7 +114,10 @@ bool ud_report_is_system_module(const char *module)
 	       starts_with(b, n, "libc.so") || starts_with(b, n, "libc-") ||
 	       starts_with(b, n, "libpthread") || starts_with(b, n, "ld-linux") ||
 	       starts_with(b, n, "ld64.so") || starts_with(b, n, "libgcc_s") ||
-	       starts_with(b, n, "libulockdep");
+	       starts_with(b, n, "libulockdep") ||
+	       /* GLib's lock and thread calls stand between the program and
+	       ** the pthread calls the runtime sees for them (g_thread_join) */
+	       starts_with(b, n, "libglib-2.0.so");
 }
 
 /* The printed name of a frame: function, else module+0xoff, else the pc. */

@@ -49,6 +49,26 @@ static inline int ud_mutex_raw_kind(const pthread_mutex_t *m)
 }
 
 /*
+** Does __kind hold a mutex at all? Only the bits above are ever set by glibc,
+** plus a PP mutex's priority ceiling in the top bits; a destroyed mutex has
+** -1. Anything else is memory that was never initialised as a mutex (glibc's
+** unlock answers EINVAL or EPERM, or corrupts it). Returns the reason of a
+** bad unlock, or UD_BAD_UNLOCK_NOT_HELD for a real mutex.
+*/
+#define UD_MUTEX_CEILING_MASK 0xfff80000u
+static inline ud_bad_unlock_t ud_mutex_kind_check(int kind)
+{
+	unsigned k = (unsigned)kind;
+	unsigned known = UD_MUTEX_TYPE | UD_MUTEX_ROBUST | UD_MUTEX_PI | UD_MUTEX_PP |
+			 UD_MUTEX_PSHARED | UD_MUTEX_ELISION | UD_MUTEX_NO_ELISION;
+	if (kind == -1)
+		return UD_BAD_UNLOCK_DESTROYED;
+	if (k & UD_MUTEX_PP)
+		known |= UD_MUTEX_CEILING_MASK;
+	return k & ~known ? UD_BAD_UNLOCK_NOT_A_LOCK : UD_BAD_UNLOCK_NOT_HELD;
+}
+
+/*
 ** The tid of the thread holding mutex m, 0 if none, by glibc's record, or -1
 ** when m records no owner. glibc 2.36, measured: every successful lock, trylock,
 ** timed lock and condition-wait return sets __owner, of every type (normal,

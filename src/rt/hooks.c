@@ -68,6 +68,11 @@ static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 		return ud_rwlock_kind(lock);
 	case UD_LT_SPIN:
 		break;
+	case UD_LT_GMUTEX:
+	case UD_LT_GRECMUTEX:
+	case UD_LT_GRWLOCK:
+	case UD_LT_GSTATIC_RWLOCK:
+		return ud_fixed_kind(type);
 	}
 	return UD_KIND_SPIN;
 }
@@ -155,6 +160,20 @@ static unsigned library_frames(const uintptr_t *pcs, unsigned n)
 ** shared keep the key they got. Guarded by create_lock.
 */
 #define AUTO_MAX_FRAMES 4
+/*
+** GLib's locks look deeper: GObject's construction puts four frames of
+** libgobject (g_type_create_instance up to g_object_new) between the
+** instance_init that initialises an object's lock and the code that creates
+** the object, so with four frames the locks of every GObject type made the
+** same way (a GstPad's, a GstTask's) would be one class. Where nothing is
+** shared, the key stays one frame all the same.
+*/
+#define AUTO_MAX_FRAMES_GLIB 8
+
+static unsigned auto_max_frames(ud_lock_type_t type)
+{
+	return type >= UD_LT_GMUTEX ? AUTO_MAX_FRAMES_GLIB : AUTO_MAX_FRAMES;
+}
 
 typedef struct prefix_info {
 	ud_stack_id_t prefix;	/* 0: empty slot */
@@ -198,10 +217,10 @@ static prefix_info_t *prefix_slot(ud_stack_id_t id)
 
 /* The frames of the program's that key a site: the n frames at pcs are the
 ** program's, from the first past the library's. create_lock held. */
-static unsigned auto_site(const uintptr_t *pcs, unsigned n)
+static unsigned auto_site(const uintptr_t *pcs, unsigned n, unsigned max)
 {
 	unsigned key_len = 1;
-	for (unsigned len = 1; len < AUTO_MAX_FRAMES && len < n; len++) {
+	for (unsigned len = 1; len < max && len < n; len++) {
 		prefix_info_t *p = prefix_slot(ud_stack_put(pcs, len));
 		if (!p->next_pc)
 			p->next_pc = pcs[len];
@@ -218,8 +237,9 @@ static unsigned auto_site(const uintptr_t *pcs, unsigned n)
 ** initialised, its first acquisition site; past the library's frames, and
 ** deepened as init_frames says.
 */
-static ud_stack_id_t site_key(uintptr_t pc)
+static ud_stack_id_t site_key(uintptr_t pc, ud_lock_type_t type)
 {
+	unsigned max = auto_max_frames(type);
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
 	bool wrapped = ud_symbolize_pc_is_wrapper(pc);
 	if (want == 1 && !wrapped)
@@ -227,7 +247,7 @@ static ud_stack_id_t site_key(uintptr_t pc)
 	/* Only the frames the key needs: a full capture costs more than the
 	** rest of an init (programs init locks by the million). The caller
 	** being the library's, the walk goes past its frames at once. */
-	unsigned depth = (want == 0 ? AUTO_MAX_FRAMES : want) + (wrapped ? WRAPPER_MAX : 0);
+	unsigned depth = (want == 0 ? max : want) + (wrapped ? WRAPPER_MAX : 0);
 	if (depth > UD_STACK_MAX_FRAMES)
 		depth = UD_STACK_MAX_FRAMES;
 	uintptr_t pcs[UD_STACK_MAX_FRAMES];
@@ -240,7 +260,7 @@ static ud_stack_id_t site_key(uintptr_t pc)
 	unsigned own;
 	if (want == 0) {
 		ud_lock_acquire(&create_lock);
-		own = auto_site(pcs + lib, n - lib);
+		own = auto_site(pcs + lib, n - lib, max);
 		ud_lock_release(&create_lock);
 	} else {
 		own = n - lib < want ? n - lib : want;
@@ -249,14 +269,15 @@ static ud_stack_id_t site_key(uintptr_t pc)
 }
 
 /* The key of a lock first seen being acquired (no init call seen). */
-static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
+static void first_sight_key(ud_class_key_t *k, const void *lock, ud_lock_type_t type,
+			    uintptr_t pc)
 {
 	if (ud_classify_static(lock)) {
 		k->kind = UD_KEY_STATIC;
 		k->key = (uintptr_t)lock;
 		k->addr = (uintptr_t)lock;
 	} else {
-		ud_stack_id_t site = site_key(pc);
+		ud_stack_id_t site = site_key(pc, type);
 		k->kind = UD_KEY_ACQUIRE_SITE;
 		k->key = site;
 		k->site = site;
@@ -269,7 +290,7 @@ static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
 ** re-used without init/destroy) is replaced keeping its class key.
 */
 static __attribute__((noinline)) ud_instance_t *
-instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
+instance_create(const void *lock, ud_lock_type_t type, ud_lock_kind_t kind, uintptr_t pc)
 {
 	/* The key is made before create_lock is taken: it may unwind the stack
 	** and walk the loader's module list, which take the loader's lock, and
@@ -277,7 +298,7 @@ instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
 	ud_class_key_t k = { 0 };
 	ud_instance_t *inst = ud_instance_lookup(lock);
 	if (!inst)
-		first_sight_key(&k, lock, pc);
+		first_sight_key(&k, lock, type, pc);
 	ud_lock_acquire(&create_lock);
 	inst = ud_instance_lookup(lock);
 	if (inst && ud_instance_kind(inst) != kind) {
@@ -285,14 +306,14 @@ instance_create(const void *lock, ud_lock_kind_t kind, uintptr_t pc)
 		inst = ud_instance_create(lock, kind, &old);
 	} else if (!inst) {
 		if (!k.key)	/* it existed a moment ago and is gone again */
-			first_sight_key(&k, lock, pc);
+			first_sight_key(&k, lock, type, pc);
 		inst = ud_instance_create(lock, kind, &k);
 	}
 	ud_lock_release(&create_lock);
 	return inst;
 }
 
-static ud_instance_t *instance_find(const void *lock, ud_lock_kind_t kind,
+static ud_instance_t *instance_find(const void *lock, ud_lock_type_t type, ud_lock_kind_t kind,
 				    uintptr_t pc)
 {
 	ud_instance_t *inst = ud_instance_lookup(lock);
@@ -301,14 +322,14 @@ static ud_instance_t *instance_find(const void *lock, ud_lock_kind_t kind,
 		if (ud_likely(have == kind || have == UD_KIND_PSEUDO))
 			return inst;
 	}
-	return instance_create(lock, kind, pc);
+	return instance_create(lock, type, kind, pc);
 }
 
 /* The instance of the lock, made on first sight. */
 static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
 				   uintptr_t pc)
 {
-	return instance_find(lock, object_kind(lock, type), pc);
+	return instance_find(lock, type, object_kind(lock, type), pc);
 }
 
 /*
@@ -335,6 +356,12 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return NULL;
+	/* A mutex this thread holds by its record, which glibc says nobody
+	** holds, was overwritten by a fresh one (an initializer assigned over
+	** an abandoned lock): its entry is stale, not a recursive lock. */
+	if (type == UD_LT_MUTEX && ud_mutex_owner(lock) == 0 &&
+	    ud_held_mode(c.ts->t, lock) >= 0)
+		ud_instance_reset_held(c.ts->t, lock);
 	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
@@ -398,13 +425,25 @@ void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc)
 	leave(&c);
 }
 
+void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,
+				  uintptr_t pc)
+{
+	ud_call_t c = { pc, NULL };
+	if (!enter(&c))
+		return;
+	if (!ud_instance_lookup(m))
+		(void)instance_for(m, UD_LT_MUTEX, pc);
+	ud_release_invalid(c.ts->t, m, pc, why);
+	leave(&c);
+}
+
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 {
 	if (!enter(c))
 		return;
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
-	ud_stack_id_t site = site_key(c->pc);
+	ud_stack_id_t site = site_key(c->pc, type);
 	ud_class_key_t k = { .kind = UD_KEY_INIT_SITE, .key = site, .site = site };
 	ud_lock_acquire(&create_lock);
 	ud_instance_t *inst = ud_instance_create(lock, object_kind(lock, type), &k);
@@ -422,17 +461,20 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 	leave(c);
 }
 
-void ud_hook_cond_wait(ud_call_t *c, const void *m)
+void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 {
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	mutex_release(c->ts, m, c->pc);
+	if (type == UD_LT_MUTEX)
+		mutex_release(c->ts, m, c->pc);
+	else	/* a GMutex records no owner */
+		(void)ud_release(t, m, c->pc);
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.
 	*/
-	ud_instance_t *inst = instance_taken(t, m, UD_LT_MUTEX, c->pc);
+	ud_instance_t *inst = instance_taken(t, m, type, c->pc);
 	if (inst) {
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
 	}

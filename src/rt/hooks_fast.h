@@ -31,6 +31,21 @@ static inline ud_mode_t ud_lock_mode(ud_lock_kind_t kind, int mode)
 	return kind == UD_KIND_RWLOCK ? UD_MODE_READ_RECURSIVE : UD_MODE_READ;
 }
 
+/* The kind of a GLib lock type, which its object does not record. */
+static inline ud_lock_kind_t ud_fixed_kind(ud_lock_type_t type)
+{
+	switch (type) {
+	case UD_LT_GRECMUTEX:
+		return UD_KIND_MUTEX_RECURSIVE;
+	case UD_LT_GRWLOCK:
+		return UD_KIND_RWLOCK;
+	case UD_LT_GSTATIC_RWLOCK:
+		return UD_KIND_RWLOCK_NONRECURSIVE;
+	default:
+		return UD_KIND_MUTEX;
+	}
+}
+
 /* ---- the inline halves ----------------------------------------------------- */
 
 /*
@@ -182,6 +197,32 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 			return;
 	}
 	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
+}
+
+/*
+** Before a blocking lock, or after a successful trylock (trylock true), of a
+** GLib lock of this type: the thread's cache, else ud_hook_lock() or
+** ud_hook_trylock(). The lock path returns the instance pushed.
+*/
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_hook_fixed_lock(const void *l, ud_lock_type_t type, int mode, bool trylock,
+		   uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL)) {
+		ud_lock_kind_t kind = ud_fixed_kind(type);
+		ud_instance_t *inst = ud_instance_cached(l);
+		if (ud_likely(inst && ud_instance_kind_fast(inst) == kind &&
+			      ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
+					      trylock, pc)))
+			return inst;
+	}
+	if (trylock) {
+		ud_hook_trylock(l, type, mode, pc);
+		return NULL;
+	}
+	return ud_hook_lock(l, type, mode, 0, pc);
 }
 
 /*

@@ -164,6 +164,27 @@ static void at_exit(void)
 	}
 }
 
+/*
+** halt_on_error: the report is out; end the process now with exitcode. The
+** program's exit handlers do not run (they may wait for the very locks just
+** reported), as when a sanitizer stops a program. A thread that finds the
+** state already OFF waits: the thread that turned it off ends the process.
+*/
+static void halt(void)
+{
+	int expect = UD_RT_READY;
+	ud_rt_thread_t *ts = &ud_tls;
+	ts->in_runtime++;
+	if (atomic_compare_exchange_strong(&ud_rt_hot.state, &expect, UD_RT_OFF)) {
+		if (ud_rt_opts.summary)
+			ud_report_print_summary();
+		ud_report_finish();
+		_exit((int)ud_rt_opts.exitcode);
+	}
+	for (;;)
+		pause();
+}
+
 /* ---- start-up -------------------------------------------------------------- */
 
 static void read_options(void)
@@ -203,11 +224,15 @@ static void read_options(void)
 	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
 }
 
-/* The engine's report sink: the report layer. */
+/* The engine's report sink: the report layer. With halt_on_error the first
+** report shown ends the process, as under the sanitizers. */
 static bool submit_report(ud_report_t *r, void *arg)
 {
 	(void)arg;
-	return ud_report_submit(r);
+	bool shown = ud_report_submit(r);
+	if (shown && ud_rt_opts.halt_on_error)
+		halt();
+	return shown;
 }
 
 bool ud_rt_init_slow(void)
@@ -224,7 +249,7 @@ bool ud_rt_init_slow(void)
 
 	ud_engine_config_t cfg = {
 		.strict_same_class = ud_rt_opts.strict,
-		.halt_on_error = ud_rt_opts.halt_on_error,
+		.stop_after_report = ud_rt_opts.stop_validating,
 		.check_exit = ud_rt_opts.check_exit,
 		.no_chain_cache = !ud_rt_opts.chain_cache,
 		.no_order_shortcut = !ud_rt_opts.order_shortcut,

@@ -9,7 +9,7 @@
 UD_INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *cv, pthread_mutex_t *m)
 {
 	ud_call_t c = UD_CALL_INIT;
-	ud_hook_cond_wait(&c, m);
+	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(pthread_cond_wait)(cv, m);
 }
 
@@ -17,7 +17,7 @@ UD_INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *cv,
 	       pthread_mutex_t *m, const struct timespec *ts)
 {
 	ud_call_t c = UD_CALL_INIT;
-	ud_hook_cond_wait(&c, m);
+	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(pthread_cond_timedwait)(cv, m, ts);
 }
 
@@ -25,20 +25,20 @@ UD_INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *cv,
 	       pthread_mutex_t *m, clockid_t clk, const struct timespec *ts)
 {
 	ud_call_t c = UD_CALL_INIT;
-	ud_hook_cond_wait(&c, m);
+	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(pthread_cond_clockwait)(cv, m, clk, ts);
 }
 
 UD_INTERCEPTOR(int, cnd_wait, cnd_t *cv, mtx_t *m)
 {
 	ud_call_t c = UD_CALL_INIT;
-	ud_hook_cond_wait(&c, m);
+	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(cnd_wait)(cv, m);
 }
 
 UD_INTERCEPTOR(int, cnd_timedwait, cnd_t *cv, mtx_t *m, const struct timespec *ts)
 {
 	ud_call_t c = UD_CALL_INIT;
-	ud_hook_cond_wait(&c, m);
+	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(cnd_timedwait)(cv, m, ts);
 }

@@ -86,7 +86,11 @@ static inline __attribute__((always_inline)) int mutex_unlock_real(pthread_mutex
 
 static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintptr_t pc)
 {
-	ud_hook_mutex_unlock(m, pc);
+	ud_bad_unlock_t why = ud_mutex_kind_check(ud_mutex_raw_kind(m));
+	if (ud_unlikely(why != UD_BAD_UNLOCK_NOT_HELD))
+		ud_hook_mutex_unlock_invalid(m, why, pc);
+	else
+		ud_hook_mutex_unlock(m, pc);
 	return mutex_unlock_real(m);
 }
 

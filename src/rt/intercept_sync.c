@@ -215,7 +215,8 @@ static void wait_thread_class(ud_thread_t *t, ud_class_t *c, unsigned flags,
 
 UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 {
-	uintptr_t pc = UD_CALLER_PC();
+	/* Inside g_thread_join, the program's call site is GLib's caller. */
+	uintptr_t pc = ud_tls.outer_pc ? ud_tls.outer_pc : UD_CALLER_PC();
 	ud_rt_thread_t *ts;
 	bool waited = false;
 	ud_thread_t *t = ud_rt_enter(&ts);

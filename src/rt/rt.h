@@ -165,6 +165,8 @@ typedef struct ud_rt_thread {
 	char life;		/* its address: the thread-lifetime pseudo-lock */
 	ud_class_t *life_cls;	/* the lifetime's class, NULL if none */
 	struct ud_once_frame *once;	/* pthread_once calls running on this thread */
+	uintptr_t outer_pc;	/* a GLib call running here: the program's call
+				** site, for the pthread calls GLib makes for it */
 	pthread_t self;		/* for pthread_setname_np on another thread */
 	int fork_tid;		/* in a child: the tid it had in the parent */
 	struct ud_rt_thread *prev, *next;	/* thread list, under its lock */
@@ -206,6 +208,12 @@ typedef enum ud_lock_type {
 	UD_LT_MUTEX,		/* pthread_mutex_t, also C11 mtx_t (same layout) */
 	UD_LT_RWLOCK,
 	UD_LT_SPIN,
+	/* GLib's locks, whose objects do not say their kind: the call fixes it
+	** (intercept_glib.c). */
+	UD_LT_GMUTEX,		/* GMutex, bit locks: a non-recursive mutex */
+	UD_LT_GRECMUTEX,	/* GRecMutex, GStaticRecMutex: recursive */
+	UD_LT_GRWLOCK,		/* GRWLock: glibc's default rwlock, recursive readers */
+	UD_LT_GSTATIC_RWLOCK,	/* GStaticRWLock: writers preferred, readers non-recursive */
 } ud_lock_type_t;
 
 /* One intercepted call: filled by the first hook, read by the later ones. */
@@ -244,12 +252,17 @@ void ud_hook_unlock(const void *lock, uintptr_t pc);
 /* Before the real unlock of a mutex or mtx_t: also judges, by the owner the
 ** mutex records, a release of a lock the runtime did not see taken. */
 void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc);
+/* Unlock of a mutex whose own record shows it is none (why: destroyed, or
+** never initialised): a bad unlock with its reason. */
+void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,
+				  uintptr_t pc);
 /* After a successful init: a new identity keyed by the init site. */
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type);
 /* Before the real destroy. */
 void ud_hook_destroy(ud_call_t *c, const void *lock);
-/* Before a condition wait on mutex m: release, then validated re-acquire. */
-void ud_hook_cond_wait(ud_call_t *c, const void *m);
+/* Before a condition wait on mutex m of this type: release, then validated
+** re-acquire. */
+void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type);
 /* The ulockdep.h naming call. */
 void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 		       const char *name, unsigned subclass);
@@ -299,6 +312,12 @@ UD_EXPORT bool __ulockdep_free_checking(void);
 UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
 /* At start-up: say so if check_free=1 but the free library is missing. */
 void ud_rt_free_check_loaded(void);
+
+/* ---- GLib (intercept_glib.c) --------------------------------------------- */
+
+/* The GThreadFunc a thread that GLib starts will run, when start is GLib's
+** thread proxy (then arg is its GThread); NULL otherwise. */
+void *(*ud_glib_thread_func(void *(*start)(void *), void *arg))(void *);
 
 /* ---- static storage (classify.c) ------------------------------------------ */
 

@@ -128,6 +128,7 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 
 typedef struct start_info {
 	void *(*start)(void *);
+	void *(*named)(void *);	/* the routine that names the thread (GLib's: its GThreadFunc) */
 	void *arg;
 	int parent_tid;
 	ud_stack_id_t stack;
@@ -144,7 +145,7 @@ static void *trampoline(void *p)
 	if (t) {
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
 		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
-		ud_sync_thread_begin(ts, si.start, si.stack);
+		ud_sync_thread_begin(ts, si.named, si.stack);
 	}
 	ts->in_runtime--;
 
@@ -164,6 +165,9 @@ void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg)
 	ts->in_runtime++;
 	start_info_t *si = ud_alloc(sizeof *si);
 	si->start = *start;
+	si->named = ud_glib_thread_func(*start, *arg);
+	if (!si->named)
+		si->named = *start;
 	si->arg = *arg;
 	si->parent_tid = ud_gettid();
 	si->stack = ud_stack_capture();

@@ -315,16 +315,40 @@ static bool index_array(Dwarf_Die *t, Dwarf_Word *off, Dwarf_Die *elem, out_t *o
 	return true;
 }
 
+/* GLib's lock structs (a GMutex is a union): their members are private.
+** Their tags, or the typedef of GStaticMutex, which has none. */
+static bool opaque_lock(Dwarf_Die *type)
+{
+	static const char *const names[] = { "_GRecMutex", "_GRWLock", "_GCond",
+					     "GStaticMutex", "_GStaticRecMutex",
+					     "_GStaticRWLock", "_GOnce" };
+	Dwarf_Die t = *type;
+	for (int depth = 0; depth < MAX_TYPE_DEPTH; depth++) {
+		const char *name = dwarf_diename(&t);
+		for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(name, names[i]) == 0)
+				return true;
+		if (dwarf_tag(&t) != DW_TAG_typedef || !type_of(&t, &t))
+			return false;
+	}
+	return false;
+}
+
 /*
 ** Append ".field" / "[i]" steps naming byte `off` of an object of type `t`,
 ** then "+0x.." for what is left. At offset 0 it keeps descending into
 ** structure members so that a lock that is a struct's first field is named
-** by that field, but stops at unions and at reserved ("_x") members: those are
-** the insides of pthread_mutex_t or std::mutex, not names people chose.
+** by that field, but stops at unions, at GLib's lock structs and at reserved
+** ("_x") members: those are the insides of pthread_mutex_t, std::mutex or
+** GRecMutex, not names people chose.
 */
 static void name_in_type(Dwarf_Die *t, Dwarf_Word off, out_t *o)
 {
-	for (int depth = 0; depth < MAX_TYPE_DEPTH && strip_type(t); depth++) {
+	for (int depth = 0; depth < MAX_TYPE_DEPTH; depth++) {
+		if (off == 0 && opaque_lock(t))
+			break;
+		if (!strip_type(t))
+			break;
 		int tag = dwarf_tag(t);
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		    tag == DW_TAG_union_type) {

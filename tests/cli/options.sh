@@ -29,7 +29,4 @@ if [ "$documented" != "$expected" ]; then
 	echo "  options.inc: $(echo $expected)"
 	exit 1
 fi
-version=$(sed -n 's/^project(ulockdep VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
-grep -q "^\.TH ULOCKDEP 1 .*\"ulockdep $version\"" "$man" || {
-	echo "FAIL: docs/ulockdep.1 .TH line does not say \"ulockdep $version\""; exit 1; }
 finish "docs/options.md and docs/ulockdep.1 match options.inc"

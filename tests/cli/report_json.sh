@@ -74,6 +74,8 @@ check(kinds == ['circular', 'unlock_balance', 'summary', 'suppressions'], f"mult
 if kinds[:2] == ['circular', 'unlock_balance']:
     check(multi[0]['title'] == 'possible deadlock in order_two_one', f"title {multi[0]['title']}")
     check(multi[1]['title'] == 'bad unlock balance in release_unheld', f"title {multi[1]['title']}")
+    check(multi[1].get('unlock_reason') == 'not_held', f"unlock_reason {multi[1].get('unlock_reason')}")
+    check('unlock_reason' not in multi[0], "unlock_reason in a circular report")
     s = multi[2]
     check(s['distinct'] == 2 and s['hits'] == 2 and s['suppressed'] == 1, f"summary {s}")
     check(multi[3]['used'] == [{'type': 'exit', 'pattern': 'keeper', 'line': 2, 'hits': 1}], f"used {multi[3]}")

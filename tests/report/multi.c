@@ -3,9 +3,11 @@
 ** ABBA inversion (circular), a bad unlock, and a lock held at thread exit.
 ** Used for the exit code, halt_on_error, report_max, suppressions and the
 ** parallel log_path test. With an argument N it runs the inverted order N
-** times (the engine's chain cache makes later runs cheap, not new hits).
+** times (the engine's chain cache makes later runs cheap, not new hits); a
+** second argument makes it say on stdout that it got to the end.
 */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -53,5 +55,7 @@ int main(int argc, char **argv)
 	pthread_t t;
 	if (pthread_create(&t, NULL, keeper, NULL) || pthread_join(t, NULL))
 		abort();
+	if (argc > 2)
+		puts("multi: done");
 	return 0;
 }

@@ -414,10 +414,10 @@ static void exit_with_locks_unchecked(void **state)
 
 /* ---- halting ---------------------------------------------------------------- */
 
-static void halt_on_error(void **state)
+static void stop_after_report(void **state)
 {
 	(void)state;
-	ud_engine_config_t cfg = { .halt_on_error = true, .check_exit = true };
+	ud_engine_config_t cfg = { .stop_after_report = true, .check_exit = true };
 	ef_begin_cfg(&cfg);
 	assert_true(ud_engine_active());
 	ud_thread_t *t = ef_thread("halt");
@@ -488,7 +488,7 @@ int main(void)
 		cmocka_unit_test(forked_then_destroy),
 		cmocka_unit_test(exit_with_locks),
 		cmocka_unit_test(exit_with_locks_unchecked),
-		cmocka_unit_test(halt_on_error),
+		cmocka_unit_test(stop_after_report),
 		cmocka_unit_test(halt_off_keeps_going),
 		cmocka_unit_test(thread_identity),
 	};
