@@ -105,6 +105,25 @@ void ud_lock_acquire(ud_lock_t *l)
 	l->depth = 1;
 }
 
+bool ud_lock_try_acquire(ud_lock_t *l)
+{
+	held_more();
+	int self = ud_gettid();
+	int expected = 0;
+	if (atomic_load_explicit(&l->owner, memory_order_relaxed) == self) {
+		l->depth++;
+		return true;
+	}
+	if (atomic_compare_exchange_strong_explicit(&l->owner, &expected, self,
+						    memory_order_acquire,
+						    memory_order_relaxed)) {
+		l->depth = 1;
+		return true;
+	}
+	held_less();
+	return false;
+}
+
 void ud_lock_release(ud_lock_t *l)
 {
 	if (--l->depth == 0)

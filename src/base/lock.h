@@ -24,6 +24,8 @@ typedef struct ud_lock {
 #define UD_LOCK_INIT { 0, 0 }
 
 void ud_lock_acquire(ud_lock_t *l);
+/* Take l if it is free (or already ours); false, holding nothing, if not. */
+bool ud_lock_try_acquire(ud_lock_t *l);
 void ud_lock_release(ud_lock_t *l);
 /* Forget any holder: used in a fork child, where only one thread survives. */
 void ud_lock_reset(ud_lock_t *l);

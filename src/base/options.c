@@ -130,13 +130,22 @@ static const opt_desc_t *lookup(const char *name, size_t n)
 }
 
 /*
-** Quote user text in an error: long values are cut so that the message stays
-** one readable line.
+** Quote user text in an error: long values are cut, and control characters
+** (newline, escape, DEL) become '?', so that the message stays one line that
+** cannot drive a terminal, whoever prints it.
 */
 #define QUOTE_MAX 64
-#define QUOTE_FMT "%.*s%s"
-#define QUOTE_ARGS(s, n) (int)((n) > QUOTE_MAX ? QUOTE_MAX : (n)), (s), \
-	((n) > QUOTE_MAX ? "..." : "")
+#define QUOTE_FMT "%s"
+#define QUOTE_ARGS(s, n) quote((char[QUOTE_MAX + 4]){ 0 }, (s), (n))
+
+static const char *quote(char *dst, const char *s, size_t n)
+{
+	size_t k = n > QUOTE_MAX ? QUOTE_MAX : n;
+	for (size_t i = 0; i < k; i++)
+		dst[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	memcpy(dst + k, n > QUOTE_MAX ? "..." : "", n > QUOTE_MAX ? 4 : 1);
+	return dst;
+}
 
 static int fail_value(const opt_desc_t *d, const char *v, size_t vn,
 		      char *err, size_t errlen)
@@ -186,13 +195,12 @@ static int set_value(ud_options_t *o, const opt_desc_t *d, const char *v,
 			if (v[i] < '0' || v[i] > '9')
 				return fail_value(d, v, vn, err, errlen);
 			int digit = v[i] - '0';
-			/* Saturate: any overflow is out of range anyway. */
+			/* Any overflow is out of range; LONG_MAX itself is not. */
 			if (val > (LONG_MAX - digit) / 10)
-				val = LONG_MAX;
-			else
-				val = val * 10 + digit;
+				return fail_value(d, v, vn, err, errlen);
+			val = val * 10 + digit;
 		}
-		if (val < min || val > max || val == LONG_MAX)
+		if (val < min || val > max)
 			return fail_value(d, v, vn, err, errlen);
 		*(long *)field = val;
 		return 0;

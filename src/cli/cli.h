@@ -45,5 +45,8 @@ const char *ud_cli_sanitizer(const char *path);
 /* 0 if the runtime can enter the program at path (named prog on the command
 ** line); -1 after saying why not: statically linked, or setuid/setgid. */
 int ud_cli_check_reachable(const char *prog, const char *path);
+/* Print "ulockdep: MESSAGE" and a newline on stderr, control characters
+** shown as '?': for one-line messages that quote the user's text. */
+void ud_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -130,8 +130,8 @@ static int append_item(ud_buf_t *s, const char *name, const char *value)
 	}
 	char q = strchr(value, '\'') ? '"' : '\'';
 	if (strchr(value, q)) {
-		fprintf(stderr, "ulockdep: option '%s': a value cannot contain "
-			"both ' and \" characters\n", name);
+		ud_cli_error("option '%s': a value cannot contain "
+			"both ' and \" characters", name);
 		return -1;
 	}
 	ud_buf_printf(s, "%s=%c%s%c", name, q, value, q);
@@ -145,7 +145,7 @@ static int set_one(ud_options_t *o, const char *name, const char *value)
 	char err[512];
 	int rc = append_item(&item, name, value);
 	if (rc == 0 && ud_options_parse(o, item.data, err, sizeof err) < 0) {
-		fprintf(stderr, "ulockdep: %s\n", err);
+		ud_cli_error("%s", err);
 		rc = -1;
 	}
 	ud_buf_free(&item);
@@ -172,8 +172,8 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 			return -2;
 		}
 		if (a[1] != '-') {
-			fprintf(stderr, "ulockdep: unknown option '%s' (options are "
-				"--NAME=VALUE; see 'ulockdep run --help')\n", a);
+			ud_cli_error("unknown option '%s' (options are "
+				"--NAME=VALUE; see 'ulockdep run --help')", a);
 			return -1;
 		}
 		i++;
@@ -183,7 +183,7 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 		size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 		char name[64];
 		if (n == 0 || n >= sizeof name) {
-			fprintf(stderr, "ulockdep: unknown option '%s'\n", a);
+			ud_cli_error("unknown option '%s'", a);
 			return -1;
 		}
 		for (size_t j = 0; j < n; j++)
@@ -193,8 +193,8 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 
 		/* "--help" alone was handled above: here it came with "=". */
 		if (!strcmp(name, "help")) {
-			fprintf(stderr, "ulockdep: option '--help' takes no value "
-				"(given '%s')\n", a);
+			ud_cli_error("option '--help' takes no value "
+				"(given '%s')", a);
 			return -1;
 		}
 
@@ -209,8 +209,8 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 		}
 		if (!d && strcmp(name, "options") != 0) {
 			int shown = eq ? (int)(eq - a) : (int)strlen(a);
-			fprintf(stderr, "ulockdep: unknown option '%.*s' (see "
-				"'ulockdep run --help')\n", shown, a);
+			ud_cli_error("unknown option '%.*s' (see "
+				"'ulockdep run --help')", shown, a);
 			return -1;
 		}
 
@@ -221,8 +221,8 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 		}
 		if (!value) {
 			if (i >= argc) {
-				fprintf(stderr, "ulockdep: option '%s' needs a "
-					"value\n", a);
+				ud_cli_error("option '%s' needs a "
+					"value", a);
 				return -1;
 			}
 			value = argv[i++];
@@ -231,7 +231,7 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 			if (set_one(o, d->name, value) < 0)
 				return -1;
 		} else if (ud_options_parse(o, value, err, sizeof err) < 0) {
-			fprintf(stderr, "ulockdep: --options: %s\n", err);
+			ud_cli_error("--options: %s", err);
 			return -1;
 		}
 	}
@@ -324,8 +324,8 @@ static int check_values(ud_options_t *o)
 {
 	if (strcmp(o->format, "text") && strcmp(o->format, "json") &&
 	    strcmp(o->format, "sarif")) {
-		fprintf(stderr, "ulockdep: option 'format' expects text, json or "
-			"sarif, not '%s'\n", o->format);
+		ud_cli_error("option 'format' expects text, json or "
+			"sarif, not '%s'", o->format);
 		return -1;
 	}
 	if (o->log_path[0] && check_log_path(o) < 0)
@@ -337,7 +337,7 @@ static int check_values(ud_options_t *o)
 	int rc = ud_supp_load(&l, o->suppressions, err, sizeof err);
 	ud_supp_free(&l);
 	if (rc < 0) {
-		fprintf(stderr, "ulockdep: %s\n", err);
+		ud_cli_error("%s", err);
 		return -1;
 	}
 	char *abs = realpath(o->suppressions, NULL);
@@ -466,7 +466,7 @@ static int exec_program(const char *path, const char *prog, int argc,
 			e = errno;
 		}
 	}
-	fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog, strerror(e));
+	ud_cli_error("cannot run '%s': %s", prog, strerror(e));
 	return exec_failure_status(e);
 }
 
@@ -519,7 +519,7 @@ int ud_cmd_run(int argc, char **argv)
 	ud_options_defaults(&opts);
 	const char *env = getenv("ULOCKDEP_OPTIONS");
 	if (env && ud_options_parse(&opts, env, err, sizeof err) < 0) {
-		fprintf(stderr, "ulockdep: ULOCKDEP_OPTIONS: %s\n", err);
+		ud_cli_error("ULOCKDEP_OPTIONS: %s", err);
 		return UD_EXIT_USAGE;
 	}
 
@@ -545,16 +545,16 @@ int ud_cmd_run(int argc, char **argv)
 	char *path = NULL;
 	int e = resolve_program(prog, &path);
 	if (e) {
-		fprintf(stderr, "ulockdep: cannot run '%s': %s\n", prog,
+		ud_cli_error("cannot run '%s': %s", prog,
 			strerror(e));
 		return exec_failure_status(e);
 	}
 
 	const char *san = ud_cli_sanitizer(path);
 	if (san) {
-		fprintf(stderr, "ulockdep: '%s' is built with %s, whose lock "
+		ud_cli_error("'%s' is built with %s, whose lock "
 			"interceptors cannot run under ulockdep; run it without "
-			"ulockdep, or check a build without -fsanitize\n", prog, san);
+			"ulockdep, or check a build without -fsanitize", prog, san);
 		free(path);
 		return UD_EXIT_USAGE;
 	}

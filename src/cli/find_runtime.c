@@ -68,14 +68,14 @@ static char *preloadable(const char *path)
 {
 	char *abs = realpath(path, NULL);
 	if (!abs) {
-		fprintf(stderr, "ulockdep: cannot resolve '%s': %s\n", path,
+		ud_cli_error("cannot resolve '%s': %s", path,
 			strerror(errno));
 		return NULL;
 	}
 	if (strpbrk(abs, " \t:")) {
-		fprintf(stderr, "ulockdep: the runtime library path '%s' holds a "
+		ud_cli_error("the runtime library path '%s' holds a "
 			"space or ':', which LD_PRELOAD cannot express; copy or "
-			"link it elsewhere and set ULOCKDEP_LIB\n", abs);
+			"link it elsewhere and set ULOCKDEP_LIB", abs);
 		free(abs);
 		return NULL;
 	}
@@ -116,8 +116,8 @@ char *ud_cli_find_runtime(void)
 	if (env && env[0]) {
 		int e = usable(env);
 		if (e) {
-			fprintf(stderr, "ulockdep: ULOCKDEP_LIB: cannot use '%s': "
-				"%s\n", env, strerror(e));
+			ud_cli_error("ULOCKDEP_LIB: cannot use '%s': "
+				"%s", env, strerror(e));
 			return NULL;
 		}
 		return preloadable(env);
@@ -180,8 +180,8 @@ char *ud_cli_find_free_lib(const char *rt)
 	int e = usable(cand);
 	char *found = e ? NULL : preloadable(cand);
 	if (e)
-		fprintf(stderr, "ulockdep: check_free=1 needs %s next to the "
-			"runtime library: %s\n", cand, strerror(e));
+		ud_cli_error("check_free=1 needs %s next to the "
+			"runtime library: %s", cand, strerror(e));
 	free(cand);
 	return found;
 }

@@ -77,8 +77,8 @@ int main(int argc, char **argv)
 			return ud_cmd_graph(2, h);
 		if (!strcmp(argv[2], "stats"))
 			return ud_cmd_stats(2, h);
-		fprintf(stderr, "ulockdep: no help for '%s': the commands are "
-			"run, merge, check, graph and stats\n", argv[2]);
+		ud_cli_error("no help for '%s': the commands are run, merge, "
+			     "check, graph and stats", argv[2]);
 		fputs("Try 'ulockdep --help'.\n", stderr);
 		return UD_EXIT_USAGE;
 	}
@@ -96,12 +96,12 @@ int main(int argc, char **argv)
 	size_t n = strcspn(cmd, "=");
 	if (cmd[n] && ((n == 6 && !strncmp(cmd, "--help", n)) ||
 		       (n == 9 && !strncmp(cmd, "--version", n))))
-		fprintf(stderr, "ulockdep: option '%.*s' takes no value "
-			"(given '%s')\n", (int)n, cmd, cmd);
+		ud_cli_error("option '%.*s' takes no value "
+			"(given '%s')", (int)n, cmd, cmd);
 	else if (cmd[0] == '-')
-		fprintf(stderr, "ulockdep: unknown option '%s'\n", cmd);
+		ud_cli_error("unknown option '%s'", cmd);
 	else
-		fprintf(stderr, "ulockdep: unknown command '%s'\n", cmd);
+		ud_cli_error("unknown command '%s'", cmd);
 	fputs("Try 'ulockdep --help'.\n", stderr);
 	return UD_EXIT_USAGE;
 }

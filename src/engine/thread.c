@@ -267,6 +267,8 @@ void ud_thread_exit(ud_thread_t *t)
 		r.kind = UD_REPORT_HELD_AT_EXIT;
 		ud_report_fill_thread(&r, t);
 		ud_report_fill_held(&r, t, t->depth);
+		/* The lock it names: the innermost one held. */
+		ud_report_fill_lock(&r.target, &t->held[t->depth - 1]);
 		r.stack = ud_stack_capture();
 		uint64_t signature = (uint64_t)UD_REPORT_HELD_AT_EXIT << 56;
 		for (unsigned i = 0; i < t->depth; i++)

@@ -302,6 +302,18 @@ const char *ud_report_class_name(const ud_report_class_t *cls)
 	if (cls->key.subclass)
 		ud_buf_printf(&full, "/%u", cls->key.subclass);
 
+	if (ud_symbolize_tables_only()) {
+		/* Named without libdw (a report in a signal handler): maybe
+		** poorer, so not kept for later reports; never freed. */
+		size_t size;
+		char *ret = dup_str(full.data ? full.data : "", &size);
+		ud_text_sanitize(ret, size - 1, false);
+		ud_buf_free(&b);
+		ud_buf_free(&full);
+		ud_lock_release(&names_lock);
+		return ret;
+	}
+
 	e = insert_slot(cls->id);
 	e->used = true;
 	e->id = cls->id;

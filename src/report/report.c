@@ -18,8 +18,10 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "../base/alloc.h"
 #include "../base/hash.h"
 #include "../base/lock.h"
+#include "../base/own_stack.h"
 #include "../base/log.h"
 
 #define TITLE_MAX 240
@@ -178,6 +180,17 @@ static void describe(const ud_report_t *r, char *out, size_t len)
 	ud_buf_free(&b);
 }
 
+/*
+** Reports that could not wait for report_lock (ud_report_submit_nowait):
+** copies, pushed here, printed by whichever thread holds the lock next.
+*/
+typedef struct queued {
+	struct queued *next;
+	size_t size;
+	ud_report_t r;
+} queued_t;
+static _Atomic(queued_t *) queue;
+
 static void (*section_enter)(void), (*section_leave)(void);
 
 void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void))
@@ -189,17 +202,31 @@ void ud_report_set_section_hooks(void (*enter)(void), void (*leave)(void))
 void ud_report_fork_child(void)
 {
 	ud_lock_reset(&report_lock);
+	/* Reports queued in the parent are the parent's to print. */
+	atomic_store(&queue, NULL);
 	ud_report_names_fork_child();
 	/* The parent writes its own SARIF log; the child's holds what it finds. */
 	ud_report_sarif_reset();
 }
 
-bool ud_report_submit(ud_report_t *r)
+/*
+** Reports are matched, formatted and symbolized on a stack of the report
+** layer's own (own_stack.h): the reporting thread's may be 16 KiB, and libdw
+** needs far more. Only under report_lock.
+*/
+static ud_own_stack_t report_stack = UD_OWN_STACK_INIT(8u << 20);
+
+typedef struct submit_job {
+	ud_report_t *r;
+	bool shown;
+} submit_job_t;
+
+/* report_lock held, on report_stack. */
+static void submit_locked(void *arg)
 {
-	bool shown = false, fresh;
-	if (section_enter)
-		section_enter();
-	ud_lock_acquire(&report_lock);
+	submit_job_t *job = arg;
+	ud_report_t *r = job->r;
+	bool fresh;
 	seen_t *s = lookup(r->signature, &fresh);
 	s->hits++;
 	if (fresh && supps.n) {
@@ -222,16 +249,87 @@ bool ud_report_submit(ud_report_t *r)
 		s->order = count_distinct++;
 		describe(r, s->title, sizeof s->title);
 		if (report_max == 0 || count_shown < report_max) {
-			s->shown = shown = true;
+			s->shown = job->shown = true;
 			count_shown++;
 			/* Under the lock: one report is written before the next. */
 			sink_fn(r, sink_arg);
 		}
 	}
+}
+
+/* report_lock held, on report_stack: the queued reports, oldest first. */
+static void drain_locked(void *arg)
+{
+	(void)arg;
+	queued_t *q = atomic_exchange(&queue, NULL);
+	queued_t *fifo = NULL;
+	while (q) {
+		queued_t *next = q->next;
+		q->next = fifo;
+		fifo = q;
+		q = next;
+	}
+	while (fifo) {
+		queued_t *next = fifo->next;
+		submit_job_t job = { &fifo->r, false };
+		submit_locked(&job);
+		ud_free(fifo, fifo->size);
+		fifo = next;
+	}
+}
+
+/* Take report_lock's queue before it is released (report_lock held). */
+static void drain(void)
+{
+	if (atomic_load_explicit(&queue, memory_order_acquire))
+		ud_own_stack_run(&report_stack, drain_locked, NULL);
+}
+
+bool ud_report_submit(ud_report_t *r)
+{
+	submit_job_t job = { r, false };
+	if (section_enter)
+		section_enter();
+	ud_lock_acquire(&report_lock);
+	drain();
+	ud_own_stack_run(&report_stack, submit_locked, &job);
 	ud_lock_release(&report_lock);
 	if (section_leave)
 		section_leave();
-	return shown;
+	return job.shown;
+}
+
+void ud_report_submit_nowait(ud_report_t *r)
+{
+	/* One block: the report and the arrays it points to. */
+	size_t links = r->nlinks * sizeof *r->links;
+	size_t held = r->nheld * sizeof *r->held_locks;
+	size_t size = sizeof(queued_t) + links + held;
+	queued_t *q = ud_alloc(size);
+	q->size = size;
+	q->r = *r;
+	char *extra = (char *)(q + 1);
+	if (links) {
+		q->r.links = memcpy(extra, r->links, links);
+		extra += links;
+	}
+	if (held)
+		q->r.held_locks = memcpy(extra, r->held_locks, held);
+	q->next = atomic_load(&queue);
+	while (!atomic_compare_exchange_weak(&queue, &q->next, q))
+		;
+	if (section_enter)
+		section_enter();
+	/* Whoever holds the lock may be waiting for something this thread
+	** holds (the heap's lock, if a signal interrupted malloc): print now
+	** only if the lock is free, else leave it to the holder. The second
+	** look catches a holder that let go before the push. */
+	while (atomic_load(&queue) && ud_lock_try_acquire(&report_lock)) {
+		drain();
+		ud_lock_release(&report_lock);
+	}
+	if (section_leave)
+		section_leave();
 }
 
 /* ---- counts and summary ----------------------------------------------- */
@@ -239,6 +337,7 @@ bool ud_report_submit(ud_report_t *r)
 unsigned ud_report_count_distinct(void)
 {
 	ud_lock_acquire(&report_lock);
+	drain();
 	unsigned n = count_distinct;
 	ud_lock_release(&report_lock);
 	return n;
@@ -247,6 +346,7 @@ unsigned ud_report_count_distinct(void)
 unsigned ud_report_count_total(void)
 {
 	ud_lock_acquire(&report_lock);
+	drain();
 	unsigned n = count_total;
 	ud_lock_release(&report_lock);
 	return n;
@@ -305,6 +405,7 @@ void ud_report_print_summary(void)
 {
 	ud_buf_t b = { 0 };
 	ud_lock_acquire(&report_lock);
+	drain();
 	ud_report_format_t f = out_format;
 	bool any = count_distinct > 0;
 	if (f == UD_FORMAT_JSON && any)
@@ -424,6 +525,7 @@ void ud_report_finish(void)
 {
 	ud_buf_t b = { 0 };
 	ud_lock_acquire(&report_lock);
+	drain();
 	switch (out_format) {
 	case UD_FORMAT_SARIF:
 		/* Always: a CI step that uploads the log wants one even when clean. */

@@ -24,6 +24,14 @@
 ** Must be called without any engine lock held.
 */
 bool ud_report_submit(ud_report_t *r);
+/*
+** The same, for a thread that must not wait for another one's report (a
+** signal handler, which may have interrupted the holder of a lock the
+** printing thread waits for): the report is copied and printed by this
+** thread if no other is printing, else by the one that is, before it lets
+** go, or at the latest by the counts and summary at exit.
+*/
+void ud_report_submit_nowait(ud_report_t *r);
 
 /* Where reports go; the default writes kernel-format text to the log. */
 typedef void (*ud_report_sink_fn)(const ud_report_t *r, void *arg);

@@ -83,11 +83,8 @@ bool ud_report_suppression_gen(const ud_report_t *r, ud_buf_t *out)
 			b.len = 0;
 	}
 	if (!b.len) {
-		/* Locks held at exit have no target: the innermost held lock. */
-		const ud_report_class_t *cls = &r->target.cls;
-		if (r->kind == UD_REPORT_HELD_AT_EXIT && r->nheld)
-			cls = &r->held_locks[r->nheld - 1].cls;
-		put_rule(&b, UD_SUPP_LOCK, ud_report_class_name(cls));
+		/* Held at exit: the target is the innermost held lock. */
+		put_rule(&b, UD_SUPP_LOCK, ud_report_class_name(&r->target.cls));
 		if (!rule_matches(r, &b))
 			b.len = 0;
 	}

@@ -51,6 +51,7 @@ static void first_sight_key(ud_class_key_t *k, const void *lock, uintptr_t pc)
 ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 			      const ud_class_key_t *key, uintptr_t pc)
 {
+	ud_rt_dl_wait(addr);
 	ud_instance_t *inst = ud_instance_lookup(addr);
 	if (inst)
 		return inst;

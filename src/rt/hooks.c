@@ -316,6 +316,7 @@ instance_create(const void *lock, ud_lock_type_t type, ud_lock_kind_t kind, uint
 static ud_instance_t *instance_find(const void *lock, ud_lock_type_t type, ud_lock_kind_t kind,
 				    uintptr_t pc)
 {
+	ud_rt_dl_wait(lock);
 	ud_instance_t *inst = ud_instance_lookup(lock);
 	if (ud_likely(inst != NULL)) {
 		ud_lock_kind_t have = ud_instance_kind(inst);
@@ -441,6 +442,7 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 {
 	if (!enter(c))
 		return;
+	ud_rt_dl_wait(lock);
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_stack_id_t site = site_key(c->pc, type);
@@ -457,6 +459,7 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 {
 	if (!enter(c))
 		return;
+	ud_rt_dl_wait(lock);
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	leave(c);
 }

@@ -162,6 +162,9 @@ ud_fast_rwlock_instance(const pthread_rwlock_t *l, ud_lock_kind_t *kind)
 {
 	ud_instance_t *inst = ud_instance_cached(l);
 	*kind = ud_rwlock_kind(l);
+	/* A dlclose is ending identities: the slow hook waits (intercept_dl.c). */
+	if (ud_unlikely(atomic_load_explicit(&ud_rt_dl_dying, memory_order_relaxed)))
+		return NULL;
 	if (ud_likely(inst && ud_instance_kind_fast(inst) == *kind))
 		return inst;
 	return NULL;

@@ -69,11 +69,15 @@ static void set_runtime_range(void)
 static void report_enter(void)
 {
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &ud_tls.cancel_state);
+	/* A handler may have interrupted malloc, whose lock libdw would wait
+	** for: its reports are named from the symbol tables alone. */
+	ud_symbolize_set_tables_only(ud_rt_signals_in_handler());
 }
 
 static void report_leave(void)
 {
 	int ignored;
+	ud_symbolize_set_tables_only(false);
 	pthread_setcancelstate(ud_tls.cancel_state, &ignored);
 }
 
@@ -229,6 +233,13 @@ static void read_options(void)
 static bool submit_report(ud_report_t *r, void *arg)
 {
 	(void)arg;
+	/* In a handler, never wait for another thread's report (report.h);
+	** whether it was shown is not known yet, so halt_on_error waits for a
+	** report made outside a handler. */
+	if (ud_rt_signals_in_handler()) {
+		ud_report_submit_nowait(r);
+		return false;
+	}
 	bool shown = ud_report_submit(r);
 	if (shown && ud_rt_opts.halt_on_error)
 		halt();

@@ -25,7 +25,7 @@ UD_INTERCEPTOR(void, mtx_destroy, mtx_t *m)
 static __attribute__((noinline)) int mtx_lock_hooked(mtx_t *m, uintptr_t pc)
 {
 	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, 0, pc);
-	int rc = REAL(mtx_lock)(m);
+	int rc = UD_WAIT(m, REAL(mtx_lock)(m));
 	ud_hook_lock_done(inst, rc == thrd_success);
 	return rc;
 }
@@ -36,7 +36,7 @@ UD_INTERCEPTOR(int, mtx_lock, mtx_t *m)
 	if (ud_hook_mutex_lock_plain((pthread_mutex_t *)m, UD_CALLER_PC(), &tid)) {
 		if (ud_plain_mutex_trylock((pthread_mutex_t *)m, tid))
 			return thrd_success;
-		return REAL(mtx_lock)(m);
+		return UD_WAIT(m, REAL(mtx_lock)(m));
 	}
 	return mtx_lock_hooked(m, UD_CALLER_PC());
 }
@@ -46,7 +46,7 @@ UD_INTERCEPTOR(int, mtx_timedlock, mtx_t *restrict m,
 {
 	ud_instance_t *inst = ud_hook_mutex_lock((pthread_mutex_t *)m, UD_ACQ_TIMED,
 						  UD_CALLER_PC());
-	int rc = REAL(mtx_timedlock)(m, ts);
+	int rc = UD_WAIT(m, REAL(mtx_timedlock)(m, ts));
 	ud_hook_lock_done(inst, rc == thrd_success);
 	return rc;
 }

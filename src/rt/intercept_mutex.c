@@ -34,7 +34,7 @@ UD_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc)
 {
 	ud_instance_t *inst = ud_hook_mutex_lock(m, 0, pc);
-	int rc = REAL(pthread_mutex_lock)(m);
+	int rc = UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
 }
@@ -45,7 +45,7 @@ UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC(), &tid)) {
 		if (ud_plain_mutex_trylock(m, tid))
 			return 0;
-		return REAL(pthread_mutex_lock)(m);
+		return UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 	}
 	return mutex_lock_hooked(m, UD_CALLER_PC());
 }
@@ -62,7 +62,7 @@ UD_INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m,
 	       const struct timespec *ts)
 {
 	ud_instance_t *inst = ud_hook_mutex_lock(m, UD_ACQ_TIMED, UD_CALLER_PC());
-	int rc = REAL(pthread_mutex_timedlock)(m, ts);
+	int rc = UD_WAIT(m, REAL(pthread_mutex_timedlock)(m, ts));
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
 }
@@ -71,7 +71,7 @@ UD_INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clk,
 	       const struct timespec *ts)
 {
 	ud_instance_t *inst = ud_hook_mutex_lock(m, UD_ACQ_TIMED, UD_CALLER_PC());
-	int rc = REAL(pthread_mutex_clocklock)(m, clk, ts);
+	int rc = UD_WAIT(m, REAL(pthread_mutex_clocklock)(m, clk, ts));
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
 }

@@ -24,7 +24,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *l)
 UD_INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *l)
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_READ, 0, UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_rdlock)(l);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_rdlock)(l));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }
@@ -42,7 +42,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *l,
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_READ, UD_ACQ_TIMED,
 						   UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_timedrdlock)(l, ts);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_timedrdlock)(l, ts));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }
@@ -52,7 +52,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *l,
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_READ, UD_ACQ_TIMED,
 						   UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_clockrdlock)(l, clk, ts);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_clockrdlock)(l, clk, ts));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }
@@ -60,7 +60,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *l,
 UD_INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *l)
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_WRITE, 0, UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_wrlock)(l);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_wrlock)(l));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }
@@ -78,7 +78,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *l,
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_WRITE, UD_ACQ_TIMED,
 						   UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_timedwrlock)(l, ts);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_timedwrlock)(l, ts));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }
@@ -88,7 +88,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 {
 	ud_instance_t *inst = ud_hook_rwlock_lock(l, UD_HOOK_WRITE, UD_ACQ_TIMED,
 						   UD_CALLER_PC());
-	int rc = REAL(pthread_rwlock_clockwrlock)(l, clk, ts);
+	int rc = UD_WAIT(l, REAL(pthread_rwlock_clockwrlock)(l, clk, ts));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }

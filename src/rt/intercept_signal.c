@@ -110,6 +110,8 @@ void ud_rt_signals_jump(uintptr_t sp, const sigset_t *mask)
 	int saved = errno;
 	if (tls_nframes)
 		drop_left(sp);
+	/* A jump out of a handler leaves any lock wait it interrupted. */
+	ud_tls.waiting = NULL;
 	ud_thread_t *t = ud_tls.t;
 	if (t) {
 		uint64_t blocked;

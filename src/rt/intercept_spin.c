@@ -23,7 +23,7 @@ UD_INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *s)
 {
 	ud_instance_t *inst = ud_hook_lock((const void *)s, UD_LT_SPIN, UD_HOOK_WRITE, 0,
 					    UD_CALLER_PC());
-	int rc = REAL(pthread_spin_lock)(s);
+	int rc = UD_WAIT(s, REAL(pthread_spin_lock)(s));
 	ud_hook_lock_done(inst, rc == 0);
 	return rc;
 }

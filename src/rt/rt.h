@@ -159,6 +159,7 @@ typedef struct ud_rt_thread {
 	bool fork_armed;	/* our fork prepare handler did its work */
 	bool registered;	/* linked in the thread list (thread.c) */
 	int cancel_state;	/* saved while a report is written (init.c) */
+	const void *waiting;	/* the lock a blocking lock call waits for (UD_WAIT) */
 	ud_thread_t *t;		/* engine thread, created on first use */
 	unsigned off;		/* ulockdep_off() depth (each raises in_runtime) */
 	void *(*start)(void *);	/* start routine, if started through pthread_create */
@@ -175,6 +176,25 @@ typedef struct ud_rt_thread {
 extern __thread ud_rt_thread_t ud_tls __attribute__((tls_model("initial-exec")));
 
 ud_thread_t *ud_rt_thread_get_slow(ud_rt_thread_t *ts);
+
+/*
+** The real blocking lock call `call` on lock, with the thread marked as
+** waiting for it: a thread cancelled (asynchronously) inside the wait ends
+** without the lock, whose acquisition was recorded before the call, and
+** ud_rt_thread_end() takes that record back. The previous mark is kept for
+** a signal handler that locks while its thread waits.
+*/
+#define UD_WAIT(lock, call)                                                  \
+	({                                                                   \
+		ud_rt_thread_t *wts_ = &ud_tls;                              \
+		const void *wprev_ = wts_->waiting;                          \
+		wts_->waiting = (const void *)(lock);                        \
+		atomic_signal_fence(memory_order_seq_cst);                   \
+		__typeof__(call) wrc_ = (call);                              \
+		atomic_signal_fence(memory_order_seq_cst);                   \
+		wts_->waiting = wprev_;                                      \
+		wrc_;                                                        \
+	})
 
 /* The engine thread of the caller, created on first use; NULL if it cannot be. */
 static inline ud_thread_t *ud_rt_thread_get(ud_rt_thread_t *ts)
@@ -278,6 +298,19 @@ void ud_hook_thread_setname(pthread_t th, const char *name);
 void ud_hooks_fork_prepare(void);
 void ud_hooks_fork_parent(void);
 void ud_hooks_fork_child(void);
+
+/* ---- unloaded modules (intercept_dl.c) ----------------------------------- */
+
+/* How many dlclose() calls are ending the identities in a module's range. */
+extern _Atomic int ud_rt_dl_dying;
+void ud_rt_dl_wait_slow(const void *addr);
+/* Before a lock at addr is resolved to its instance: wait while another
+** thread ends the identities of an unloaded module that held addr. */
+static inline void ud_rt_dl_wait(const void *addr)
+{
+	if (ud_unlikely(atomic_load_explicit(&ud_rt_dl_dying, memory_order_relaxed)))
+		ud_rt_dl_wait_slow(addr);
+}
 
 /* ---- annotations and modelled waits (annotate.c, intercept_sync.c) -------- */
 

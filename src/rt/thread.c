@@ -120,6 +120,13 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	*/
 	if (atomic_load(&ud_rt_hot.state) != UD_RT_READY || ts->in_runtime > 1)
 		return;
+	/* Cancelled while it waited for a lock: it never got that one. */
+	if (ts->waiting) {
+		ud_instance_t *inst = ud_instance_lookup(ts->waiting);
+		if (inst)
+			ud_acquire_undo(t, inst);
+		ts->waiting = NULL;
+	}
 	ud_thread_exit(t);
 	ud_thread_free(t);
 }

@@ -384,6 +384,8 @@ bool ud_symbolize_data(uintptr_t addr, char *buf, size_t len)
 	if (!buf || len == 0)
 		return false;
 	buf[0] = 0;
+	if (ud_symbolize_tables_only())
+		return ud_sym_table_data(addr, buf, len);
 	bool found = false;
 	ud_lock_acquire(&ud_sym_lock);
 	Dwfl_Module *mod = ud_sym_find_module(addr);

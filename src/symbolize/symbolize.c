@@ -793,11 +793,30 @@ static unsigned describe_code(uintptr_t pc, bool is_return, ud_frame_t *fr)
 	return n + 1;
 }
 
+/* Set on a thread whose reports must not run libdw (symbolize.h). */
+static __thread bool tables_only __attribute__((tls_model("initial-exec")));
+
+void ud_symbolize_set_tables_only(bool on)
+{
+	tables_only = on;
+}
+
+bool ud_symbolize_tables_only(void)
+{
+	return tables_only;
+}
+
 unsigned ud_symbolize_code(uintptr_t pc, bool is_return_address,
 			   ud_frame_t *out, unsigned max)
 {
 	if (max == 0)
 		return 0;
+	if (tables_only) {
+		memset(out, 0, sizeof *out);
+		out->pc = pc;
+		ud_sym_table_frame(is_return_address ? pc - 1 : pc, out);
+		return 1;
+	}
 	ud_lock_acquire(&ud_sym_lock);
 	code_entry_t *e = code_lookup(pc, is_return_address);
 	if (!e) {
@@ -818,6 +837,8 @@ unsigned ud_symbolize_code(uintptr_t pc, bool is_return_address,
 
 bool ud_symbolize_module(uintptr_t addr, const char **module, uintptr_t *offset)
 {
+	if (tables_only)
+		return ud_sym_table_module(addr, module, offset);
 	bool found = false;
 	ud_lock_acquire(&ud_sym_lock);
 	Dwfl_Module *mod = ud_sym_find_module(addr);

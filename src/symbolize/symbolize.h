@@ -68,6 +68,17 @@ bool ud_symbolize_module(uintptr_t addr, const char **module, uintptr_t *offset)
 */
 void ud_symbolize_set_strip_prefix(const char *prefix);
 
+/*
+** While set on the calling thread (a report made in a signal handler, which
+** may have interrupted malloc), nothing runs libdw or calls malloc: a code
+** address gets its function symbol and module from the ELF symbol tables
+** (wrapper.c), without file, line or inlined frames, and a data address its
+** variable's symbol without field names. Nothing of it is cached for later
+** reports.
+*/
+void ud_symbolize_set_tables_only(bool on);
+bool ud_symbolize_tables_only(void);
+
 /* Forget cached module lists (after dlopen/dlclose the map is rebuilt lazily). */
 void ud_symbolize_invalidate(void);
 

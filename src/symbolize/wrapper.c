@@ -37,6 +37,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,7 +97,8 @@ bool ud_symbolize_frame_is_wrapper(const ud_frame_t *f)
 typedef struct fsym {
 	uintptr_t lo;		/* link-time address */
 	uint32_t size;
-	uint32_t name;		/* offset in the string table */
+	uint32_t name : 31;	/* offset in the string table */
+	uint32_t object : 1;	/* a variable (named in reports), not a function */
 } fsym_t;
 
 typedef struct module {
@@ -110,6 +112,9 @@ typedef struct module {
 	fsym_t *syms;		/* sorted by lo */
 	size_t n;
 	uint8_t *verdict;	/* per symbol: 0 not judged yet, 1 library, 2 not */
+	const char **names;	/* per symbol, read when first asked (tables.c use) */
+	const char *shown;	/* the path reports show (never freed) */
+	bool all_read;		/* symbols read (the C++ library's only on demand) */
 } module_t;
 
 /* pc -> verdict, for every return address asked about. */
@@ -171,6 +176,9 @@ static void forget_all(void)
 			ud_free(m->syms, m->n * sizeof *m->syms);
 		if (m->verdict)
 			ud_free(m->verdict, m->n);
+		/* The names themselves were handed out: they stay. */
+		if (m->names)
+			ud_free(m->names, m->n * sizeof *m->names);
 		ud_free(m->path, m->path_size);
 		ud_free(m, sizeof *m);
 	}
@@ -279,14 +287,17 @@ static void load_symbols(module_t *m, int fd)
 				     at + (off_t)(done * sizeof *chunk));
 			for (size_t i = 0; ok && i < k; i++) {
 				const Elf64_Sym *s = &chunk[i];
-				if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_size == 0 ||
-				    s->st_shndx == SHN_UNDEF || s->st_name >= m->strtab_size)
+				unsigned type = ELF64_ST_TYPE(s->st_info);
+				if ((type != STT_FUNC && type != STT_OBJECT) || s->st_size == 0 ||
+				    s->st_shndx == SHN_UNDEF || s->st_name >= m->strtab_size ||
+				    s->st_name >= 1u << 31)
 					continue;
 				if (pass == 1 && kept < m->n) {
 					m->syms[kept].lo = (uintptr_t)s->st_value;
 					m->syms[kept].size = s->st_size > UINT32_MAX ?
 							     UINT32_MAX : (uint32_t)s->st_size;
 					m->syms[kept].name = s->st_name;
+					m->syms[kept].object = type == STT_OBJECT;
 				}
 				kept++;
 			}
@@ -342,11 +353,10 @@ static bool judge_symbol(const module_t *m, const fsym_t *s)
 	return wrapper;
 }
 
-/* Is link-time address a inside a library function of m? */
-static bool module_verdict(module_t *m, uintptr_t a)
+/* The index of the symbol of m holding link-time address a (a variable's if
+** object, else a function's), or -1. */
+static ptrdiff_t symbol_at(const module_t *m, uintptr_t a, bool object)
 {
-	if (m->library)
-		return true;
 	size_t lo = 0, hi = m->n;	/* the last symbol starting at or below a */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -356,20 +366,29 @@ static bool module_verdict(module_t *m, uintptr_t a)
 			hi = mid;
 	}
 	/* Symbols may nest or alias: look back over those that start below. */
-	for (size_t i = lo; i-- > 0 && lo - i <= 8;) {
-		fsym_t *s = &m->syms[i];
-		if (a - s->lo >= s->size)
-			continue;
-		if (!m->verdict[i])
-			m->verdict[i] = judge_symbol(m, s) ? 1 : 2;
-		return m->verdict[i] == 1;
-	}
-	return false;
+	for (size_t i = lo; i-- > 0 && lo - i <= 8;)
+		if (a - m->syms[i].lo < m->syms[i].size && m->syms[i].object == object)
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+/* Is link-time address a inside a library function of m? */
+static bool module_verdict(module_t *m, uintptr_t a)
+{
+	if (m->library)
+		return true;
+	ptrdiff_t i = symbol_at(m, a, false);
+	if (i < 0)
+		return false;
+	if (!m->verdict[i])
+		m->verdict[i] = judge_symbol(m, &m->syms[i]) ? 1 : 2;
+	return m->verdict[i] == 1;
 }
 
 /* What dl_iterate_phdr says about an address. */
 typedef struct object_query {
 	uintptr_t addr;
+	bool any;		/* any segment, not only code */
 	bool found;
 	char path[PATH_MAX];
 	uintptr_t bias;
@@ -386,7 +405,7 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
 	}
 	for (unsigned i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+		if (ph->p_type != PT_LOAD || (!q->any && !(ph->p_flags & PF_X)))
 			continue;
 		uintptr_t lo = (uintptr_t)(info->dlpi_addr + ph->p_vaddr);
 		if (q->addr < lo || q->addr - lo >= ph->p_memsz)
@@ -406,19 +425,50 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-/* wrap_lock held. */
-static module_t *module_for(const object_query_t *q)
+/* The path a report shows for a module: the executable's own, not the
+** /proc link it is opened by; runtime memory, never freed. */
+static const char *shown_path(const char *path)
 {
-	for (module_t *m = modules; m; m = m->next)
-		if (m->bias == q->bias && strcmp(m->path, q->path) == 0)
-			return m;
+	char buf[PATH_MAX];
+	const char *p = path;
+	if (strcmp(path, "/proc/self/exe") == 0) {
+		ssize_t n = readlink(path, buf, sizeof buf - 1);
+		if (n > 0) {
+			buf[n] = 0;
+			p = buf;
+		}
+	}
+	size_t len = strlen(p) + 1;
+	char *copy = ud_alloc(len);
+	memcpy(copy, p, len);
+	return copy;
+}
+
+/* wrap_lock held. load_all: read the symbols of the C++ library too. */
+static module_t *module_for(const object_query_t *q, bool load_all)
+{
+	for (module_t *m = modules; m; m = m->next) {
+		if (m->bias != q->bias || strcmp(m->path, q->path) != 0)
+			continue;
+		if (load_all && m->library && !m->all_read) {
+			m->all_read = true;
+			int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				load_symbols(m, fd);
+				close(fd);
+			}
+		}
+		return m;
+	}
 	module_t *m = ud_alloc(sizeof *m);
 	m->path_size = strlen(q->path) + 1;
 	m->path = ud_alloc(m->path_size);
 	memcpy(m->path, q->path, m->path_size);
 	m->bias = q->bias;
 	m->library = ud_symbolize_is_wrapper_module(q->path);
-	if (!m->library) {
+	m->shown = shown_path(q->path);
+	m->all_read = !m->library || load_all;
+	if (m->all_read) {
 		int fd = open(m->path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			load_symbols(m, fd);
@@ -453,11 +503,118 @@ bool ud_symbolize_pc_is_wrapper(uintptr_t pc)
 	}
 	wrapper = false;
 	if (q.found)
-		wrapper = module_verdict(module_for(&q), q.addr - q.bias);
+		wrapper = module_verdict(module_for(&q, false), q.addr - q.bias);
 	if (!pc_find(pc))
 		pc_put(pc, wrapper);
 	ud_lock_release(&wrap_lock);
 	return wrapper;
+}
+
+/* ---- names from the same tables, where libdw may not run --------------- */
+
+/* The symbol's name as a report shows it (demangled); never freed. */
+static const char *symbol_name(module_t *m, size_t i)
+{
+	if (!m->names) {
+		m->names = ud_alloc(m->n * sizeof *m->names);
+		memset(m->names, 0, m->n * sizeof *m->names);
+	}
+	if (m->names[i])
+		return m->names[i];
+	enum { MAX_NAME = 4096 };
+	const fsym_t *s = &m->syms[i];
+	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t room = m->strtab_size - s->name;
+	if (room > MAX_NAME)
+		room = MAX_NAME;
+	char raw[MAX_NAME + 1];
+	ssize_t got = pread(fd, raw, room, m->strtab + (off_t)s->name);
+	close(fd);
+	if (got <= 0)
+		return NULL;
+	raw[got] = 0;
+	ud_buf_t d = { 0 };
+	if (!ud_demangle(raw, &d))
+		ud_buf_printf(&d, "%s", raw);
+	char *at = d.data ? strchr(d.data, '@') : NULL;	/* "memcpy@GLIBC_2.14" */
+	if (at && at != d.data)
+		*at = 0;
+	size_t len = d.data ? strlen(d.data) + 1 : 1;
+	char *name = ud_alloc(len);
+	memcpy(name, d.data ? d.data : "", len);
+	ud_buf_free(&d);
+	m->names[i] = name;
+	return name;
+}
+
+/* The module of addr (any segment if any), under wrap_lock; NULL if none. */
+static module_t *table_module(uintptr_t addr, bool any, object_query_t *q)
+{
+	memset(q, 0, sizeof *q);
+	q->addr = addr;
+	q->any = any;
+	dl_iterate_phdr(find_object, q);
+	if (q->counted && q->subs != seen_subs) {
+		forget_all();
+		seen_subs = q->subs;
+	}
+	return q->found ? module_for(q, true) : NULL;
+}
+
+bool ud_sym_table_frame(uintptr_t site, ud_frame_t *f)
+{
+	object_query_t q;
+	bool found = false;
+	ud_lock_acquire(&wrap_lock);
+	module_t *m = table_module(site, false, &q);
+	if (m) {
+		f->module = m->shown;
+		f->module_offset = site - q.bias;
+		ptrdiff_t i = symbol_at(m, site - q.bias, false);
+		if (i >= 0) {
+			f->function = symbol_name(m, (size_t)i);
+			f->offset = site - q.bias - m->syms[i].lo;
+			f->size = m->syms[i].size;
+		}
+		found = true;
+	}
+	ud_lock_release(&wrap_lock);
+	return found;
+}
+
+bool ud_sym_table_data(uintptr_t addr, char *buf, size_t len)
+{
+	object_query_t q;
+	bool found = false;
+	ud_lock_acquire(&wrap_lock);
+	module_t *m = table_module(addr, true, &q);
+	ptrdiff_t i = m ? symbol_at(m, addr - q.bias, true) : -1;
+	if (i >= 0) {
+		const char *name = symbol_name(m, (size_t)i);
+		uintptr_t off = addr - q.bias - m->syms[i].lo;
+		if (name && off)
+			snprintf(buf, len, "%s+0x%lx", name, (unsigned long)off);
+		else if (name)
+			snprintf(buf, len, "%s", name);
+		found = name != NULL;
+	}
+	ud_lock_release(&wrap_lock);
+	return found;
+}
+
+bool ud_sym_table_module(uintptr_t addr, const char **module, uintptr_t *offset)
+{
+	object_query_t q;
+	ud_lock_acquire(&wrap_lock);
+	module_t *m = table_module(addr, true, &q);
+	if (m) {
+		*module = m->shown;
+		*offset = addr - q.bias;
+	}
+	ud_lock_release(&wrap_lock);
+	return m != NULL;
 }
 
 /* wrap_lock is taken before ud_demangle_lock (judge_symbol), never after. */

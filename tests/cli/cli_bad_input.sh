@@ -35,6 +35,11 @@ expect() {
 rm -f "$MARK"
 "$U" run --strict -- "$T/mk" 2>/dev/null
 [ -e "$MARK" ] || fail "control: 'ulockdep run --strict -- mk' did not run the program"
+# The largest integer is a valid value.
+rm -f "$MARK"
+"$U" run --report-max=9223372036854775807 -- "$T/mk" 2>"$T/err" ||
+	fail "--report-max=LONG_MAX refused: $(cat "$T/err")"
+[ -e "$MARK" ] || fail "--report-max=LONG_MAX: the program did not run"
 
 # Command-line options.
 expect 2 "ulockdep: unknown option '--frobnicate'" "$U" run --frobnicate -- "$T/mk"
@@ -53,6 +58,9 @@ expect 2 "ulockdep: option 'init_frames' expects an integer from 0 to 64, got '6
 expect 2 "ulockdep: option 'exitcode' expects an integer from 0 to 255, got '256'" \
 	"$U" run --exitcode=256 "$T/mk"
 expect 2 "ulockdep: option '--stack-frames' needs a value" "$U" run --stack-frames
+# One past the largest integer is refused; the largest itself runs (below).
+expect 2 "ulockdep: option 'report_max' expects a non-negative integer, got '9223372036854775808'" \
+	"$U" run --report-max=9223372036854775808 "$T/mk"
 expect 2 "ulockdep: --options: malformed item 'strict' (expected name=value)" \
 	"$U" run --options=strict "$T/mk"
 expect 2 "ulockdep: --options: unknown option 'nope'" \
@@ -72,6 +80,27 @@ expect 2 "ulockdep: ULOCKDEP_OPTIONS: option 'check_exit' expects a boolean (0/1
 # The command line cannot rescue a malformed environment.
 expect 2 "ulockdep: ULOCKDEP_OPTIONS: option 'report_max' expects a non-negative integer, got '-1'" \
 	env ULOCKDEP_OPTIONS='report_max=-1' "$U" run --report-max=1 "$T/mk"
+
+# A message quotes the input with its control characters shown as '?': one
+# line, which cannot drive the terminal.
+nl='
+'
+esc=$(printf '\033')
+one_line() {
+	[ "$(wc -l <"$T/err")" -eq 1 ] || fail "'$*': not one line: $(cat -v "$T/err")"
+	grep -q "$esc" "$T/err" && fail "'$*': an escape reached stderr: $(cat -v "$T/err")"
+	return 0
+}
+expect 2 "ulockdep: ULOCKDEP_OPTIONS: malformed item 'log_path='a?b?[7m'x' (text after the closing quote)" \
+	env ULOCKDEP_OPTIONS="log_path='a${nl}b${esc}[7m'x" "$U" run "$T/mk"
+one_line ULOCKDEP_OPTIONS
+expect 2 "ulockdep: --options: option 'strict' expects a boolean (0/1/yes/no/true/false), got '?]0;t?'" \
+	"$U" run --options="strict=${esc}]0;t$(printf '\007')" "$T/mk"
+one_line --options
+expect 2 "ulockdep: unknown option '--x?[2J?y'" "$U" run "--x${esc}[2J${nl}y" "$T/mk"
+one_line --x
+expect 2 "ulockdep: unknown command 'r?n'" "$U" "r${nl}n"
+grep -q "^n'" "$T/err" && fail "unknown command: the newline reached stderr"
 
 # Programs that cannot run.
 expect 127 "ulockdep: cannot run 'no-such-program-$$': No such file or directory" \

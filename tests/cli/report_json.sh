@@ -31,6 +31,20 @@ printf 'lock:no_such_class\nexit:keeper\n' >"$T/supp"
 "$U" run --format=json --log-path="$T/multi" --suppressions="$T/supp" --print-suppressions -- "$T/multi" 3; rc=$?
 [ $rc -eq 66 ] || fail "multi json: exit $rc, expected 66"
 
+"$U" run --format=json --log-path="$T/kept" -- "$T/multi" 1; rc=$?
+[ $rc -eq 66 ] || fail "multi json unsuppressed: exit $rc, expected 66"
+# Locks held at exit name the innermost one held as their target.
+"$PY" - "$T"/kept.* <<'PY' || fail "held_at_exit target (above)"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+r = [o for o in objs if o['kind'] == 'held_at_exit']
+ok = len(r) == 1 and r[0]['target']['class'] == 'm_kept' and \
+    r[0]['target']['class'] == r[0]['held_locks'][-1]['class'] and \
+    r[0]['target']['address'] == r[0]['held_locks'][-1]['address']
+if not ok:
+    print("  held_at_exit:", r)
+sys.exit(0 if ok else 1)
+PY
 "$PY" - "$SRC/docs/json-schema.json" "$(mark "$A" inl_b)" "$(mark "$A" fwd_call)" "$(mark "$A" bwd_a)" "$T"/abba.* "$T"/multi.* <<'PY' || fail "JSON checks (above)"
 import glob, json, sys
 import jsonschema

@@ -13,6 +13,8 @@
 **  - every string option ends with a NUL within UD_OPT_STR_MAX, every bool
 **    is 0 or 1 and every integer is within ud_options_int_limits, even after
 **    an error (the struct may be partly updated, never invalid);
+**  - the message holds no control character (a newline or an escape of the
+**    input is shown as '?'), so that it stays one line on a terminal;
 **  - the result, and on success every option, is what a reference parser
 **    written here from the syntax in docs/options.md gives;
 **  - on success the options, written back as "name=value" items (quoted the
@@ -124,8 +126,7 @@ static int ref_int(const char *name, long *f, const char *v, size_t vn)
 		val = val * 10 + (v[k] - '0');
 	}
 	ud_options_int_limits(name, &min, &max);
-	/* src refuses LONG_MAX itself, which the docs allow (docs/robustness.md). */
-	if (val < min || val > max || val == LONG_MAX)
+	if (val < min || val > max)
 		return -1;
 	*f = val;
 	return 0;
@@ -272,6 +273,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		CHECK(mlen > 0, "error without a message");
 	CHECK(mlen + 1 < err_sizes[full], "message filled the whole buffer");
+	/* One line, whoever prints it: no control character from the input. */
+	for (size_t i = 0; i < mlen; i++)
+		CHECK((unsigned char)msg[i] >= 0x20 && msg[i] != 0x7f,
+		      "control character 0x%02x in the message", (unsigned char)msg[i]);
 
 	for (size_t i = 0; i < NSIZES; i++) {
 		CHECK(rc[i] == rc[full], "err size %zu: returned %d, not %d",

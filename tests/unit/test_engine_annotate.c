@@ -322,6 +322,9 @@ static void implicit_entries(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->nheld, 1);
 	assert_int_equal(r->held_cls_ids[0], ef_cls(m));
+	/* It names the innermost lock held, not an empty target. */
+	assert_int_equal(r->target_cls, ef_cls(m));
+	assert_true(r->target_addr == (uintptr_t)m);
 
 	/* ud_release_implicit keeps the program's locks, in order. */
 	void *m2 = ef_new(UD_KIND_MUTEX);

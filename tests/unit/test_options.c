@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,11 @@ static void test_int_values(void **state)
 	assert_int_equal(o.exitcode, 0);
 	assert_int_equal(parse("exitcode=255"), 0);
 	assert_int_equal(o.exitcode, 255);
+	/* The largest value is an integer >= 0 like any other. */
+	assert_int_equal(parse("report_max=9223372036854775807"), 0);
+	assert_true(o.report_max == LONG_MAX);
+	assert_int_equal(parse("report_max=09223372036854775806"), 0);
+	assert_true(o.report_max == LONG_MAX - 1);
 }
 
 static void test_int_errors(void **state)
@@ -149,6 +155,9 @@ static void test_int_errors(void **state)
 		    "non-negative integer, got ''");
 	parse_fails("report_max=0x10", "option 'report_max' expects a "
 		    "non-negative integer, got '0x10'");
+	parse_fails("report_max=9223372036854775808", "option "
+		    "'report_max' expects a non-negative integer, got "
+		    "'9223372036854775808'");
 	parse_fails("report_max=99999999999999999999999", "option "
 		    "'report_max' expects a non-negative integer, got "
 		    "'99999999999999999999999'");
@@ -218,6 +227,19 @@ static void test_malformed_and_unknown(void **state)
 	parse_fails("stric=1", "unknown option 'stric'");
 	parse_fails("strictly=1", "unknown option 'strictly'");
 	parse_fails("STRICT=1", "unknown option 'STRICT'");
+}
+
+/* A message is one line: the input's control characters are shown as '?'. */
+static void test_control_chars_in_message(void **state)
+{
+	(void)state;
+	parse_fails("log_path='a\nb\033[7m'x", "malformed item "
+		    "'log_path='a?b?[7m'x' (text after the closing quote)");
+	parse_fails("strict=\033]0;t\007", "option 'strict' expects a boolean "
+		    "(0/1/yes/no/true/false), got '?]0;t?'");
+	parse_fails("\177\001=1", "unknown option '?\?'");
+	parse_fails("report_max=1\0332", "option 'report_max' expects a "
+		    "non-negative integer, got '1?2'");
 }
 
 static void test_long_junk_is_cut_in_message(void **state)
@@ -364,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup(test_string_length_limit, setup),
 		cmocka_unit_test_setup(test_quote_errors, setup),
 		cmocka_unit_test_setup(test_malformed_and_unknown, setup),
+		cmocka_unit_test_setup(test_control_chars_in_message, setup),
 		cmocka_unit_test_setup(test_long_junk_is_cut_in_message, setup),
 		cmocka_unit_test_setup(test_separators_and_dashes, setup),
 		cmocka_unit_test_setup(test_later_items_win, setup),

@@ -300,9 +300,11 @@ static void test_generated_rules(void **state)
 	e.kind = UD_REPORT_HELD_AT_EXIT;
 	e.held_locks = held;
 	e.nheld = 2;
+	e.target = held[1];	/* the engine names the innermost lock */
 	check_gen(&e, "lock:^inner_kept$");
 	/* The same, taken in the program: the function that took it. */
 	held[1].pc = suppressible_caller();
+	e.target = held[1];
 	check_gen(&e, "exit:^suppressible_caller$");
 	munmap(page, 4096);
 }
