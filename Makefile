@@ -7,7 +7,8 @@
 #   make demo       build what the demo needs (quietly), then run the ext4
 #                   mmap scenario with and without the fix
 #   make install PREFIX=/usr/local
-#   make bench      benchmark against native, TSan and Helgrind
+#   make bench      benchmark against native, TSan and Helgrind; then merge and
+#                   check a suite of 1,000 process records (bench/suite.sh)
 #   make torture    build, then run the torture programs (tests/torture)
 #                   natively and under ulockdep run: minutes, not in make test
 
@@ -77,6 +78,7 @@ install: build
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh $(BUILD)
+	@bench/suite.sh $(BUILD)
 
 # UD_TORTURE_REPEAT=N runs each case N times under ulockdep; see
 # tests/torture/run.sh for the other variables.

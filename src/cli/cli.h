@@ -13,8 +13,21 @@
 #define UD_EXIT_NOEXEC 126	/* program found but cannot be executed */
 #define UD_EXIT_NOTFOUND 127	/* program not found */
 
-/* `ulockdep run ...`: argv[0] is "run". Returns only on error. */
+#include "base/options.h"
+
+/* `ulockdep run ...`: argv[0] is "run"; returns the exit status. */
 int ud_cmd_run(int argc, char **argv);
+/*
+** After the program ended with wait status wstatus: check the records in
+** dir (then removed), report, and return the exit status of the run.
+*/
+int ud_run_finish(const ud_options_t *o, const char *dir, int wstatus,
+		  char *const *argv, int argc);
+/* The other commands (argv[0] is the command's name). */
+int ud_cmd_merge(int argc, char **argv);
+int ud_cmd_check(int argc, char **argv);
+int ud_cmd_graph(int argc, char **argv);
+int ud_cmd_stats(int argc, char **argv);
 void ud_cli_run_usage(FILE *f);
 /* Print docs/options.md, generated from options.inc. */
 void ud_cli_options_markdown(FILE *f);

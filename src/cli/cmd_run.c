@@ -3,17 +3,21 @@
 **
 ** Everything that can be wrong is found before PROGRAM starts: options from
 ** the environment and the command line are merged and validated with the
-** runtime's own parser, PROGRAM is looked up as execvp would, and the runtime
-** library must exist. Only then are ULOCKDEP_OPTIONS (canonical, merged) and
-** LD_PRELOAD set and PROGRAM executed in place of this process, so that its
-** exit status (possibly replaced by the runtime's exitcode) is ours.
+** runtime's own parser, PROGRAM is looked up as execvp would, the runtime
+** library must exist and the store (graph=FILE) be usable. Only then are
+** ULOCKDEP_OPTIONS (canonical, merged), LD_PRELOAD and ULOCKDEP_RECORD_DIR
+** set and PROGRAM started in a child. When it ends, run_check.c reads what
+** every process of its tree recorded and decides the exit status.
 */
 #include "cli.h"
 
 #include "base/options.h"
 #include "report/suppress.h"
+#include "store.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,20 +72,32 @@ void ud_cli_run_usage(FILE *f)
 	      "  ASAN_OPTIONS      verify_asan_link_order=0 is added (the runtime\n"
 	      "                    is preloaded before AddressSanitizer's), unless\n"
 	      "                    the flag is given\n"
+	      "  ULOCKDEP_RECORD_DIR  set for PROGRAM: where each process of its\n"
+	      "                    tree writes what it learnt, read at the end\n"
+	      "  TMPDIR            where that directory is made (default /tmp)\n"
+	      "\n"
+	      "When PROGRAM ends, the lock orders every process of its tree learnt\n"
+	      "are merged and each cycle that no one process learnt whole is\n"
+	      "reported; then one summary line (quiet=1: none). With --graph=FILE\n"
+	      "the tree is also checked against every earlier run that used FILE.\n"
 	      "\n"
 	      "Exit status:\n"
-	      "  PROGRAM's own status, unless something was reported: then the\n"
-	      "  option exitcode (66 by default; exitcode=0 keeps the program's status)\n"
+	      "  PROGRAM's own status, unless a process of its tree reported something\n"
+	      "  or a cycle across processes was found: then the option exitcode\n"
+	      "  (66 by default; exitcode=0 keeps the program's status)\n"
 	      "  2    bad usage: unknown option, bad value, malformed ULOCKDEP_OPTIONS,\n"
 	      "       runtime library not found, PROGRAM built with ThreadSanitizer,\n"
 	      "       MemorySanitizer or HWASan (PROGRAM is not started)\n"
 	      "  126  PROGRAM exists but cannot be executed\n"
 	      "  127  PROGRAM not found\n"
+	      "  2    also after a clean PROGRAM: a process record was unreadable or\n"
+	      "       the store could not be written\n"
 	      "\n"
 	      "Examples:\n"
 	      "  ulockdep run ./a.out\n"
 	      "  ulockdep run --strict --report-max=1 -- make -j8 check\n"
-	      "  ULOCKDEP_OPTIONS=log_path=/tmp/ld ulockdep run --halt-on-error ./server\n",
+	      "  ULOCKDEP_OPTIONS=log_path=/tmp/ld ulockdep run --halt-on-error ./server\n"
+	      "  ulockdep run --graph=locks.db -- ctest -j8\n",
 	      f);
 }
 
@@ -475,6 +491,67 @@ static int asan_options(void)
 	int rc = b.data ? setenv("ASAN_OPTIONS", b.data, 1) : -1;
 	ud_buf_free(&b);
 	return rc;
+/* In the child: become PROGRAM; the status to exit with if that fails. */
+static int exec_program(const char *path, const char *prog, int argc,
+			char **argv)
+{
+	execv(path, argv);
+	int e = errno;
+	if (e == ENOEXEC) {
+		/* No #! line: execvp hands such a file to the shell; so do we. */
+		char **sh_argv = calloc((size_t)argc + 2, sizeof *sh_argv);
+		if (sh_argv) {
+			sh_argv[0] = "sh";
+			sh_argv[1] = (char *)path;
+			for (int i = 1; i < argc; i++)
+				sh_argv[i + 1] = argv[i];
+			execv("/bin/sh", sh_argv);
+			e = errno;
+		}
+	}
+	ud_cli_error("cannot run '%s': %s", prog, strerror(e));
+	return exec_failure_status(e);
+}
+
+static volatile pid_t child_pid;
+
+static void forward(int sig)
+{
+	int e = errno;
+	if (child_pid > 0)
+		kill(child_pid, sig);
+	errno = e;
+}
+
+/*
+** Wait for the program, its wait status. Signals sent to this command
+** alone (a CI's timeout, kill) are passed on to it; the terminal's ^C and
+** ^\ reach it directly (the same process group), so here they are ignored,
+** as system() does.
+*/
+static int wait_child(pid_t pid)
+{
+	static const int fwd[] = { SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { 0 };
+	child_pid = pid;
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+		sigaction(fwd[i], &sa, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = UD_EXIT_USAGE << 8;
+			break;
+		}
+	child_pid = 0;
+	for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++)
+		signal(fwd[i], SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	return status;
 }
 
 int ud_cmd_run(int argc, char **argv)
@@ -546,22 +623,41 @@ int ud_cmd_run(int argc, char **argv)
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;
 
-	execv(path, argv + first);
-	e = errno;
-	if (e == ENOEXEC) {
-		/* No #! line: execvp hands such a file to the shell; so do we. */
-		char **sh_argv = calloc((size_t)(argc - first) + 2, sizeof *sh_argv);
-		if (sh_argv) {
-			sh_argv[0] = "sh";
-			sh_argv[1] = path;
-			for (int i = first + 1; i < argc; i++)
-				sh_argv[i - first + 1] = argv[i];
-			execv("/bin/sh", sh_argv);
-			e = errno;
+	/* A store that cannot be used is found before the tree runs. */
+	if (opts.graph[0] && access(opts.graph, F_OK) == 0) {
+		ud_store_t *st = ud_store_open(opts.graph, false, false, err,
+					       sizeof err);
+		if (!st) {
+			fprintf(stderr, "ulockdep: %s\n", err);
+			return UD_EXIT_USAGE;
 		}
+		ud_store_close(st, false, NULL, 0);
 	}
-	ud_cli_error("cannot run '%s': %s", prog, strerror(e));
-	return exec_failure_status(e);
+
+	/* Each process of the tree writes its record here (docs/suite.md). */
+	const char *tmp = getenv("TMPDIR");
+	ud_buf_t dir = { 0 };
+	ud_buf_printf(&dir, "%s/ulockdep.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(dir.data)) {
+		fprintf(stderr, "ulockdep: cannot create a directory for the "
+			"process records (%s): %s\n", dir.data, strerror(errno));
+		return UD_EXIT_USAGE;
+	}
+	if (setenv("ULOCKDEP_RECORD_DIR", dir.data, 1) < 0)
+		goto env_fail;
+
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "ulockdep: cannot start '%s': %s\n", prog,
+			strerror(errno));
+		rmdir(dir.data);
+		return UD_EXIT_USAGE;
+	}
+	if (pid == 0)
+		_exit(exec_program(path, prog, argc - first, argv + first));
+	int status = wait_child(pid);
+	return ud_run_finish(&opts, dir.data, status, argv + first, argc - first);
 
 env_fail:
 	fprintf(stderr, "ulockdep: cannot set the environment: %s\n",

@@ -9,6 +9,10 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: ulockdep run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	      "       ulockdep merge OUT INPUT...\n"
+	      "       ulockdep check STORE... [--format=text|json|sarif]\n"
+	      "       ulockdep graph STORE... --format=dot|svg [--around=CLASS]\n"
+	      "       ulockdep stats STORE...\n"
 	      "       ulockdep --help | --version\n"
 	      "\n"
 	      "Check the lock order of a C/C++ program while it runs, as the Linux\n"
@@ -20,8 +24,14 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n"
 	      "  run            run PROGRAM under the validator ('ulockdep run --help'\n"
-	      "                 lists the options)\n"
-	      "  help [run]     show this help, or the help of 'run'\n"
+	      "                 lists the options); at its end, check the lock order\n"
+	      "                 of its whole process tree (and, with --graph=FILE, of\n"
+	      "                 every earlier run that used FILE)\n"
+	      "  merge          combine stores and process records into one store\n"
+	      "  check          report the cycles across processes in stores\n"
+	      "  graph          draw the lock class graph of stores (Graphviz)\n"
+	      "  stats          print /proc/lockdep_stats-style figures of stores\n"
+	      "  help [CMD]     show this help, or the help of a command\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help and exit\n"
@@ -41,6 +51,14 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "run"))
 		return ud_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return ud_cmd_merge(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return ud_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "graph"))
+		return ud_cmd_graph(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stats"))
+		return ud_cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc < 3) {
 			usage(stdout);
@@ -50,8 +68,17 @@ int main(int argc, char **argv)
 			ud_cli_run_usage(stdout);
 			return 0;
 		}
-		ud_cli_error("no help for '%s': the only command "
-			"is 'run'", argv[2]);
+		char *h[] = { argv[2], "--help", NULL };
+		if (!strcmp(argv[2], "merge"))
+			return ud_cmd_merge(2, h);
+		if (!strcmp(argv[2], "check"))
+			return ud_cmd_check(2, h);
+		if (!strcmp(argv[2], "graph"))
+			return ud_cmd_graph(2, h);
+		if (!strcmp(argv[2], "stats"))
+			return ud_cmd_stats(2, h);
+		ud_cli_error("no help for '%s': the commands are run, merge, "
+			     "check, graph and stats", argv[2]);
 		fputs("Try 'ulockdep --help'.\n", stderr);
 		return UD_EXIT_USAGE;
 	}

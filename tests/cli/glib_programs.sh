@@ -18,12 +18,13 @@ gcc -O0 -g -o "$T/gio_prog" "$SRC/tests/report/glib_gio.c" $cflags $libs ||
 	{ echo "FAIL: cannot build glib_gio.c"; exit 1; }
 
 # same NAME COMMAND...: the same stdout and status natively and under
-# ulockdep, and nothing from ulockdep on stderr.
+# ulockdep, and nothing from ulockdep on stderr (--quiet: not even the
+# summary line).
 same() {
 	name=$1
 	shift
 	"$@" >"$T/$name.native" 2>"$T/$name.native.err"; want=$?
-	"$U" run -- "$@" >"$T/$name.out" 2>"$T/$name.err"; rc=$?
+	"$U" run --quiet -- "$@" >"$T/$name.out" 2>"$T/$name.err"; rc=$?
 	[ $rc -eq $want ] || fail "$name: exit $rc under ulockdep, $want natively"
 	cmp -s "$T/$name.native" "$T/$name.out" || fail "$name: output differs"
 	if grep -q 'ulockdep\|WARNING:' "$T/$name.err"; then

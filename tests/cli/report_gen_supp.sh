@@ -72,8 +72,8 @@ types=$(sed 's/:.*//' "$T/gen.rules" | tr '\n' ' ')
 	fail "stripped rule types: $types"
 
 # JSON: the rule of each report, by title, is the text's.
-"$U" run --format=json --gen-suppressions -- "$T/gen.debug" >/dev/null 2>"$T/json.err"
-"$U" run --format=json -- "$T/gen.debug" >/dev/null 2>"$T/json_off.err"
+"$U" run --quiet --format=json --gen-suppressions -- "$T/gen.debug" >/dev/null 2>"$T/json.err"
+"$U" run --quiet --format=json -- "$T/gen.debug" >/dev/null 2>"$T/json_off.err"
 python3 - "$SRC/docs/json-schema.json" "$T/json.err" "$T/json_off.err" "$T/gen.debug.blocks" <<'PY' ||
 import json, sys
 import jsonschema
@@ -101,7 +101,7 @@ if bad:
 PY
 	fail "JSON: the suppression fields (above)"
 
-"$U" run --format=sarif --gen-suppressions -- "$T/gen.debug" >/dev/null 2>"$T/sarif.err"
+"$U" run --quiet --format=sarif --gen-suppressions -- "$T/gen.debug" >/dev/null 2>"$T/sarif.err"
 n=$(python3 -c '
 import json, sys
 log = json.load(sys.stdin)

@@ -9,7 +9,7 @@ for fmt in text json; do
 	mkdir "$T/$fmt"
 	pids=""
 	for i in 1 2 3 4; do
-		"$U" run --format=$fmt --log-path="$T/$fmt/log" -- "$T/multi" 200 2>"$T/$fmt/stderr.$i" &
+		"$U" run --quiet --format=$fmt --log-path="$T/$fmt/log" -- "$T/multi" 200 2>"$T/$fmt/stderr.$i" &
 		pids="$pids $!"
 	done
 	for p in $pids; do
