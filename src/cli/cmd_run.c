@@ -491,6 +491,8 @@ static int asan_options(void)
 	int rc = b.data ? setenv("ASAN_OPTIONS", b.data, 1) : -1;
 	ud_buf_free(&b);
 	return rc;
+}
+
 /* In the child: become PROGRAM; the status to exit with if that fails. */
 static int exec_program(const char *path, const char *prog, int argc,
 			char **argv)
