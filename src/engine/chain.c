@@ -49,11 +49,8 @@ void ud_chain_init(void)
 	ud_lock_release(&ud_graph_lock);
 }
 
-void ud_chain_insert(uint64_t key)
+static void insert_key(uint64_t key)
 {
-	UD_ASSERT_LOCKED(&ud_graph_lock);
-	if (ud_config.no_chain_cache)
-		return;		/* every acquisition goes the full way */
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
 	if ((t->count + 1) * 2 > t->mask + 1) {
 		chain_table_t *n = table_new((t->mask + 1) * 2);
@@ -66,6 +63,32 @@ void ud_chain_insert(uint64_t key)
 		t = n;
 	}
 	put(t, key);
+}
+
+void ud_chain_insert(uint64_t key)
+{
+	UD_ASSERT_LOCKED(&ud_graph_lock);
+	if (ud_config.no_chain_cache)
+		return;		/* every acquisition goes the full way */
+	insert_key(key);
+}
+
+/*
+** Pairs of instances die with their instances but their keys stay: a program
+** that makes and nests instances without end would grow the table without
+** end. Past this many pair keys, new pairs are checked every time instead.
+*/
+#define PAIRS_MAX (1u << 22)
+static size_t npairs;
+
+void ud_chain_insert_pair(uint64_t key)
+{
+	UD_ASSERT_LOCKED(&ud_graph_lock);
+	if (ud_config.no_instance_cache || npairs >= PAIRS_MAX)
+		return;
+	size_t before = ud_chain_count();
+	insert_key(key);
+	npairs += ud_chain_count() - before;
 }
 
 size_t ud_chain_count(void)
