@@ -9,9 +9,14 @@
 **  - lock 0 ends (destroy, init again): its new life has no order yet, so
 **    lock 1 then the new lock 0 is fine, and the new lock 0 then lock 1
 **    closes a cycle with it. The pair (0, 1) cached for the old life must
-**    not vouch for the new one: circular again.
+**    not vouch for the new one: circular again, reported in new_life.
+** init_frames=1 keys every lock by init_one's call: the new life of lock 0
+** is of the one class too.
 */
 // EXPECT: circular
+// OPTIONS: init_frames=1
+// CHECK: inverted+
+// CHECK: new_life+
 #include <pthread.h>
 #include <stdio.h>
 
