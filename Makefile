@@ -9,6 +9,8 @@
 #   make install PREFIX=/usr/local
 #   make bench      benchmark against native, TSan and Helgrind; then merge and
 #                   check a suite of 1,000 process records (bench/suite.sh)
+#   make bench-memcached  memcached's throughput under memaslap, native and
+#                   under ulockdep
 #   make torture    build, then run the torture programs (tests/torture)
 #                   natively and under ulockdep run: minutes, not in make test
 
@@ -18,9 +20,9 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBUG_BUILD ?= $(BUILD)-debug
 # Every shortcut switched off (docs/design.md, "Checking the shortcuts").
-SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0
+SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0:instance_cache=0:site_cache=0
 
-.PHONY: all build test test-debug demo install bench torture deps build-deps clean
+.PHONY: all build test test-debug demo install bench bench-memcached torture deps build-deps clean
 
 all: build
 
@@ -79,6 +81,10 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh $(BUILD)
 	@bench/suite.sh $(BUILD)
+
+bench-memcached: deps
+	@$(MAKE) --no-print-directory build
+	@bench/memcached.sh $(BUILD)
 
 # UD_TORTURE_REPEAT=N runs each case N times under ulockdep; see
 # tests/torture/run.sh for the other variables.

@@ -4,7 +4,8 @@
 **
 ** Usage: lockbench WORKLOAD THREADS [ITERATIONS]
 **        lockbench all THREADS        every workload at its default count
-**        lockbench list               name, default iterations, description
+**        lockbench list               name, default iterations, thread
+**                                     counts for bench/run.sh, description
 **
 ** Each thread runs ITERATIONS iterations of the workload's loop, all threads
 ** at once. One warm-up round (a quarter of the iterations) is followed by 3
@@ -31,6 +32,15 @@
 #define N_OBJECTS 100000	/* table_object: one class, many instances */
 #define N_CLASSES 1000		/* many_classes: static locks, one class each */
 #define DEEP 32			/* deep: nesting depth */
+#define N_POOL 1000		/* pool: one class, many threads */
+#define N_PAIRS 64		/* random_pairs: the pool */
+#define N_LIST 64		/* list, rw_list: nodes */
+#define N_PARENTS 16		/* tree, rw_tree: parents, each with N_CHILDREN */
+#define N_CHILDREN 15
+#define N_TREE (N_PARENTS * (1 + N_CHILDREN))
+#define LIST_STEPS 8		/* list, rw_list: hand-over-hand steps */
+#define DEEP_OOO 100		/* deep100_ooo */
+#define DEEPER_OOO 300		/* deep300_ooo */
 
 /* A lock and the counter it protects, alone on its cache line so that two
  * threads touching neighbouring slots do not share a line. */
@@ -48,9 +58,25 @@ static slot_t c1000[N_CLASSES] = { [0 ... N_CLASSES - 1] = SLOT_INIT };
 static slot_t table = SLOT_INIT;
 static pthread_rwlock_t grw = PTHREAD_RWLOCK_INITIALIZER;
 
-/* Heap locks, initialised at one call site each (see init_slots). */
+/* Heap locks, initialised at one call site each (see init_slots): every
+ * array is one class, whose instances are nested in the workloads below. */
 static slot_t *objects;			/* N_OBJECTS */
 static slot_t *private_slots;		/* 16 per thread */
+static slot_t *stripes;			/* 16 */
+static slot_t *pool;			/* N_POOL */
+static slot_t *pairs;			/* N_PAIRS */
+static slot_t *list;			/* N_LIST */
+static slot_t *tree;			/* N_TREE: parents first */
+static slot_t *ooo;			/* DEEPER_OOO */
+
+/* An rwlock and its counter, alone on a cache line; readers count with an
+ * atomic add, writers with a plain one. */
+typedef struct rwslot {
+	pthread_rwlock_t l;
+	long count;
+} __attribute__((aligned(64))) rwslot_t;
+static rwslot_t *rwlist;		/* N_LIST */
+static rwslot_t *rwtree;		/* N_TREE */
 
 typedef struct tctx {
 	int id;
@@ -63,6 +89,7 @@ typedef struct tctx {
 typedef struct workload {
 	const char *name;
 	long iters;			/* default iterations per thread */
+	const char *threads;		/* thread counts bench/run.sh uses */
 	void (*run)(tctx_t *c, long n);
 	const char *what;
 } workload_t;
@@ -188,21 +215,226 @@ static void run_private(tctx_t *c, long n)
 	}
 }
 
+/* Lock striping: 4 of 16 mutexes made by one init loop (one class), in
+ * index order, one from each quarter. */
+static void run_stripe(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		slot_t *a = &stripes[0 + ((r >> 56) & 3)];
+		slot_t *b = &stripes[4 + ((r >> 58) & 3)];
+		slot_t *d = &stripes[8 + ((r >> 60) & 3)];
+		slot_t *e = &stripes[12 + ((r >> 62) & 3)];
+		lock(a);
+		lock(b);
+		lock(d);
+		lock(e);
+		e->count++;
+		unlock(e);
+		unlock(d);
+		unlock(b);
+		unlock(a);
+	}
+}
+
+/* Parent, then one of its children: two instances of one class. */
+static void run_tree(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		uint32_t p = pick(r, N_PARENTS);
+		slot_t *parent = &tree[p];
+		slot_t *child = &tree[N_PARENTS + p * N_CHILDREN + (r & 15) % N_CHILDREN];
+		lock(parent);
+		lock(child);
+		child->count++;
+		unlock(child);
+		unlock(parent);
+	}
+}
+
+/* Hand over hand along a list of one class, LIST_STEPS steps from a random
+ * node. */
+static void run_list(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint32_t k = pick(next(c), N_LIST - LIST_STEPS);
+		slot_t *cur = &list[k];
+		lock(cur);
+		for (int s = 1; s <= LIST_STEPS; s++) {
+			slot_t *nx = &list[k + s];
+			lock(nx);
+			unlock(cur);
+			cur = nx;
+		}
+		cur->count++;
+		unlock(cur);
+	}
+}
+
+/* rwlocks of one class, one iteration in four a writer at the end. */
+static void rw_take(rwslot_t *s, int write)
+{
+	if (write)
+		pthread_rwlock_wrlock(&s->l);
+	else
+		pthread_rwlock_rdlock(&s->l);
+}
+
+static void rw_count(rwslot_t *s, int write)
+{
+	if (write)
+		s->count++;
+	else
+		__atomic_fetch_add(&s->count, 1, __ATOMIC_RELAXED);
+}
+
+/* Parent read-locked, then a child read- or (one in four) write-locked. */
+static void run_rw_tree(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		int write = (r & 0x300) == 0;
+		uint32_t p = pick(r, N_PARENTS);
+		rwslot_t *parent = &rwtree[p];
+		rwslot_t *child = &rwtree[N_PARENTS + p * N_CHILDREN + (r & 15) % N_CHILDREN];
+		rw_take(parent, 0);
+		rw_take(child, write);
+		rw_count(child, write);
+		pthread_rwlock_unlock(&child->l);
+		pthread_rwlock_unlock(&parent->l);
+	}
+}
+
+/* Hand over hand along rwlocks: read-locks, the last node write-locked one
+ * iteration in four. */
+static void run_rw_list(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		int write = (r & 0x300) == 0;
+		uint32_t k = pick(r, N_LIST - LIST_STEPS);
+		rwslot_t *cur = &rwlist[k];
+		rw_take(cur, 0);
+		for (int s = 1; s <= LIST_STEPS; s++) {
+			rwslot_t *nx = &rwlist[k + s];
+			rw_take(nx, s == LIST_STEPS && write);
+			pthread_rwlock_unlock(&cur->l);
+			cur = nx;
+		}
+		rw_count(cur, write);
+		pthread_rwlock_unlock(&cur->l);
+	}
+}
+
+/* A lock's whole life per iteration: init, lock, unlock, destroy. */
+static void run_churn(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_t m;
+		pthread_mutex_init(&m, NULL);
+		pthread_mutex_lock(&m);
+		c->mine[0].count++;
+		pthread_mutex_unlock(&m);
+		pthread_mutex_destroy(&m);
+	}
+}
+
+/* 3 of 1,000 mutexes made by one init loop, in index order (one from each
+ * third): many threads over one class of many instances. */
+static void run_pool(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		slot_t *a = &pool[pick(r, N_POOL / 3)];
+		slot_t *b = &pool[N_POOL / 3 + pick(r << 11, N_POOL / 3)];
+		slot_t *d = &pool[2 * (N_POOL / 3) + pick(r << 22, N_POOL / 3)];
+		lock(a);
+		lock(b);
+		lock(d);
+		d->count++;
+		unlock(d);
+		unlock(b);
+		unlock(a);
+	}
+}
+
+/* Two random mutexes of a pool (one class), the lower index first. */
+static void run_random_pairs(tctx_t *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t r = next(c);
+		uint32_t x = pick(r, N_PAIRS), y = pick(r << 16, N_PAIRS - 1);
+		if (y >= x)
+			y++;
+		slot_t *a = &pairs[x < y ? x : y], *b = &pairs[x < y ? y : x];
+		lock(a);
+		lock(b);
+		b->count++;
+		unlock(b);
+		unlock(a);
+	}
+}
+
+/* Nest `depth` mutexes of one class, then release them oldest first. */
+static void nest_oldest_first(long n, int depth)
+{
+	for (long i = 0; i < n; i++) {
+		for (int k = 0; k < depth; k++)
+			lock(&ooo[k]);
+		ooo[depth - 1].count++;
+		for (int k = 0; k < depth; k++)
+			unlock(&ooo[k]);
+	}
+}
+
+static void run_deep100_ooo(tctx_t *c, long n)
+{
+	(void)c;
+	nest_oldest_first(n, DEEP_OOO);
+}
+
+static void run_deep300_ooo(tctx_t *c, long n)
+{
+	(void)c;
+	nest_oldest_first(n, DEEPER_OOO);
+}
+
 static const workload_t workloads[] = {
-	{ "flat", 4000000, run_flat,
+	{ "flat", 4000000, "1,2", run_flat,
 	  "lock/unlock one of 16 global mutexes" },
-	{ "nest4", 1000000, run_nest4,
+	{ "nest4", 1000000, "1,2", run_nest4,
 	  "nest 4 of 16 global mutexes in a fixed order" },
-	{ "table_object", 2000000, run_table_object,
+	{ "table_object", 2000000, "1,2", run_table_object,
 	  "table mutex, then one of 100,000 object mutexes (one class)" },
-	{ "rw_then_mutex", 2000000, run_rw_then_mutex,
+	{ "rw_then_mutex", 2000000, "1,2", run_rw_then_mutex,
 	  "read-lock a global rwlock, then one of 16 mutexes" },
-	{ "deep", 200000, run_deep,
+	{ "deep", 200000, "1,2", run_deep,
 	  "nest 32 global mutexes in a fixed order" },
-	{ "many_classes", 2000000, run_many_classes,
+	{ "many_classes", 2000000, "1,2", run_many_classes,
 	  "one of 1,000 static mutexes (1,000 classes), then one of 16" },
-	{ "private", 4000000, run_private,
+	{ "private", 4000000, "1,2", run_private,
 	  "lock/unlock one of 16 mutexes owned by the thread" },
+	{ "stripe", 1000000, "1,2", run_stripe,
+	  "nest 4 of 16 mutexes of one init loop (one class) in index order" },
+	{ "tree", 2000000, "1,2,4", run_tree,
+	  "parent, then one of its children (256 mutexes, one class)" },
+	{ "list", 300000, "1,2,4", run_list,
+	  "hand over hand, 8 steps along a list of 64 mutexes (one class)" },
+	{ "rw_tree", 2000000, "1,2,4", run_rw_tree,
+	  "read-lock a parent, then read- or write-lock a child (rwlocks, one class)" },
+	{ "rw_list", 300000, "1,2,4", run_rw_list,
+	  "hand over hand along 64 rwlocks (one class), readers and writers" },
+	{ "churn", 1000000, "1,2", run_churn,
+	  "init, lock, unlock and destroy a mutex" },
+	{ "pool", 30000, "1,64", run_pool,
+	  "3 of 1,000 mutexes of one init loop, in index order" },
+	{ "random_pairs", 1000000, "1,4", run_random_pairs,
+	  "two random mutexes of a pool of 64 (one class), lower index first" },
+	{ "deep100_ooo", 500, "40", run_deep100_ooo,
+	  "nest 100 mutexes of one class, release them oldest first" },
+	{ "deep300_ooo", 40, "1", run_deep300_ooo,
+	  "nest 300 mutexes of one class, release them oldest first" },
 };
 #define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
@@ -219,6 +451,35 @@ static slot_t *init_slots(size_t n)
 		s[i].count = 0;
 	}
 	return s;
+}
+
+/* The same for rwlocks. */
+static rwslot_t *init_rwslots(size_t n)
+{
+	rwslot_t *s = aligned_alloc(64, n * sizeof(*s));
+	if (!s) {
+		perror("lockbench: aligned_alloc");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		pthread_rwlock_init(&s[i].l, NULL);
+		s[i].count = 0;
+	}
+	return s;
+}
+
+static long rwsum(const rwslot_t *s, size_t n)
+{
+	long t = 0;
+	for (size_t i = 0; s && i < n; i++)
+		t += s[i].count;
+	return t;
+}
+
+static void rwzero(rwslot_t *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		s[i].count = 0;
 }
 
 static long sum(const slot_t *s, size_t n)
@@ -264,12 +525,36 @@ static double bench(const workload_t *w, long iters)
 {
 	if (w->run == run_table_object && !objects)
 		objects = init_slots(N_OBJECTS);
+	if (w->run == run_stripe && !stripes)
+		stripes = init_slots(16);
+	if (w->run == run_pool && !pool)
+		pool = init_slots(N_POOL);
+	if (w->run == run_random_pairs && !pairs)
+		pairs = init_slots(N_PAIRS);
+	if (w->run == run_list && !list)
+		list = init_slots(N_LIST);
+	if (w->run == run_tree && !tree)
+		tree = init_slots(N_TREE);
+	if ((w->run == run_deep100_ooo || w->run == run_deep300_ooo) && !ooo)
+		ooo = init_slots(DEEPER_OOO);
+	if (w->run == run_rw_list && !rwlist)
+		rwlist = init_rwslots(N_LIST);
+	if (w->run == run_rw_tree && !rwtree)
+		rwtree = init_rwslots(N_TREE);
 	zero(g16, 16);
 	zero(d32, DEEP);
 	zero(c1000, N_CLASSES);
 	zero(&table, 1);
 	zero(objects, N_OBJECTS);
 	zero(private_slots, 16 * (size_t)nthreads);
+	zero(stripes, 16);
+	zero(pool, N_POOL);
+	zero(pairs, N_PAIRS);
+	zero(list, N_LIST);
+	zero(tree, N_TREE);
+	zero(ooo, DEEPER_OOO);
+	rwzero(rwlist, N_LIST);
+	rwzero(rwtree, N_TREE);
 
 	cur = w;
 	cur_iters = iters;
@@ -299,7 +584,10 @@ static double bench(const workload_t *w, long iters)
 	long expect = (long)nthreads * ((iters + 3) / 4 + ROUNDS * iters);
 	long got = sum(g16, 16) + sum(d32, DEEP) + sum(c1000, N_CLASSES) +
 		sum(&table, 1) + sum(objects, N_OBJECTS) +
-		sum(private_slots, 16 * (size_t)nthreads);
+		sum(private_slots, 16 * (size_t)nthreads) + sum(stripes, 16) +
+		sum(pool, N_POOL) + sum(pairs, N_PAIRS) + sum(list, N_LIST) +
+		sum(tree, N_TREE) + sum(ooo, DEEPER_OOO) + rwsum(rwlist, N_LIST) +
+		rwsum(rwtree, N_TREE);
 	if (got != expect) {
 		fprintf(stderr, "lockbench: %s: %ld critical sections counted, "
 			"%ld expected: mutual exclusion was broken\n",
@@ -325,8 +613,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "list")) {
 		for (size_t i = 0; i < N_WORKLOADS; i++)
-			printf("%s %ld %s\n", workloads[i].name,
-			       workloads[i].iters, workloads[i].what);
+			printf("%s %ld %s %s\n", workloads[i].name,
+			       workloads[i].iters, workloads[i].threads,
+			       workloads[i].what);
 		return 0;
 	}
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {

@@ -82,6 +82,16 @@ void ud_lock_fork_child(void)
 	}
 }
 
+void ud_lock_hold_signals(void)
+{
+	held_more();
+}
+
+void ud_lock_unhold_signals(void)
+{
+	held_less();
+}
+
 void ud_lock_acquire(ud_lock_t *l)
 {
 	held_more();

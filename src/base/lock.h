@@ -27,6 +27,14 @@ void ud_lock_acquire(ud_lock_t *l);
 /* Take l if it is free (or already ours); false, holding nothing, if not. */
 bool ud_lock_try_acquire(ud_lock_t *l);
 void ud_lock_release(ud_lock_t *l);
+/*
+** Block signals and cancellation as holding a runtime lock does, for a
+** stretch of work that takes several runtime locks in turn (a lock's init or
+** destroy): the locks taken inside it then make no system call of their own.
+** Nests with the locks and with itself.
+*/
+void ud_lock_hold_signals(void);
+void ud_lock_unhold_signals(void);
 /* Forget any holder: used in a fork child, where only one thread survives. */
 void ud_lock_reset(ud_lock_t *l);
 /* In a fork child, once every lock is reset: the surviving thread holds none,

@@ -28,6 +28,8 @@ void ud_class_set_cmp(ud_class_t *c, int (*cmp)(const void *, const void *))
 {
 	ud_lock_acquire(&ud_graph_lock);
 	__atomic_store_n(&c->cmp, cmp, __ATOMIC_RELAXED);
+	if (cmp)
+		atomic_store_explicit(&c->hot.ordered, 1, memory_order_relaxed);
 	ud_lock_release(&ud_graph_lock);
 }
 
@@ -45,8 +47,10 @@ ud_class_t *ud_class_subclass(ud_class_t *c, unsigned subclass)
 		s->kind_set = true;
 	}
 	s->hot.flags |= c->hot.flags;
-	if (!s->cmp)
+	if (!s->cmp && c->cmp) {
 		s->cmp = c->cmp;
+		atomic_store_explicit(&s->hot.ordered, 1, memory_order_relaxed);
+	}
 	ud_lock_release(&ud_graph_lock);
 	return s;
 }

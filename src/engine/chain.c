@@ -49,11 +49,8 @@ void ud_chain_init(void)
 	ud_lock_release(&ud_graph_lock);
 }
 
-void ud_chain_insert(uint64_t key)
+static void insert_key(uint64_t key)
 {
-	UD_ASSERT_LOCKED(&ud_graph_lock);
-	if (ud_config.no_chain_cache)
-		return;		/* every acquisition goes the full way */
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_relaxed);
 	if ((t->count + 1) * 2 > t->mask + 1) {
 		chain_table_t *n = table_new((t->mask + 1) * 2);
@@ -68,8 +65,41 @@ void ud_chain_insert(uint64_t key)
 	put(t, key);
 }
 
-size_t ud_chain_count(void)
+void ud_chain_insert(uint64_t key)
+{
+	UD_ASSERT_LOCKED(&ud_graph_lock);
+	if (ud_config.no_chain_cache)
+		return;		/* every acquisition goes the full way */
+	insert_key(key);
+}
+
+/*
+** Pairs of instances die with their instances but their keys stay: a program
+** that makes and nests instances without end would grow the table without
+** end. Past this many pair keys, new pairs are checked every time instead.
+** Counted apart, so that ud_chain_count() counts chains only.
+*/
+#define PAIRS_MAX (1u << 22)
+static _Atomic size_t npairs;
+
+static size_t table_count(void)
 {
 	chain_table_t *t = atomic_load_explicit(&ud_hot.chain, memory_order_acquire);
 	return t ? t->count : 0;
+}
+
+void ud_chain_insert_pair(uint64_t key)
+{
+	UD_ASSERT_LOCKED(&ud_graph_lock);
+	size_t n = atomic_load_explicit(&npairs, memory_order_relaxed);
+	if (ud_config.no_instance_cache || n >= PAIRS_MAX)
+		return;
+	size_t before = table_count();
+	insert_key(key);
+	atomic_store_explicit(&npairs, n + table_count() - before, memory_order_relaxed);
+}
+
+size_t ud_chain_count(void)
+{
+	return table_count() - atomic_load_explicit(&npairs, memory_order_relaxed);
 }

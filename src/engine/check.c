@@ -250,17 +250,29 @@ static void report_wait_context(acq_t *a, const ud_held_t *h)
 					h->cls->id);
 }
 
-/* Is a lock of class c held directly under a new acquisition at depth: on
-** top, or under nothing but trylocks? Such nesting is checked per instance. */
-static bool nested_same_class(const ud_thread_t *t, unsigned depth, const ud_class_t *c)
+/* The lock of class c held directly under a new acquisition at depth: on
+** top, or under nothing but trylocks; NULL if none. Such nesting is checked
+** per instance. */
+static ud_held_t *nested_same_class(ud_thread_t *t, unsigned depth, const ud_class_t *c)
 {
 	for (unsigned i = depth; i-- > 0;) {
 		if (t->held[i].cls == c)
-			return true;
+			return &t->held[i];
 		if (!t->held[i].trylock)
-			return false;
+			return NULL;
 	}
-	return false;
+	return NULL;
+}
+
+bool ud_pair_cached(ud_thread_t *t, unsigned depth, const ud_instance_t *inst,
+		    const ud_class_t *c, uint64_t key)
+{
+	const ud_held_t *h = nested_same_class(t, depth, c);
+	return h && !atomic_load_explicit(&c->hot.ordered, memory_order_relaxed) &&
+	       ud_held_is(h, h->inst) &&
+	       ud_chain_lookup(ud_pair_key(key, h->inst, h->gen, inst,
+					   atomic_load_explicit(&inst->gen,
+								memory_order_relaxed)));
 }
 
 /* The topmost held entry of class c below depth, or NULL. */
@@ -337,12 +349,23 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 					   ud_mode_t mode, uintptr_t pc,
 					   uint64_t key, unsigned flags)
 {
-	/* Direct same-class nesting is checked per instance, every time: such a
-	** chain is never cached, and the lookup that misses it is the test. A
+	/* Direct same-class nesting is checked per instance: such a chain is
+	** never cached, and the lookup that misses it is the test; the pair of
+	** instances is cached instead, when it is validated without a report
+	** (ud_pair_key), in its present lives and for a class whose order is not
+	** the program's own comparison (program code, asked every time). A
 	** chain whose class still lacks the signal usage of the thread's context
 	** (an entry re-keyed after a release below it) is not cached either:
 	** the key stands for that usage too (ud_chain_ctx). */
-	bool cache = !nested_same_class(t, depth, c) && !ud_usage_adds(t, c, mode);
+	ud_held_t *below = nested_same_class(t, depth, c);
+	bool usage = ud_usage_adds(t, c, mode);
+	bool cache = !below && !usage;
+	uint64_t pair = 0;
+	if (below && !usage && !atomic_load_explicit(&c->hot.ordered, memory_order_relaxed) &&
+	    ud_held_is(below, below->inst) &&
+	    below->inst != inst)
+		pair = ud_pair_key(key, below->inst, below->gen, inst,
+				   atomic_load_explicit(&inst->gen, memory_order_relaxed));
 	if (ud_unlikely(c->hot.flags & UD_CLASS_NOVALIDATE)) {
 		if (cache) {
 			ud_lock_acquire(&ud_graph_lock);
@@ -378,6 +401,8 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 	}
 	if (cache)
 		ud_chain_insert(key);
+	else if (pair && !a.npending)
+		ud_chain_insert_pair(pair);
 	ud_lock_release(&ud_graph_lock);
 	pending_submit(&a);
 	if (ud_config.learnt)
@@ -416,7 +441,8 @@ acquire_as_class(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);
 	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
-	if (!trylock && ud_likely(ud_engine_active()) && ud_unlikely(!ud_chain_lookup(key)))
+	if (!trylock && ud_likely(ud_engine_active()) && ud_unlikely(!ud_chain_lookup(key)) &&
+	    !ud_pair_cached(t, t->depth, inst, c, key))
 		ud_validate(t, t->depth, inst, c, mode, pc, key, flags);
 	ud_held_push(t, inst, c, mode, trylock, pc, key);
 }

@@ -58,6 +58,8 @@ typedef struct ud_engine_config {
 	bool no_chain_cache;	/* validate every acquisition in full */
 	bool no_order_shortcut;	/* search the graph even where the topological
 				** order proves there is no path */
+	bool no_instance_cache;	/* check same-class nesting per instance on
+				** every acquisition */
 	ud_engine_sink_fn report;	/* NULL: reports are dropped */
 	void *report_arg;
 	/* Called after each full validation (a chain not in the cache), with

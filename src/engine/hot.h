@@ -35,6 +35,9 @@ typedef struct ud_node ud_node_t;
 */
 typedef struct ud_class_hot {
 	uint8_t flags;		/* UD_CLASS_* (annotations) */
+	/* The class has an instance order of the program's (annotate.c), which
+	** is asked at every nesting: none of its pairs is taken as cached. */
+	_Atomic uint8_t ordered;
 	/* Bumped (by UD_HINT_EPOCH_STEP) when an instance leaves the class:
 	** every hint that names the class with an older value is refused
 	** (instance.c). */
@@ -290,6 +293,42 @@ static inline bool ud_chain_lookup(uint64_t key)
 	}
 }
 
+/*
+** The pair cache (chain.c): a chain whose new lock has a lock of its own
+** class directly below is never cached by its chain key, since that nesting
+** is checked per instance. Once such an acquisition was validated without a
+** report, the pair of instances (each in its life) on that chain is cached
+** instead, in the same table under a key of its own: the same two instances
+** on the same chain again get the same verdict, since the instance edge
+** between them lives as long as both do.
+*/
+static inline uint64_t ud_pair_key(uint64_t key, const ud_instance_t *below,
+				   uint32_t below_gen, const ud_instance_t *inst, uint32_t gen)
+{
+	uint64_t x = (key ^ (uint64_t)(uintptr_t)below ^ (uint64_t)below_gen << 48) *
+		     UD_HASH_SPLITMIX1;
+	x ^= x >> 29;
+	x = (x ^ (uint64_t)(uintptr_t)inst ^ (uint64_t)gen << 48) * UD_HASH_SPLITMIX2;
+	x ^= x >> 32;
+	return x | 1ull << 63;
+}
+
+/*
+** After a chain-cache miss: is the lock on top of t's stack of class c, in
+** its present life, and the pair of it and inst (life gen) cached for this
+** chain key? Only the top is looked at here; a pair under trylocks is the
+** slow path's (check.c).
+*/
+static inline bool ud_pair_cached_top(const ud_thread_t *t, const ud_instance_t *inst,
+				      uint32_t gen, const ud_class_t *c, uint64_t key)
+{
+	const ud_held_t *h = &t->held[(int)t->depth - 1];	/* held[-1]: no class */
+	return h->cls == c &&
+	       !atomic_load_explicit(&ud_class_hot_of(c)->ordered, memory_order_relaxed) &&
+	       h->gen == atomic_load_explicit(&h->inst->gen, memory_order_relaxed) &&
+	       ud_chain_lookup(ud_pair_key(key, h->inst, h->gen, inst, gen));
+}
+
 /* ---- the held stack (thread.c) ------------------------------------------ */
 
 /*
@@ -415,19 +454,23 @@ static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 ** of class c, once the instance's own tests passed (not a recursive mutex,
 ** taker noted, a tracked class): for a blocking acquisition, a chain
 ** validated before (which has no lock of the class directly below and gives
-** no new signal usage: check.c never caches such a chain); for a trylock, no
-** new signal usage.
+** no new signal usage: check.c never caches such a chain) or, when `pairs`
+** (a constant) asks, with a lock of the class on top, the pair of the two
+** instances cached on that chain; for a trylock, no new signal usage. The
+** lock hooks' inline halves leave pairs to their out-of-line halves: the
+** probe's call would cost the chain hit its frame.
 */
 static inline __attribute__((always_inline)) bool
 ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
-		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc)
+		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
 {
 	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
 	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
 	** trylock, which needs no cached chain, asks the usage itself. With
 	** validation off (stopped by a report), ud_acquire() only pushes,
 	** which is what this does too: no need to ask. */
-	if (ud_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)))
+	if (ud_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)) &&
+	    (trylock || !pairs || !ud_pair_cached_top(t, inst, gen, c, key)))
 		return false;
 	/* Not deeper than the thread ever was: then the stack has room
 	** (max_depth <= cap) and no record to publish; no call is needed. */
@@ -451,8 +494,8 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 ** changed nothing, in every other case.
 */
 static inline __attribute__((always_inline)) bool
-ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
-		uintptr_t pc)
+ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
+		      uintptr_t pc, bool pairs)
 {
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE ||
@@ -467,7 +510,15 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 	return ud_acquire_fast_as(t, inst,
 				  atomic_load_explicit(&inst->gen, memory_order_relaxed),
 				  atomic_load_explicit(&inst->addr, memory_order_relaxed), c,
-				  mode, trylock, pc);
+				  mode, trylock, pc, pairs);
+}
+
+/* The same without the pair cache. */
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
+		uintptr_t pc)
+{
+	return ud_acquire_fast_pairs(t, inst, mode, trylock, pc, false);
 }
 
 /*
@@ -479,8 +530,8 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 ** having changed nothing.
 */
 static inline __attribute__((always_inline)) ud_instance_t *
-ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
-		  ud_mode_t mode, bool trylock, uintptr_t pc)
+ud_acquire_hinted_pairs(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
+			ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
 {
 	uint32_t idx = (uint32_t)w0, meta = (uint32_t)w1;
 	uint32_t slot = (meta & UD_HINT_CLASS_MAX) - 1;	/* class id 0: none */
@@ -499,9 +550,17 @@ ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 	if (!inst)
 		__builtin_unreachable();	/* idx < inst_limit: the range exists */
 	if (ud_unlikely(!ud_acquire_fast_as(t, inst, (uint32_t)(w0 >> 32), (uintptr_t)addr,
-					    c, mode, trylock, pc)))
+					    c, mode, trylock, pc, pairs)))
 		return NULL;
 	return inst;
+}
+
+/* The same without the pair cache. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
+		  ud_mode_t mode, bool trylock, uintptr_t pc)
+{
+	return ud_acquire_hinted_pairs(t, addr, w0, w1, mode, trylock, pc, false);
 }
 
 /* ud_release() of the lock on top, taken once (not pinned, not recursively

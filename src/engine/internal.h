@@ -157,6 +157,9 @@ ud_class_t *ud_bfs_usage(ud_node_t *start, bool backward, bool past_start,
 /* chain.c (the table and its lookup are in hot.h) */
 void ud_chain_init(void);		/* the first table */
 void ud_chain_insert(uint64_t key);	/* graph lock held */
+/* A pair key (hot.h, ud_pair_key), unless instance_cache=0 or the pairs
+** already fill their share of the table. Graph lock held. */
+void ud_chain_insert_pair(uint64_t key);
 size_t ud_chain_count(void);
 
 /* thread.c */
@@ -177,6 +180,10 @@ void ud_validate(ud_thread_t *t, unsigned depth, ud_instance_t *inst,
 		 ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key,
 		 unsigned flags);
 uint64_t ud_signature_mix(uint64_t signature, uint64_t v);
+/* Is the pair of inst (in its present life) and the lock of its class c
+** directly under depth cached for chain key `key`? (hot.h, ud_pair_key) */
+bool ud_pair_cached(ud_thread_t *t, unsigned depth, const ud_instance_t *inst,
+		    const ud_class_t *c, uint64_t key);
 
 /* usage.c (the fast path's test is in hot.h) */
 /*

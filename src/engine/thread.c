@@ -110,7 +110,8 @@ void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 		e->prev_key = key;
 		UD_DEBUG_ONLY(e->ctx = t->chain_ctx;)
 		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
-		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key))
+		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key) &&
+		    !(ud_held_is(e, e->inst) && ud_pair_cached(t, j, e->inst, e->cls, key)))
 			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
 				    key, 0);
 	}

@@ -183,6 +183,9 @@ typedef struct prefix_info {
 
 static prefix_info_t *prefixes;
 static size_t prefixes_cap, prefixes_used;
+/* Bumped whenever a prefix becomes shared: every key computed before may be
+** too short now (site_cache below). */
+static _Atomic uint32_t sharing_gen = 1;
 
 static bool prefix_used(const void *e)
 {
@@ -224,12 +227,77 @@ static unsigned auto_site(const uintptr_t *pcs, unsigned n, unsigned max)
 		prefix_info_t *p = prefix_slot(ud_stack_put(pcs, len));
 		if (!p->next_pc)
 			p->next_pc = pcs[len];
-		else if (p->next_pc != pcs[len])
+		else if (p->next_pc != pcs[len] && !p->shared) {
 			p->shared = true;
+			atomic_fetch_add_explicit(&sharing_gen, 1, memory_order_relaxed);
+		}
 		if (p->shared)
 			key_len = len + 1;
 	}
 	return key_len;
+}
+
+/*
+** The key of a return-address chain already seen. auto_site() on a chain it
+** has seen changes nothing (each prefix's next frame is the one it noted, or
+** the prefix is shared already), so while no prefix has become shared since,
+** the key it gave then is the key it would give now. Per thread, so that no
+** lock is taken; a chain's frames are compared in full. site_cache=0
+** recomputes every key (same classes: for checking the cache).
+*/
+#define SITE_CACHE_SIZE 64
+typedef struct site_entry {
+	uintptr_t pcs[AUTO_MAX_FRAMES];
+	uint32_t n;		/* frames in pcs; 0: empty */
+	uint32_t gen;		/* sharing_gen the key was made under */
+	ud_stack_id_t key;
+} site_entry_t;
+static __thread site_entry_t site_cache[SITE_CACHE_SIZE]
+	__attribute__((tls_model("initial-exec")));
+
+static site_entry_t *site_slot(const uintptr_t *pcs, unsigned n)
+{
+	uint64_t h = n;
+	for (unsigned i = 0; i < n; i++)
+		h = (h ^ pcs[i]) * UD_HASH_PHI;
+	return &site_cache[(h >> 40) & (SITE_CACHE_SIZE - 1)];
+}
+
+static bool site_hit(const site_entry_t *e, const uintptr_t *pcs, unsigned n)
+{
+	if (e->n != n || e->gen != atomic_load_explicit(&sharing_gen, memory_order_relaxed))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (e->pcs[i] != pcs[i])
+			return false;
+	return true;
+}
+
+/* The automatic key of the n frames at pcs, none of them the library's, at
+** most max frames long. A chain of at most AUTO_MAX_FRAMES frames gets the
+** same key under either max, so the cache serves both. */
+static ud_stack_id_t auto_key(const uintptr_t *pcs, unsigned n, unsigned max)
+{
+	site_entry_t *e = site_slot(pcs, n);
+	bool cache = ud_rt_opts.site_cache && n <= AUTO_MAX_FRAMES;
+	if (cache && site_hit(e, pcs, n))
+		return e->key;
+	ud_lock_acquire(&create_lock);
+	unsigned own = auto_site(pcs, n, max);
+	uint32_t gen = atomic_load_explicit(&sharing_gen, memory_order_relaxed);
+	ud_lock_release(&create_lock);
+	ud_stack_id_t key = ud_stack_put(pcs, own);
+	if (cache) {
+		e->n = 0;	/* a signal handler may look meanwhile */
+		atomic_signal_fence(memory_order_seq_cst);
+		for (unsigned i = 0; i < n; i++)
+			e->pcs[i] = pcs[i];
+		e->gen = gen;
+		e->key = key;
+		atomic_signal_fence(memory_order_seq_cst);
+		e->n = n;
+	}
+	return key;
 }
 
 /*
@@ -257,6 +325,8 @@ static ud_stack_id_t site_key(uintptr_t pc, ud_lock_type_t type)
 	unsigned lib = wrapped ? library_frames(pcs, n) : 0;
 	if (lib >= n)	/* no frame of the program's in reach */
 		return ud_stack_put(pcs, n);
+	if (want == 0 && lib == 0)
+		return auto_key(pcs, n, max);
 	unsigned own;
 	if (want == 0) {
 		ud_lock_acquire(&create_lock);
@@ -372,6 +442,19 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	return inst;
 }
 
+ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
+					unsigned flags, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (t != NULL) {
+		ud_instance_t *inst = ud_fast_rwlock_acquire(ts, t, l, mode, pc, true);
+		if (inst)
+			return inst;
+	}
+	return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+}
+
 void ud_hook_lock_failed(ud_instance_t *inst)
 {
 	/* Only called with the instance ud_hook_lock() returned: this thread
@@ -438,11 +521,17 @@ void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,
 	leave(&c);
 }
 
+/*
+** A lock's init and destroy each take several runtime locks in turn (the
+** instance tables, the stack depot, create_lock); blocking signals once for
+** the whole hook spares each of them its two system calls.
+*/
 void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 {
 	if (!enter(c))
 		return;
 	ud_rt_dl_wait(lock);
+	ud_lock_hold_signals();
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_stack_id_t site = site_key(c->pc, type);
@@ -452,6 +541,7 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 	ud_lock_release(&create_lock);
 	if (type == UD_LT_MUTEX)
 		ud_mutex_hint_store(lock, ud_mutex_raw_kind(lock), inst);
+	ud_lock_unhold_signals();
 	leave(c);
 }
 
@@ -460,7 +550,9 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 	if (!enter(c))
 		return;
 	ud_rt_dl_wait(lock);
+	ud_lock_hold_signals();
 	ud_instance_destroy(c->ts->t, lock, c->pc);
+	ud_lock_unhold_signals();
 	leave(c);
 }
 

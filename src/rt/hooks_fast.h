@@ -76,12 +76,13 @@ ud_fast_thread(ud_rt_thread_t *ts)
 		guarded_;                                                    \
 	})
 
-/* ud_acquire_fast() inside the in_runtime guard. */
+/* ud_acquire_fast() inside the in_runtime guard; with pairs, a cached pair
+** of one class's instances counts too (hot.h). */
 static inline __attribute__((always_inline)) bool
 ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
-		bool trylock, uintptr_t pc)
+		bool trylock, uintptr_t pc, bool pairs)
 {
-	return UD_GUARDED(ts, ud_acquire_fast(t, inst, mode, trylock, pc));
+	return UD_GUARDED(ts, ud_acquire_fast_pairs(t, inst, mode, trylock, pc, pairs));
 }
 
 /*
@@ -91,21 +92,21 @@ ud_fast_acquire(ud_rt_thread_t *ts, ud_thread_t *t, ud_instance_t *inst, ud_mode
 */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_fast_mutex_acquire_hinted(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
-			     bool trylock, uintptr_t pc)
+			     bool trylock, uintptr_t pc, bool pairs)
 {
 	ud_hint_t h = ud_mutex_hint(m);
-	return UD_GUARDED(ts, ud_acquire_hinted(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
-						trylock, pc));
+	return UD_GUARDED(ts, ud_acquire_hinted_pairs(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
+						      trylock, pc, pairs));
 }
 
 /* The same for a mutex with this __kind, which may not be hintable. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_fast_mutex_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_mutex_t *m,
-		      int kind, bool trylock, uintptr_t pc)
+		      int kind, bool trylock, uintptr_t pc, bool pairs)
 {
 	if (ud_unlikely(!ud_mutex_hintable(kind)))
 		return NULL;
-	return ud_fast_mutex_acquire_hinted(ts, t, m, trylock, pc);
+	return ud_fast_mutex_acquire_hinted(ts, t, m, trylock, pc, pairs);
 }
 
 /*
@@ -122,14 +123,34 @@ ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 	ud_thread_t *t = ud_fast_thread(ts);
 	/* A plain mutex is hintable (not recursive, no flag bit). */
 	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m))) &&
-	    ud_likely(ud_fast_mutex_acquire_hinted(ts, t, m, false, pc) != NULL)) {
+	    ud_likely(ud_fast_mutex_acquire_hinted(ts, t, m, false, pc, false) != NULL)) {
 		*tid = ud_thread_tid_fast(t);
 		return true;
 	}
 	return false;
 }
 
-/* Before a blocking or timed mutex lock: ud_hook_lock() for a mutex. */
+/*
+** ud_hook_mutex_lock_plain() where a cached pair of one class's instances
+** counts too: for the interceptor's out-of-line half, once the inline half
+** said no.
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_mutex_lock_plain_pairs(const pthread_mutex_t *m, uintptr_t pc, int *tid)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m))) &&
+	    ud_likely(ud_fast_mutex_acquire_hinted(ts, t, m, false, pc, true) != NULL)) {
+		*tid = ud_thread_tid_fast(t);
+		return true;
+	}
+	return false;
+}
+
+/* Before a blocking or timed mutex lock: ud_hook_lock() for a mutex. Out of
+** the interceptor's inline path (ud_hook_mutex_lock_plain() comes first), so
+** a cached pair of one class's instances counts here. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
 {
@@ -137,7 +158,7 @@ ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
 		ud_instance_t *inst = ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m),
-							    false, pc);
+							    false, pc, true);
 		if (ud_likely(inst))
 			return inst;
 	}
@@ -151,7 +172,7 @@ ud_hook_mutex_trylock(const pthread_mutex_t *m, uintptr_t pc)
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL) &&
-	    ud_likely(ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m), true, pc)))
+	    ud_likely(ud_fast_mutex_acquire(ts, t, m, ud_mutex_raw_kind(m), true, pc, false)))
 		return;
 	ud_hook_trylock(m, UD_LT_MUTEX, UD_HOOK_WRITE, pc);
 }
@@ -170,20 +191,33 @@ ud_fast_rwlock_instance(const pthread_rwlock_t *l, ud_lock_kind_t *kind)
 	return NULL;
 }
 
-/* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE. */
+/* The rwlock's fast acquisition (with or without pairs) of thread t. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_fast_rwlock_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_rwlock_t *l,
+		       int mode, uintptr_t pc, bool pairs)
+{
+	ud_lock_kind_t kind;
+	ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
+	if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode), false,
+					      pc, pairs)))
+		return inst;
+	return NULL;
+}
+
+/* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE: the
+** inline half, then ud_hook_rwlock_lock_slow() (hooks.c), where a cached
+** pair of one class's instances counts too. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
-		ud_lock_kind_t kind;
-		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
-		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
-						      false, pc)))
+		ud_instance_t *inst = ud_fast_rwlock_acquire(ts, t, l, mode, pc, false);
+		if (ud_likely(inst))
 			return inst;
 	}
-	return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+	return ud_hook_rwlock_lock_slow(l, mode, flags, pc);
 }
 
 /* After a successful rwlock trylock. */
@@ -196,7 +230,7 @@ ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 		ud_lock_kind_t kind;
 		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
 		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
-						      true, pc)))
+						      true, pc, false)))
 			return;
 	}
 	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
@@ -218,7 +252,7 @@ ud_hook_fixed_lock(const void *l, ud_lock_type_t type, int mode, bool trylock,
 		ud_instance_t *inst = ud_instance_cached(l);
 		if (ud_likely(inst && ud_instance_kind_fast(inst) == kind &&
 			      ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
-					      trylock, pc)))
+					      trylock, pc, false)))
 			return inst;
 	}
 	if (trylock) {

@@ -285,6 +285,7 @@ bool ud_rt_init_slow(void)
 		.check_exit = ud_rt_opts.check_exit,
 		.no_chain_cache = !ud_rt_opts.chain_cache,
 		.no_order_shortcut = !ud_rt_opts.order_shortcut,
+		.no_instance_cache = !ud_rt_opts.instance_cache,
 		.report = submit_report,
 		.learnt = ud_rt_record_learnt,
 	};

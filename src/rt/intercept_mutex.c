@@ -31,9 +31,24 @@ UD_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 	return REAL(pthread_mutex_destroy)(m);
 }
 
+/* A plain mutex nested under one of its class (a cached pair) is still
+** taken here; anything else goes the general way (for a plain mutex, the
+** inline half and the pair's attempt having said no, straight to the full
+** hook). */
 static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc)
 {
-	ud_instance_t *inst = ud_hook_mutex_lock(m, 0, pc);
+	int tid;
+	ud_instance_t *inst;
+	if (ud_plain_mutex_kind(ud_mutex_raw_kind(m))) {
+		if (ud_hook_mutex_lock_plain_pairs(m, pc, &tid)) {
+			if (ud_plain_mutex_trylock(m, tid))
+				return 0;
+			return UD_WAIT(m, REAL(pthread_mutex_lock)(m));
+		}
+		inst = ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, 0, pc);
+	} else {
+		inst = ud_hook_mutex_lock(m, 0, pc);
+	}
 	int rc = UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;

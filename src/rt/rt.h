@@ -285,6 +285,10 @@ enum { UD_HOOK_WRITE, UD_HOOK_READ };
 */
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc);
+/* ud_hook_lock() of an rwlock whose inline half said no: a cached pair of
+** one class's instances counts here first (hooks_fast.h). */
+ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
+					unsigned flags, uintptr_t pc);
 /* After it, when the real call did not take the lock: undo the push. */
 void ud_hook_lock_failed(ud_instance_t *inst);
 static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)

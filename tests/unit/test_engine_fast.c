@@ -277,6 +277,61 @@ static void fast_acquire_needs_the_usage_of_the_context(void **state)
 	EF_NONE();
 }
 
+/*
+** The pair cache: once two instances of one class nested on a chain were
+** validated without a report, the fast path with pairs takes the same pair
+** on the same chain; not another pair, not without pairs, not a new life
+** of either lock, not with instance_cache=0; and the order is still checked:
+** the inverse nesting is a circular dependency.
+*/
+static void pair_cache_takes_a_validated_pair(void **state)
+{
+	(void)state;
+	for (int off = 0; off < 2; off++) {
+		ud_engine_config_t cfg = { .no_instance_cache = off };
+		ef_begin_cfg(&cfg);
+		ud_thread_t *t = ef_thread("T");
+		ud_class_key_t k = ef_key();
+		void *x = ef_new_in(UD_KIND_MUTEX, &k), *y = ef_new_in(UD_KIND_MUTEX, &k);
+		void *z = ef_new_in(UD_KIND_MUTEX, &k);
+		ud_instance_t *iy = ud_instance_lookup(y), *iz = ud_instance_lookup(z);
+		ef_lock(t, x);
+		ef_lock(t, z);
+		ef_unlock(t, z);
+		assert_false(ud_acquire_fast_pairs(t, iy, UD_MODE_WRITE, false, EF_PC, true));
+		ef_lock(t, y);
+		ef_unlock(t, y);
+		assert_false(ud_acquire_fast(t, iy, UD_MODE_WRITE, false, EF_PC));
+		assert_int_equal(ud_acquire_fast_pairs(t, iy, UD_MODE_WRITE, false, EF_PC, true),
+				 !off);
+		if (!off) {
+			assert_int_equal(ud_thread_depth(t), 2);
+			assert_true(ud_release_fast(t, y));
+		}
+		ef_unlock(t, x);
+		/* y then x, against the order: still found. */
+		ef_lock(t, y);
+		ef_lock(t, x);
+		ef_unlock(t, x);
+		ef_unlock(t, y);
+		EF_EXPECT(1, 0, 0, 0, 0);
+		/* A new life of x (the record may be recycled): its pair with z is
+		** not the old one's. z then x is fine for it; x then z is a cycle. */
+		ud_instance_destroy(t, x, EF_PC);
+		assert_non_null(ud_instance_create(x, UD_KIND_MUTEX, &k));
+		ef_lock(t, z);
+		ef_lock(t, x);
+		ef_unlock(t, x);
+		ef_unlock(t, z);
+		ef_lock(t, x);
+		assert_false(ud_acquire_fast_pairs(t, iz, UD_MODE_WRITE, false, EF_PC, true));
+		ef_lock(t, z);
+		ef_unlock(t, z);
+		ef_unlock(t, x);
+		EF_EXPECT(2, 0, 0, 0, 0);
+	}
+}
+
 static void fast_acquire_leaves_rules_to_the_full_path(void **state)
 {
 	(void)state;
@@ -337,6 +392,7 @@ int main(void)
 		cmocka_unit_test(fast_acquire_needs_a_cached_chain),
 		cmocka_unit_test(fast_acquire_needs_the_usage_of_the_context),
 		cmocka_unit_test(fast_acquire_leaves_rules_to_the_full_path),
+		cmocka_unit_test(pair_cache_takes_a_validated_pair),
 		cmocka_unit_test(release_under_top_rekeys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
