@@ -252,15 +252,28 @@ typedef struct site_entry {
 	uint32_t gen;		/* sharing_gen the key was made under */
 	ud_stack_id_t key;
 } site_entry_t;
-static __thread site_entry_t site_cache[SITE_CACHE_SIZE]
-	__attribute__((tls_model("initial-exec")));
+/* On the heap, made at a thread's first init: static TLS is carved out of
+** every thread's stack, and a program's 16 KiB thread stack has no 3 KiB
+** to spare. */
+static __thread site_entry_t *site_cache __attribute__((tls_model("initial-exec")));
 
 static site_entry_t *site_slot(const uintptr_t *pcs, unsigned n)
 {
+	if (!site_cache &&
+	    !(site_cache = ud_alloc(SITE_CACHE_SIZE * sizeof *site_cache)))
+		return NULL;
 	uint64_t h = n;
 	for (unsigned i = 0; i < n; i++)
 		h = (h ^ pcs[i]) * UD_HASH_PHI;
 	return &site_cache[(h >> 40) & (SITE_CACHE_SIZE - 1)];
+}
+
+void ud_hooks_thread_end(void)
+{
+	if (site_cache) {
+		ud_free(site_cache, SITE_CACHE_SIZE * sizeof *site_cache);
+		site_cache = NULL;
+	}
 }
 
 static bool site_hit(const site_entry_t *e, const uintptr_t *pcs, unsigned n)
@@ -279,7 +292,7 @@ static bool site_hit(const site_entry_t *e, const uintptr_t *pcs, unsigned n)
 static ud_stack_id_t auto_key(const uintptr_t *pcs, unsigned n, unsigned max)
 {
 	site_entry_t *e = site_slot(pcs, n);
-	bool cache = ud_rt_opts.site_cache && n <= AUTO_MAX_FRAMES;
+	bool cache = e && ud_rt_opts.site_cache && n <= AUTO_MAX_FRAMES;
 	if (cache && site_hit(e, pcs, n))
 		return e->key;
 	ud_lock_acquire(&create_lock);

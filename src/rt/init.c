@@ -23,6 +23,7 @@
 
 #include "../base/alloc.h"
 #include "../base/lock.h"
+#include "../base/own_stack.h"
 #include "../base/log.h"
 #include "../report/output.h"
 #include "../report/report.h"
@@ -276,6 +277,7 @@ bool ud_rt_init_slow(void)
 	ts->in_runtime++;
 	ud_real_init();
 	ud_demangle_init();
+	ud_own_stack_init();
 	ud_rt_longjmp_init();
 	read_options();
 

@@ -35,6 +35,7 @@
 #include "../base/alloc.h"
 #include "../base/buf.h"
 #include "../base/lock.h"
+#include "../base/own_stack.h"
 #include "../base/log.h"
 #include "../report/record.h"
 #include "../report/report.h"
@@ -228,14 +229,31 @@ static bool same_process(void)
 /* Another writer was busy: it writes once more when done. */
 static _Atomic bool again;
 
+/* Symbolizing runs libdw, which needs more stack than a thread of the
+** program may have (16 KiB): the record is built on a stack of its own,
+** under rec_lock. */
+static ud_own_stack_t record_stack = UD_OWN_STACK_INIT(8u << 20);
+
+typedef struct write_job {
+	const char *state;
+	int status;
+} write_job_t;
+
+static void write_job(void *arg)
+{
+	const write_job_t *j = arg;
+	write_locked(j->state, j->status, true);
+}
+
 static void write_now(const char *state, int status)
 {
 	ud_rt_thread_t *ts = &ud_tls;
+	write_job_t job = { state, status };
 	ts->in_runtime++;
 	ud_lock_acquire(&rec_lock);
 	do {
 		atomic_store(&again, false);
-		write_locked(state, status, true);
+		ud_own_stack_run(&record_stack, write_job, &job);
 	} while (atomic_load(&again));
 	ud_lock_release(&rec_lock);
 	ts->in_runtime--;

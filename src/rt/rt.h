@@ -303,6 +303,8 @@ void ud_hook_unlock(const void *lock, uintptr_t pc);
 /* Before the real unlock of a mutex or mtx_t: also judges, by the owner the
 ** mutex records, a release of a lock the runtime did not see taken. */
 void ud_hook_mutex_unlock(const pthread_mutex_t *m, uintptr_t pc);
+/* A thread ends: give back what the hooks keep for it. */
+void ud_hooks_thread_end(void);
 /* Unlock of a mutex whose own record shows it is none (why: destroyed, or
 ** never initialised): a bad unlock with its reason. */
 void ud_hook_mutex_unlock_invalid(const pthread_mutex_t *m, ud_bad_unlock_t why,

@@ -106,6 +106,7 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	if (ts->dead)
 		return;
 	ts->dead = true;
+	ud_hooks_thread_end();
 	if (end_key_ok)
 		pthread_setspecific(end_key, NULL);
 	ud_thread_t *t = ts->t;
