@@ -625,12 +625,15 @@ int ud_cmd_run(int argc, char **argv)
 	if (!preload || setenv("LD_PRELOAD", preload, 1) < 0)
 		goto env_fail;
 
-	/* A store that cannot be used is found before the tree runs. */
-	if (opts.graph[0] && access(opts.graph, F_OK) == 0) {
+	/* A store that cannot be used is found before the tree runs. An empty
+	** file is one that a concurrent run is creating now. */
+	struct stat gst;
+	if (opts.graph[0] && stat(opts.graph, &gst) == 0 &&
+	    !(S_ISREG(gst.st_mode) && gst.st_size == 0)) {
 		ud_store_t *st = ud_store_open(opts.graph, false, false, err,
 					       sizeof err);
 		if (!st) {
-			fprintf(stderr, "ulockdep: %s\n", err);
+			ud_cli_error("%s", err);
 			return UD_EXIT_USAGE;
 		}
 		ud_store_close(st, false, NULL, 0);

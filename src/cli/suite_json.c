@@ -227,6 +227,12 @@ static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 	uj_put_str(b, r->signature);
 	ud_buf_puts(b, "},\"occurrenceCount\":1,\"properties\":{\"process\":");
 	put_proc(s, r->proc, b);
+	/* gen_suppressions: the rule that silences it, as the runtime gives. */
+	const char *supp = uj_get_str(o, "suppression");
+	if (supp) {
+		ud_buf_puts(b, ",\"suppression\":");
+		uj_put_str(b, supp);
+	}
 	ud_buf_puts(b, "}}");
 	ud_buf_free(&msg);
 	uj_free(o);

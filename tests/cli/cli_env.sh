@@ -37,7 +37,8 @@ check 'halt_on_error=1:exitcode=0' \
 	"$U" run --exitcode=5 --options='halt_on_error=yes exitcode=7' --exitcode=0 sh -c "$show_opts"
 # Separators inside a string value are quoted so the runtime reads it back.
 check "log_path='/tmp/a b:c'" "$U" run --log-path='/tmp/a b:c' -- sh -c "$show_opts"
-check "log_path=\"it's\"" "$U" run --log-path "it's" -- sh -c "$show_opts"
+# A relative log_path is made absolute (the program may change directory).
+check "log_path=\"$(pwd)/it's\"" "$U" run --log-path "it's" -- sh -c "$show_opts"
 # ... and a nested run (which validates its environment) accepts the result.
 check "report_max=1:log_path='/tmp/a b:c'" \
 	"$U" run --log-path='/tmp/a b:c' -- "$U" run --report-max=1 -- sh -c "$show_opts"

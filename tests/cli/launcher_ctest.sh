@@ -66,8 +66,15 @@ ctest_in plain none; rc=$?
 [ $rc -eq 0 ] || fail "no launcher: ctest exit $rc, expected 0: $(cat "$T/none.out")"
 grep -q 'WARNING:' "$T/none.out" && fail "no launcher: a report"
 
+# Around the whole of ctest, every test keeps its own status (ctest sees
+# inversion pass) and the tree's status is exitcode; the report is in the
+# test's output, which ctest keeps in its log.
 ctest_in plain run "$U" run --
-expect_verdicts run $? "ulockdep run -- ctest"
+rc=$?
+[ $rc -eq 66 ] || fail "ulockdep run -- ctest: exit $rc, expected 66 (exitcode)"
+grep -q 'Test *#[0-9]*: inversion \.* *Passed' "$T/run.out" || fail "ulockdep run -- ctest: inversion's status was changed"
+grep -q '^ulockdep: .*1 problem reported' "$T/run.out" || fail "ulockdep run -- ctest: no summary line with the problem"
+consumer_report "$T/plain/Testing/Temporary/LastTest.log" || fail "ulockdep run -- ctest: ctest's log has no report of the inversion"
 
 # exitcode=0 keeps the statuses; the report is left in log_path.<pid>.
 mkdir "$T/logs"

@@ -14,8 +14,12 @@
 # The project builds below must not join a make that runs this test.
 unset MAKEFLAGS MAKELEVEL MFLAGS
 
-version=$(sed -n 's/^project(ulockdep VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
-[ -n "$version" ] || { echo "FAIL: cannot read the project version from CMakeLists.txt"; exit 1; }
+part() { sed -n "s/^#define ULOCKDEP_VERSION_$1 \([0-9][0-9]*\)$/\1/p" "$SRC/include/ulockdep.h"; }
+version="$(part MAJOR).$(part MINOR).$(part PATCH)"
+case $version in
+[0-9]*.[0-9]*.[0-9]*) ;;
+*) echo "FAIL: cannot read the version from include/ulockdep.h"; exit 1 ;;
+esac
 command -v meson >/dev/null && command -v ninja >/dev/null ||
 	{ echo "FAIL: meson and ninja are needed (scripts/install-deps)"; exit 1; }
 

@@ -103,7 +103,10 @@ D=$SRC/tests/report/detail.c
 gcc -O0 -g -pthread -I"$SRC/include" -o "$T/detail" "$D" || { echo "FAIL: cannot build detail.c"; exit 1; }
 "$U" run --format=json --log-path="$T/djson" -- "$T/detail"; rc=$?
 [ $rc -eq 66 ] || fail "detail json: exit $rc, expected 66"
-"$U" run --format=sarif --log-path="$T/dsarif" -- "$T/detail"; rc=$?
+# The runtime's own SARIF writer, which a process preloaded by hand (no
+# ulockdep run, so no process records) uses; under ulockdep run the command
+# writes the run's log (cli/suite_run).
+ULOCKDEP_OPTIONS="format=sarif:log_path=$T/dsarif" LD_PRELOAD="$B/libulockdep.so" "$T/detail"; rc=$?
 [ $rc -eq 66 ] || fail "detail sarif: exit $rc, expected 66"
 "$PY" - "$SRC/docs/json-schema.json" "$(mark "$D" in_handler)" "$(mark "$D" unblocked)" \
 	"$(mark "$D" assert_held)" "$(mark "$D" rdlock)" "$(mark "$D" assert_write)" \
