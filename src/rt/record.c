@@ -346,6 +346,11 @@ void ud_rt_record_learnt(void)
 	uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
 	if (now - atomic_load_explicit(&rec.last_ns, memory_order_relaxed) < rec.interval_ns)
 		return;
+	/* Not from a signal handler: symbolizing runs libdw, which calls the
+	** program's malloc, and the handler may have interrupted malloc. The
+	** next change learnt outside a handler writes it. */
+	if (ud_rt_signals_in_handler())
+		return;
 	write_running();
 }
 

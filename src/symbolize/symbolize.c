@@ -582,6 +582,9 @@ static Dwfl_Module *module_at(uintptr_t addr)
 /* The module holding addr; re-reads the map once when none does. */
 Dwfl_Module *ud_sym_find_module(uintptr_t addr)
 {
+	/* A report from a signal handler: no libdw (ud_symbolize_set_tables_only). */
+	if (ud_symbolize_tables_only())
+		return NULL;
 	bool fresh = !dwfl;
 	if (fresh)
 		report_modules();
