@@ -14,10 +14,10 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
 static const struct kind {
-	const char *word, *level, *rule, *text, *help;
+	const char *word, *level, *rule, *text, *located, *help;
 } kinds[] = {
 #define UD_REPORT_KIND(e, word, headline, title, level, rule, text, located, help) \
-	{ word, level, rule, text, help },
+	{ word, level, rule, text, located, help },
 #include "engine/report_kinds.inc"
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
@@ -120,14 +120,18 @@ static bool put_location(ud_buf_t *b, const uj_t *frames, int id,
 		ud_buf_printf(b, "\"id\":%d,", id);
 	ud_buf_puts(b, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
 	put_uri(b, uj_get_str(best, "file"));
-	ud_buf_printf(b, "},\"region\":{\"startLine\":%lld}}", line);
+	ud_buf_printf(b, "},\"region\":{\"startLine\":%lld", line);
+	long long col = 0;
+	if (uj_get_int(best, "column", &col) && col > 0)
+		ud_buf_printf(b, ",\"startColumn\":%lld", col);
+	ud_buf_puts(b, "}}");
 	const char *fn = uj_get_str(best, "func");
 	if (!fn)
 		fn = uj_get_str(best, "function");
 	if (fn) {
 		ud_buf_puts(b, ",\"logicalLocations\":[{\"fullyQualifiedName\":");
 		uj_put_str(b, fn);
-		ud_buf_puts(b, "}]");
+		ud_buf_puts(b, ",\"kind\":\"function\"}]");
 	}
 	if (text) {
 		ud_buf_puts(b, ",\"message\":{\"text\":");
@@ -135,6 +139,48 @@ static bool put_location(ud_buf_t *b, const uj_t *frames, int id,
 		ud_buf_puts(b, "}");
 	}
 	ud_buf_puts(b, "}");
+	return true;
+}
+
+/* A SARIF stack of frames (record or report frames, innermost first), as
+** the runtime's own SARIF writes one: a frame without a file is located in
+** its module. Nothing is written for an empty or missing array. */
+static bool put_stack(ud_buf_t *b, bool comma, const uj_t *frames,
+		      const char *message)
+{
+	if (!frames || frames->type != UJ_ARR || !frames->n)
+		return comma;
+	if (comma)
+		ud_buf_puts(b, ",");
+	ud_buf_puts(b, "{\"message\":{\"text\":");
+	uj_put_str(b, message);
+	ud_buf_puts(b, "},\"frames\":[");
+	for (size_t i = 0; i < frames->n; i++) {
+		const uj_t *f = frames->items[i];
+		const char *file = uj_get_str(f, "file");
+		const char *mod = uj_get_str(f, "module");
+		const char *fn = uj_get_str(f, "func");
+		long long line = 0, col = 0;
+		if (!fn)
+			fn = uj_get_str(f, "function");
+		ud_buf_puts(b, i ? ",{\"location\":{" : "{\"location\":{");
+		if (file || mod) {
+			ud_buf_puts(b, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+			put_uri(b, file ? file : mod);
+			ud_buf_puts(b, "}");
+			if (file && uj_get_int(f, "line", &line) && line > 0) {
+				ud_buf_printf(b, ",\"region\":{\"startLine\":%lld", line);
+				if (uj_get_int(f, "column", &col) && col > 0)
+					ud_buf_printf(b, ",\"startColumn\":%lld", col);
+				ud_buf_puts(b, "}");
+			}
+			ud_buf_puts(b, "},");
+		}
+		ud_buf_puts(b, "\"logicalLocations\":[{\"fullyQualifiedName\":");
+		uj_put_str(b, fn ? fn : "??");
+		ud_buf_puts(b, ",\"kind\":\"function\"}]}}");
+	}
+	ud_buf_puts(b, "]}");
 	return true;
 }
 
@@ -189,8 +235,12 @@ static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 		ud_buf_printf(&msg, " (%s)", amsg);
 	put_result_head(b, r->kind, msg.data);
 	const uj_t *target = uj_get(o, "target");
-	if (!put_location(b, uj_get(target, "at"), 0, NULL) &&
-	    !put_location(b, uj_get(o, "stack"), 0, NULL))
+	ud_buf_t where = { 0 };
+	const char *tcls = uj_get_str(target, "class");
+	ud_buf_printf(&where, "%s (%s)", kinds[kind_index(r->kind)].located,
+		      tcls ? tcls : "?");
+	if (!put_location(b, uj_get(target, "at"), 0, where.data) &&
+	    !put_location(b, uj_get(o, "stack"), 0, where.data))
 		put_unknown_location(b);
 	ud_buf_puts(b, "],\"relatedLocations\":[");
 	bool comma = false;
@@ -223,6 +273,19 @@ static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 			b->len = mark;
 		ud_buf_free(&t);
 	}
+	/* The stacks, in the order the runtime's SARIF gives them. */
+	ud_buf_puts(b, "],\"stacks\":[");
+	const uj_t *usage = uj_get(o, "usage");
+	comma = put_stack(b, false, uj_get(usage, "registered_at"),
+			  "state was registered at");
+	for (size_t i = 0; chain && chain->type == UJ_ARR && i < chain->n; i++) {
+		ud_buf_t t = { 0 };
+		const char *cls = uj_get_str(chain->items[i], "class");
+		ud_buf_printf(&t, "#%zu %s", i, cls ? cls : "?");
+		comma = put_stack(b, comma, uj_get(chain->items[i], "frames"), t.data);
+		ud_buf_free(&t);
+	}
+	put_stack(b, comma, uj_get(o, "stack"), "stack of the reporting thread");
 	ud_buf_puts(b, "],\"partialFingerprints\":{\"ulockdepSignature/v1\":");
 	uj_put_str(b, r->signature);
 	ud_buf_puts(b, "},\"occurrenceCount\":1,\"properties\":{\"process\":");
@@ -234,6 +297,7 @@ static void put_report_result(const ud_suite_t *s, const ud_sreport_t *r,
 		uj_put_str(b, supp);
 	}
 	ud_buf_puts(b, "}}");
+	ud_buf_free(&where);
 	ud_buf_free(&msg);
 	uj_free(o);
 }
@@ -271,6 +335,17 @@ static void put_cycle_result(const ud_suite_t *s, const ud_cycle_t *c,
 			comma = true;
 		else
 			b->len = mark;
+		uj_free(f);
+		ud_buf_free(&t);
+	}
+	ud_buf_puts(b, "],\"stacks\":[");
+	comma = false;
+	for (size_t i = 0; i < c->n; i++) {
+		const ud_sdep_t *d = &s->deps[c->deps[i]];
+		ud_buf_t t = { 0 };
+		ud_buf_printf(&t, "#%zu %s", i, s->classes[d->to].name);
+		uj_t *f = uj_parse(d->stack, strlen(d->stack), err, sizeof err);
+		comma = put_stack(b, comma, f, t.data);
 		uj_free(f);
 		ud_buf_free(&t);
 	}

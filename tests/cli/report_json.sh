@@ -176,7 +176,12 @@ PY
 [ $rc -eq 66 ] || fail "multi sarif: exit $rc, expected 66"
 "$U" run --format=sarif --log-path="$T/clean" -- /bin/true; rc=$?
 [ $rc -eq 0 ] || fail "clean sarif: exit $rc, expected 0"
-"$PY" - "$(mark "$A" bwd_a)" "$T"/sarif.* "$T"/msarif.* "$T"/clean.* <<'PY' || fail "SARIF checks (above)"
+# The same program's log as the runtime writes it alone: the run's log
+# (made by the command from the process's record) must locate the result
+# and give its stacks as the runtime does.
+ULOCKDEP_OPTIONS="format=sarif:log_path=$T/osarif" LD_PRELOAD="$B/libulockdep.so" "$T/abba"; rc=$?
+[ $rc -eq 66 ] || fail "abba own sarif: exit $rc, expected 66"
+"$PY" - "$(mark "$A" bwd_a)" "$T"/sarif.* "$T"/msarif.* "$T"/clean.* "$T"/osarif.* <<'PY' || fail "SARIF checks (above)"
 import json, sys
 l_ba = int(sys.argv[1])
 errors = []
@@ -202,8 +207,17 @@ for path in sys.argv[2:]:
                 pl = loc['physicalLocation']
                 check(pl['artifactLocation'].get('uri'), f"{path}: uri")
                 check(pl['region'].get('startLine', 0) >= 1, f"{path}: startLine")
-abba, multi, clean = docs
+abba, multi, clean, own = docs
 res = abba['runs'][0]['results']
+ores = own['runs'][0]['results']
+if len(res) == 1 and len(ores) == 1:
+    check(res[0]['locations'] == ores[0]['locations'],
+          f"run log location {res[0]['locations']} != runtime's {ores[0]['locations']}")
+    check(res[0]['locations'][0]['physicalLocation']['region'].get('startColumn', 0) >= 1, "startColumn")
+    st, ost = res[0].get('stacks', []), ores[0]['stacks']
+    check([x['message'] for x in st] == [x['message'] for x in ost],
+          f"stack messages {[x['message'] for x in st]} != {[x['message'] for x in ost]}")
+    check(st == ost, "run log stacks differ from the runtime's")
 check(len(res) == 1, f"abba results {len(res)}")
 r = res[0]
 check(r['ruleId'] == 'circular', "abba ruleId")
