@@ -242,8 +242,11 @@ int ud_run_finish(const ud_options_t *o, const char *dir, int wstatus,
 	** properties hold the figures. */
 	bool sarif_on_stderr = b.len && !strcmp(o->format, "sarif") &&
 			       !o->log_path[0];
-	if (!o->quiet && !sarif_on_stderr)
+	if (!o->quiet && !sarif_on_stderr) {
 		put_summary(o, &f, bad, nc - nnew, &sum);
+		if (strcmp(o->format, "json"))
+			ud_suite_format_report_list(&s, &sum);
+	}
 	/* A reader gone (a closed pipe) must not change the status. */
 	signal(SIGPIPE, SIG_IGN);
 	if (b.len) {

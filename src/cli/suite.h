@@ -147,6 +147,10 @@ void ud_suite_learnt_by(const ud_suite_t *s, size_t dep, ud_buf_t *b);
 void ud_suite_put_stack(ud_buf_t *b, const char *json);
 /* The text report of a cycle, in the kernel's layout (suite_text.c). */
 void ud_suite_format_text(const ud_suite_t *s, const ud_cycle_t *c, ud_buf_t *b);
+/* The reports of the run's processes, one line each (distinct signatures,
+** first process and how many more), after the summary: a harness such as
+** ctest keeps its tests' stderr to itself. */
+void ud_suite_format_report_list(const ud_suite_t *s, ud_buf_t *b);
 /* The cycle as one JSON object (suite_json.c), without a newline. */
 void ud_suite_format_json(const ud_suite_t *s, const ud_cycle_t *c, ud_buf_t *b);
 /*

@@ -172,3 +172,49 @@ void ud_suite_format_text(const ud_suite_t *s, const ud_cycle_t *c, ud_buf_t *b)
 #undef INTO
 	ud_text_sanitize(b->data + start, b->len - start, true);
 }
+
+/* At most this many lines: the rest is counted. */
+#define REPORT_LIST_MAX 20
+
+void ud_suite_format_report_list(const ud_suite_t *s, ud_buf_t *b)
+{
+	size_t shown = 0, rest = 0;
+	for (size_t i = 0; i < s->nreports; i++) {
+		const ud_sreport_t *r = &s->reports[i];
+		if (!s->procs[r->proc].current)
+			continue;
+		/* The same report from several processes: one line. */
+		bool seen = false;
+		size_t more = 0;
+		for (size_t j = 0; j < s->nreports; j++) {
+			const ud_sreport_t *q = &s->reports[j];
+			if (!s->procs[q->proc].current || strcmp(q->signature, r->signature))
+				continue;
+			if (j < i) {
+				seen = true;
+				break;
+			}
+			more += j > i && q->proc != r->proc;
+		}
+		if (seen)
+			continue;
+		if (shown == REPORT_LIST_MAX) {
+			rest++;
+			continue;
+		}
+		char err[64];
+		uj_t *o = uj_parse(r->json, strlen(r->json), err, sizeof err);
+		const char *title = uj_get_str(o, "title");
+		ud_buf_printf(b, "ulockdep:   %s: %s, reported by ",
+			      r->kind, title ? title : "?");
+		ud_suite_proc_label(s, r->proc, b);
+		if (more)
+			ud_buf_printf(b, " and %zu more process%s", more,
+				      more > 1 ? "es" : "");
+		ud_buf_puts(b, "\n");
+		uj_free(o);
+		shown++;
+	}
+	if (rest)
+		ud_buf_printf(b, "ulockdep:   and %zu more\n", rest);
+}

@@ -57,6 +57,22 @@ grep -q 'circular locking' "$T/err" && fail "a one-process cycle was reported ag
 [ $rc -eq 66 ] || fail "a process's own report: status $rc, expected 66"
 grep -q '; 1 problem reported$' "$T/err" || fail "the process's report is not counted"
 
+# --- the summary lists the processes' reports (a harness may hide their
+# stderr): one line per distinct report, naming a process and the rest ------
+python3 "$MK" "$T/self2.rec" 4246 /t/test_self2 --report circular \
+	--signature "$(printf '%016x' $((4245 * 7919)))" 'x_lock>y_lock' || fail "mkrec.py"
+python3 "$MK" "$T/bal.rec" 4247 /t/test_bal --report unlock_balance 'p>q' || fail "mkrec.py"
+"$U" run -- sh -c "$(drop "$T/self.rec" "$T/self2.rec" "$T/bal.rec")" 2>"$T/err"; rc=$?
+[ $rc -eq 66 ] || fail "report list: status $rc, expected 66"
+grep -q '; 3 problems reported$' "$T/err" || fail "report list: $(cat "$T/err")"
+[ "$(grep -c '^ulockdep:   ' "$T/err")" = 2 ] || fail "report list: not two lines: $(cat "$T/err")"
+grep -q '^ulockdep:   circular: possible deadlock in main, reported by test_self/4245: .* and 1 more process$' \
+	"$T/err" || fail "report list: the circular line: $(cat "$T/err")"
+grep -q '^ulockdep:   unlock_balance: possible deadlock in main, reported by test_bal/4247: ' \
+	"$T/err" || fail "report list: the unlock_balance line: $(cat "$T/err")"
+"$U" run --quiet -- sh -c "$(drop "$T/self.rec")" 2>"$T/err"
+grep -q '^ulockdep:   ' "$T/err" && fail "quiet=1 still lists the reports"
+
 # --- the same records twice in one tree: still one report ------------------
 cp "$T/ab.rec" "$T/ab2.rec"
 "$U" run -- sh -c "$(drop "$T/ab.rec" "$T/ab2.rec" "$T/ba.rec")" 2>"$T/err"

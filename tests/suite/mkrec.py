@@ -12,6 +12,7 @@ one frame, function FROM_then_TO in FROM.c at a line of its own.
 
   --argv "A B C"     the process's argv (default: PROGRAM)
   --report KIND      add a report line of this kind (repeatable)
+  --signature HEX    the report lines' signature (default: from the pid)
   --version N        the record format version (default 1)
   --truncate         leave out the summary line
   --chains N         the summary's chains (default: the dependency count)
@@ -29,6 +30,7 @@ ap.add_argument("program")
 ap.add_argument("deps", nargs="*")
 ap.add_argument("--argv")
 ap.add_argument("--report", action="append", default=[])
+ap.add_argument("--signature", help="the reports' signature (default from the pid)")
 ap.add_argument("--version", type=int, default=1)
 ap.add_argument("--truncate", action="store_true")
 ap.add_argument("--chains", type=int)
@@ -80,7 +82,7 @@ for i, (f, t, read, fn, tn) in enumerate(deps):
 for k in a.report:
     lines.append({"report": {"schema_version": 1, "kind": k,
                              "title": "possible deadlock in main",
-                             "signature": "%016x" % (a.pid * 7919),
+                             "signature": a.signature or "%016x" % (a.pid * 7919),
                              "program": a.program.split("/")[-1],
                              "pid": a.pid, "target": {"at": [
                                  {"function": "main", "file": "main.c",
