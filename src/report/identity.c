@@ -250,6 +250,19 @@ const char *ud_report_class_identity(const ud_report_class_t *cls, bool *stable)
 		ud_buf_t b = { 0 };
 		bool st;
 		compute(&b, &cls->key, &st);
+		if (ud_symbolize_tables_only()) {
+			/* Made without libdw (a report in a signal handler):
+			** maybe poorer, so not kept for later records and
+			** reports, which compare identities; never freed. */
+			char *text = ud_alloc(b.len + 1);
+			memcpy(text, b.data ? b.data : "", b.len);
+			text[b.len] = '\0';
+			ud_buf_free(&b);
+			ud_lock_release(&ids_lock);
+			if (stable)
+				*stable = false;
+			return text;
+		}
 		e = insert(cls->id);
 		e->stable = st;
 		e->size = b.len + 1;

@@ -3,7 +3,8 @@
 # interrupted malloc or free (tests/report/handler_malloc.c) neither hangs
 # nor crashes the program, six runs in a row: each run exits with the
 # report's status, within its time limit, and the report is complete, its
-# frames named from the symbol tables (no libdw, which would call malloc).
+# frames named from the symbol tables (no libdw, which would call malloc);
+# the record keeps the identity libdw gives.
 . "$(dirname "$0")/prelude.sh"
 
 gcc -O0 -g -pthread -o "$T/hm" "$SRC/tests/report/handler_malloc.c" ||
@@ -28,5 +29,13 @@ for i in 1 2 3 4 5 6; do
 	sed -n '/^stack backtrace:/,$p' "$T/out" | grep -q '^ *main+0x' ||
 		fail "run $i: the backtrace does not reach main: $(cat "$T/out")"
 done
+
+# The handler's report names classes from the symbol tables only; the
+# process record, written after the handler, still gives H the identity
+# that libdw makes (a local variable: with its file), not the poorer one.
+mkdir "$T/rec"
+ULOCKDEP_RECORD_DIR="$T/rec" LD_PRELOAD="$B/libulockdep.so" timeout 30 "$T/hm" >/dev/null 2>&1
+grep -h '"name":"H"' "$T"/rec/*.rec | grep -q '"id":"static:H@handler_malloc.c","stable":true' ||
+	fail "record: H's identity is not libdw's: $(grep -h '"name":"H"' "$T"/rec/*.rec)"
 
 finish "reports made in a handler that interrupted malloc, 6 runs"
