@@ -71,17 +71,20 @@ static __attribute__((noinline)) bool switch_to(ud_own_stack_t *s)
 	return swap(&s->caller, &s->worker) == 0;
 }
 
-void ud_own_stack_run(ud_own_stack_t *s, void (*fn)(void *), void *arg)
+bool ud_own_stack_call(ud_own_stack_t *s, void (*fn)(void *), void *arg)
 {
-	if (s->busy || !ready(s)) {
-		fn(arg);
-		return;
-	}
+	if (s->busy || !ready(s))
+		return false;
 	s->fn = fn;
 	s->arg = arg;
 	s->busy = true;
 	bool ran = switch_to(s);
 	s->busy = false;
-	if (!ran)
+	return ran;
+}
+
+void ud_own_stack_run(ud_own_stack_t *s, void (*fn)(void *), void *arg)
+{
+	if (!ud_own_stack_call(s, fn, arg))
 		fn(arg);
 }

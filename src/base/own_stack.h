@@ -33,6 +33,8 @@ typedef struct ud_own_stack {
 ** running on it, fn runs on the current stack.
 */
 void ud_own_stack_run(ud_own_stack_t *s, void (*fn)(void *), void *arg);
+/* fn(arg) on s's stack only: false, fn not run, when that cannot be. */
+bool ud_own_stack_call(ud_own_stack_t *s, void (*fn)(void *), void *arg);
 /* At start-up (may allocate): switch with libc's own swapcontext, not a
 ** sanitizer's interceptor of it, which would warn the program's user. */
 void ud_own_stack_init(void);

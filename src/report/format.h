@@ -7,6 +7,7 @@
 #define UD_REPORT_FORMAT_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "../base/buf.h"
@@ -93,6 +94,13 @@ typedef void (*ud_report_frame_fn)(const struct ud_frame *f, void *arg);
 unsigned ud_report_each_frame(ud_stack_id_t id, ud_report_frame_fn fn, void *arg);
 
 /* ---- titles (title.c) ---- */
+
+/* The last part of a path: what reports print of modules and files. */
+static inline const char *ud_report_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
 
 /* "possible deadlock in do_user_addr_fault": kind, then where (see title.c). */
 void ud_report_format_short_title(const ud_report_t *r, ud_buf_t *out);

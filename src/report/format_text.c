@@ -25,12 +25,6 @@
 #define INDENT "       "	/* stack frames, as the kernel prints them */
 #define MAX_INLINE UD_REPORT_MAX_INLINE
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* One frame: "fn+0xoff/0xsize file:line", "fn file:line [inline]", "mod+0xoff". */
 static void put_frame(ud_buf_t *b, const ud_frame_t *f)
 {
@@ -42,7 +36,7 @@ static void put_frame(ud_buf_t *b, const ud_frame_t *f)
 				ud_buf_printf(b, "/0x%lx", (unsigned long)f->size);
 		}
 	} else if (f->module) {
-		ud_buf_printf(b, "%s+0x%lx", basename_of(f->module),
+		ud_buf_printf(b, "%s+0x%lx", ud_report_basename(f->module),
 			      (unsigned long)f->module_offset);
 	} else {
 		ud_buf_printf(b, "0x%lx", (unsigned long)f->pc);

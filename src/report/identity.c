@@ -75,12 +75,6 @@ static id_entry_t *insert(unsigned id)
 	return &table[i];
 }
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* An address no source line names: "<build-id>+0xOFF" in its module, or
 ** "<module>+0xOFF" when the module has no build ID. Unstable either way. */
 static void put_module_offset(ud_buf_t *b, uintptr_t addr, bool *stable)
@@ -96,7 +90,7 @@ static void put_module_offset(ud_buf_t *b, uintptr_t addr, bool *stable)
 	if (ud_symbolize_build_id(addr, bid, sizeof bid))
 		ud_buf_printf(b, "%s+0x%lx", bid, (unsigned long)off);
 	else
-		ud_buf_printf(b, "%s+0x%lx", basename_of(module), (unsigned long)off);
+		ud_buf_printf(b, "%s+0x%lx", ud_report_basename(module), (unsigned long)off);
 }
 
 /* A data address: its variable, with the declaring file (or the module)
@@ -118,7 +112,7 @@ static void put_variable(ud_buf_t *b, uintptr_t addr, bool *stable)
 		const char *module;
 		uintptr_t off;
 		if (ud_symbolize_module(addr, &module, &off))
-			ud_buf_printf(b, "@%s", basename_of(module));
+			ud_buf_printf(b, "@%s", ud_report_basename(module));
 	}
 }
 
@@ -150,7 +144,7 @@ static void put_pc(ud_buf_t *b, uintptr_t pc, bool *stable)
 	}
 	for (unsigned i = 0; i < n; i++)
 		ud_buf_printf(b, "%s%s@%s:%d", i ? "<" : "", fr[i].function,
-			      basename_of(fr[i].file), fr[i].line);
+			      ud_report_basename(fr[i].file), fr[i].line);
 }
 
 /*

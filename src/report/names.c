@@ -88,12 +88,6 @@ static name_entry_t *insert_slot(unsigned id)
 	return &table[ud_table_probe(&entry_type, table, table_cap, slot_of(id, table_cap))];
 }
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /*
 ** An address no symbol names: "module+0xoff", the same in every run (a
 ** suppression can name it), else the bare address.
@@ -103,7 +97,7 @@ static void name_by_module(ud_buf_t *b, uintptr_t addr)
 	const char *module;
 	uintptr_t off;
 	if (ud_symbolize_module(addr, &module, &off))
-		ud_buf_printf(b, "%s+0x%lx", basename_of(module), (unsigned long)off);
+		ud_buf_printf(b, "%s+0x%lx", ud_report_basename(module), (unsigned long)off);
 	else
 		ud_buf_printf(b, "0x%lx", (unsigned long)addr);
 }
@@ -113,7 +107,7 @@ static void name_by_module(ud_buf_t *b, uintptr_t addr)
 static void put_site(ud_buf_t *b, const ud_frame_t *f, uintptr_t pc)
 {
 	if (f && f->function && f->file && f->line > 0) {
-		ud_buf_printf(b, "%s@%s:%d", f->function, basename_of(f->file), f->line);
+		ud_buf_printf(b, "%s@%s:%d", f->function, ud_report_basename(f->file), f->line);
 		return;
 	}
 	ud_frame_t fr[UD_REPORT_MAX_INLINE];
@@ -123,7 +117,7 @@ static void put_site(ud_buf_t *b, const ud_frame_t *f, uintptr_t pc)
 		ud_buf_printf(b, "%s+0x%lx", outer->function,
 			      (unsigned long)outer->offset);
 	else if (outer && outer->module)
-		ud_buf_printf(b, "%s+0x%lx", basename_of(outer->module),
+		ud_buf_printf(b, "%s+0x%lx", ud_report_basename(outer->module),
 			      (unsigned long)outer->module_offset);
 	else
 		ud_buf_printf(b, "0x%lx", (unsigned long)pc);

@@ -12,12 +12,6 @@
 
 #include "../symbolize/symbolize.h"
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static void put_process(ud_buf_t *b, const ud_record_process_t *p)
 {
 	ud_buf_printf(b, "{\"process\":{\"version\":%d,\"pid\":%d,\"ppid\":%d,"
@@ -125,7 +119,7 @@ static void put_frame(const ud_frame_t *f, void *arg)
 	}
 	if (f->module) {
 		ud_buf_puts(a->b, comma ? ",\"module\":" : "\"module\":");
-		ud_json_str(a->b, basename_of(f->module));
+		ud_json_str(a->b, ud_report_basename(f->module));
 		ud_buf_printf(a->b, ",\"offset\":\"0x%lx\"", (unsigned long)f->module_offset);
 	}
 	ud_buf_puts(a->b, "}");

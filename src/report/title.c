@@ -18,12 +18,6 @@
 
 #define MAX_INLINE 16
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static bool starts_with(const char *s, size_t n, const char *prefix)
 {
 	size_t k = strlen(prefix);
@@ -108,7 +102,7 @@ bool ud_report_is_system_module(const char *module)
 {
 	if (!module)
 		return false;
-	const char *b = basename_of(module);
+	const char *b = ud_report_basename(module);
 	size_t n = strlen(b);
 	return ud_symbolize_is_wrapper_module(module) ||
 	       starts_with(b, n, "libc.so") || starts_with(b, n, "libc-") ||
@@ -126,7 +120,7 @@ void ud_report_frame_name(const ud_frame_t *f, ud_buf_t *out)
 	if (f->function)
 		ud_buf_puts(out, f->function);
 	else if (f->module)
-		ud_buf_printf(out, "%s+0x%lx", basename_of(f->module),
+		ud_buf_printf(out, "%s+0x%lx", ud_report_basename(f->module),
 			      (unsigned long)f->module_offset);
 	else
 		ud_buf_printf(out, "0x%lx", (unsigned long)f->pc);

@@ -276,7 +276,6 @@ bool ud_rt_init_slow(void)
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	ud_real_init();
-	ud_demangle_init();
 	ud_own_stack_init();
 	ud_rt_longjmp_init();
 	read_options();

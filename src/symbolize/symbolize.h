@@ -99,8 +99,6 @@ void ud_symbolize_invalidate(void);
 ** does not demangle. Uses no heap but the runtime's and a stack of its own.
 */
 bool ud_demangle(const char *raw, ud_buf_t *out);
-/* At start-up (may allocate): switch stacks with libc's own swapcontext. */
-void ud_demangle_init(void);
 
 /*
 ** Library frames: the C++ standard library's own code (std::mutex::lock,
