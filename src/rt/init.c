@@ -145,6 +145,24 @@ static void fork_child(void)
 
 /* ---- exit ------------------------------------------------------------------ */
 
+/*
+** The end of the runtime's output, the state already OFF and in_runtime
+** raised by one: the summary (if asked), the log's end (under `ulockdep run`
+** the parent writes the one SARIF log of the run), then the record with the
+** status the process ends with.
+*/
+static void finish_output(bool summary, int status)
+{
+	bool records = ud_rt_records_on();
+	if (summary && ud_rt_opts.summary)
+		ud_report_print_summary();
+	if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
+		ud_report_finish();
+	ud_tls.in_runtime--;
+	if (records)
+		ud_rt_record_exit(status & 0xff);
+}
+
 static void at_exit(void)
 {
 	int expect = UD_RT_READY;
@@ -161,20 +179,11 @@ static void at_exit(void)
 	** their global locks). check_exit judges threads that end alone. */
 	ts->in_runtime++;
 
-	unsigned n = ud_report_count_distinct();
-	bool reported = n > reports_before;
-	bool records = ud_rt_records_on();
-	if (reported && ud_rt_opts.summary)
-		ud_report_print_summary();
-	/* Under `ulockdep run` (records on) the parent writes the one SARIF log
-	** of the run and decides the run's exit status; the process keeps its
-	** own. */
-	if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
-		ud_report_finish();
-	ts->in_runtime--;
-	if (records)
-		ud_rt_record_exit(ud_rt_record_status() & 0xff);
-	if (reported && ud_rt_opts.exitcode != 0 && !records) {
+	bool reported = ud_report_count_distinct() > reports_before;
+	finish_output(reported, ud_rt_record_status());
+	/* Under `ulockdep run` (records on) the parent decides the run's exit
+	** status; the process keeps its own. */
+	if (reported && ud_rt_opts.exitcode != 0 && !ud_rt_records_on()) {
 		fflush(NULL);
 		_exit((int)ud_rt_opts.exitcode);
 	}
@@ -192,15 +201,7 @@ static void halt(void)
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
 	if (atomic_compare_exchange_strong(&ud_rt_hot.state, &expect, UD_RT_OFF)) {
-		bool records = ud_rt_records_on();
-		if (ud_rt_opts.summary)
-			ud_report_print_summary();
-		/* Under `ulockdep run` the parent writes the run's SARIF log. */
-		if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
-			ud_report_finish();
-		ts->in_runtime--;
-		if (records)
-			ud_rt_record_exit((int)ud_rt_opts.exitcode & 0xff);
+		finish_output(true, (int)ud_rt_opts.exitcode);
 		_exit((int)ud_rt_opts.exitcode);
 	}
 	for (;;)
