@@ -36,9 +36,10 @@ void ud_cli_options_markdown(FILE *f);
 ** command (build tree and install layouts). NULL after printing why not.
 */
 char *ud_cli_find_runtime(void);
-/* libulockdep_free.so, next to the runtime library rt (check_free=1);
-** malloc'd, or NULL after saying why. */
-char *ud_cli_find_free_lib(const char *rt);
+/* libulockdep_free.so, next to the runtime library rt (check_free_held or
+** check_free=1); malloc'd, or NULL after saying why: an error when required
+** (check_free=1), else a warning. */
+char *ud_cli_find_free_lib(const char *rt, bool required);
 /* The sanitizer a program (an ELF file) is built with. */
 typedef struct ud_cli_san {
 	const char *name;	/* "AddressSanitizer"...; NULL: none, or not ELF */

@@ -65,9 +65,10 @@ void ud_cli_run_usage(FILE *f)
 	      "  ULOCKDEP_LIB      path of libulockdep.so to preload (default: next\n"
 	      "                    to this command, or in ../lib, ../lib/<multiarch>,\n"
 	      "                    ../lib64 relative to its directory)\n"
-	      "  LD_PRELOAD        kept, after the runtime library (and, with\n"
-	      "                    check_free=1, libulockdep_free.so from the\n"
-	      "                    runtime library's directory)\n"
+	      "  LD_PRELOAD        kept, after the runtime library (and, unless\n"
+	      "                    check_free_held=0 and check_free=0,\n"
+	      "                    libulockdep_free.so from the runtime\n"
+	      "                    library's directory)\n"
 	      "  PATH              where PROGRAM is looked up when it has no '/'\n"
 	      "  ASAN_OPTIONS      verify_asan_link_order=0 is added (the runtime\n"
 	      "                    is preloaded before AddressSanitizer's), unless\n"
@@ -609,8 +610,11 @@ int ud_cmd_run(int argc, char **argv)
 		return UD_EXIT_USAGE;
 	/* free() is interposed by a library of its own, only when checked. */
 	char *free_lib = NULL;
-	if (opts.check_free && !(free_lib = ud_cli_find_free_lib(lib)))
-		return UD_EXIT_USAGE;
+	if (opts.check_free || opts.check_free_held) {
+		free_lib = ud_cli_find_free_lib(lib, opts.check_free);
+		if (!free_lib && opts.check_free)
+			return UD_EXIT_USAGE;
+	}
 	const char *libs[] = { lib, free_lib, NULL };
 
 	if (canon.len) {

@@ -168,7 +168,7 @@ out:
 	return found;
 }
 
-char *ud_cli_find_free_lib(const char *rt)
+char *ud_cli_find_free_lib(const char *rt, bool required)
 {
 	const char *slash = strrchr(rt, '/');
 	size_t dir = slash ? (size_t)(slash - rt) + 1 : 0;
@@ -179,9 +179,13 @@ char *ud_cli_find_free_lib(const char *rt)
 	strcpy(cand + dir, FREE_NAME);
 	int e = usable(cand);
 	char *found = e ? NULL : preloadable(cand);
-	if (e)
+	if (e && required)
 		ud_cli_error("check_free=1 needs %s next to the "
 			"runtime library: %s", cand, strerror(e));
+	else if (e)
+		fprintf(stderr, "ulockdep: warning: no %s next to the runtime "
+			"library (%s): freed memory is not checked "
+			"(check_free_held)\n", cand, strerror(e));
 	free(cand);
 	return found;
 }

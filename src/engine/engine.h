@@ -139,6 +139,10 @@ void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc);
 /* End every instance in [lo, hi): a memory range returned to the system. */
 void ud_instance_destroy_range(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 			       uintptr_t pc);
+/* Only the check of ud_instance_destroy_range: report the locks t holds in
+** [lo, hi) as freed, end no identity (the kernel's check on free). */
+void ud_instance_check_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			     uintptr_t pc);
 ud_class_t *ud_instance_class(const ud_instance_t *inst);
 ud_lock_kind_t ud_instance_kind(const ud_instance_t *inst);
 /* Correct the kind once the primitive is known (e.g. named before first use). */
@@ -243,6 +247,9 @@ void ud_release_invalid(ud_thread_t *t, const void *addr, uintptr_t pc,
 void ud_instance_reset_held(ud_thread_t *t, const void *addr);
 /* Is inst held by t (any mode)? */
 bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst);
+/* Does t hold a lock in [lo, hi), static ones and the runtime's own
+** (UD_CLASS_IMPLICIT) left out? Cheap: no lock taken. */
+bool ud_holds_in(const ud_thread_t *t, uintptr_t lo, uintptr_t hi);
 /* How t holds the lock at addr: a ud_mode_t, or -1 when it does not. */
 int ud_held_mode(const ud_thread_t *t, const void *addr);
 /* Drop every entry of an UD_CLASS_IMPLICIT class, without checks. */

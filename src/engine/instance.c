@@ -478,6 +478,13 @@ static bool check_held_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
 	return kept;
 }
 
+void ud_instance_check_freed(ud_thread_t *t, uintptr_t lo, uintptr_t hi,
+			     uintptr_t pc)
+{
+	if (hi > lo)
+		check_held_freed(t, lo, hi, pc);
+}
+
 void ud_instance_destroy(ud_thread_t *t, const void *addr, uintptr_t pc)
 {
 	uintptr_t a = (uintptr_t)addr;

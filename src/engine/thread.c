@@ -152,6 +152,19 @@ bool ud_is_held(const ud_thread_t *t, const ud_instance_t *inst)
 	return false;
 }
 
+bool ud_holds_in(const ud_thread_t *t, uintptr_t lo, uintptr_t hi)
+{
+	for (unsigned i = t->depth; i-- > 0;) {
+		const ud_held_t *h = &t->held[i];
+		/* A lock in static storage is in no heap block; the
+		** runtime's own entries (a thread's lifetime) in none. */
+		if (h->addr - lo < hi - lo && h->cls->key.kind != UD_KEY_STATIC &&
+		    !(h->cls->hot.flags & UD_CLASS_IMPLICIT))
+			return true;
+	}
+	return false;
+}
+
 /* ---- report helpers ----------------------------------------------------- */
 
 void ud_report_fill_class(ud_report_class_t *rc, const ud_class_t *c)

@@ -378,6 +378,10 @@ UD_EXPORT bool __ulockdep_free_checking(void);
 UD_EXPORT void __ulockdep_free_range(const void *p, size_t n, uintptr_t pc);
 /* At start-up: say so if check_free=1 but the free library is missing. */
 void ud_rt_free_check_loaded(void);
+/* Point libulockdep_free.so's thread-local test at what tells whether this
+** thread's frees are checked (free_range.c): with check_free_held, the
+** locks t takes from now on; NULL t: never again. */
+void ud_rt_free_watch(ud_thread_t *t);
 
 /* ---- GLib (intercept_glib.c) --------------------------------------------- */
 

@@ -87,8 +87,10 @@ static ud_thread_t *thread_create(ud_rt_thread_t *ts)
 	ud_lock_release(&list_lock);
 	if (ts->t && end_key_ok)
 		pthread_setspecific(end_key, ts);
-	if (ts->t)
+	if (ts->t) {
 		ud_rt_signals_thread_start(ts->t);
+		ud_rt_free_watch(ts->t);
+	}
 	return ts->t;
 }
 
@@ -113,6 +115,7 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	if (!t)
 		return;
 	list_del(ts);
+	ud_rt_free_watch(NULL);
 	ts->t = NULL;
 	/*
 	** Not judged: threads ending after the exit handler, and a thread leaving
@@ -154,6 +157,8 @@ static void *trampoline(void *p)
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
 		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
 		ud_sync_thread_begin(ts, si.named, si.stack);
+		/* Its lifetime is held till the end: no lock in freed memory. */
+		ud_rt_free_watch(t);
 	}
 	ts->in_runtime--;
 
