@@ -104,7 +104,7 @@ for p in a.point:
     if kind == "contention":
         pt["wait_ns"] = int(fields[1])
     pt["stack"] = [{"func": func, "file": file, "line": int(line),
-                    "module": a.program.split("/")[-1]}]
+                    "module": "libpool.so"}]
     points.setdefault((name, kind), []).append(pt)
 nstats = 0
 for st in a.stat:
