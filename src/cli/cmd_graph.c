@@ -113,9 +113,11 @@ static int shade_of(const wait_colors_t *w, long long wait)
 	return k >= SHADES ? SHADES - 1 : k;
 }
 
+/* ns as milliseconds, three decimals, rounded. */
 static void put_ms(ud_buf_t *b, long long ns)
 {
-	ud_buf_printf(b, "%lld.%03lld ms", ns / 1000000, (ns % 1000000) / 1000);
+	long long v = ns / 1000 + (ns % 1000 >= 500);
+	ud_buf_printf(b, "%lld.%03lld ms", v / 1000, v % 1000);
 }
 
 static void build_legend(const wait_colors_t *w, ud_buf_t *b)

@@ -9,18 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ns as the kernel's lock_stat shows times: microseconds, two decimals. */
+/* ns as the kernel's lock_stat shows times: microseconds, two decimals
+** (rounded). */
 static void put_us(ud_buf_t *b, int width, long long ns)
 {
-	ud_buf_printf(b, " %*lld.%02lld", width - 3, ns / 1000,
-		      (ns % 1000) / 10);
+	long long v = ns / 10 + (ns % 10 >= 5);
+	ud_buf_printf(b, " %*lld.%02lld", width - 3, v / 100, v % 100);
 }
 
-/* ns as milliseconds with three decimals (the summary, as mutrace). */
+/* ns as milliseconds with three decimals, rounded (the summary, as mutrace
+** shows it). */
 static void put_ms(ud_buf_t *b, int width, long long ns)
 {
-	ud_buf_printf(b, " %*lld.%03lld", width - 4, ns / 1000000,
-		      (ns % 1000000) / 1000);
+	long long v = ns / 1000 + (ns % 1000 >= 500);
+	ud_buf_printf(b, " %*lld.%03lld", width - 4, v / 1000, v % 1000);
 }
 
 static long long mean(long long total, long long n)
@@ -114,9 +116,11 @@ static void put_points(ud_buf_t *b, const char *name, const ud_lstat_t *x,
 		const ud_lspoint_t *p = &x->points[kind][i];
 		ud_buf_printf(b, "%40s %14lld          ", name, p->count);
 		put_site(b, p->stack);
-		if (kind == UD_LS_CONTENTION)
-			ud_buf_printf(b, " (waited %lld.%02lld us)",
-				      p->wait_ns / 1000, (p->wait_ns % 1000) / 10);
+		if (kind == UD_LS_CONTENTION) {
+			ud_buf_puts(b, " (waited");
+			put_us(b, 4, p->wait_ns);
+			ud_buf_puts(b, " us)");
+		}
 		ud_buf_puts(b, "\n");
 	}
 }
