@@ -199,16 +199,18 @@ static void put_times(ud_buf_t *b, const char *key, long long total,
 void ud_stats_lock_json(const ud_suite_t *s, const ud_suite_lstats_t *ls,
 			ud_buf_t *b)
 {
-	ud_buf_printf(b, "{\"processes\":%zu,\"classes\":[", ls->processes);
+	ud_buf_printf(b, "{\"version\":1,\"processes\":%zu,\"classes\":[",
+		      ls->processes);
 	for (size_t i = 0; i < ls->nclasses; i++) {
 		const ud_class_lstat_t *c = &ls->classes[i];
 		const ud_sclass_t *k = &s->classes[c->cls];
 		const ud_lstat_t *x = &c->st;
-		ud_buf_puts(b, i ? ",{\"class\":" : "{\"class\":");
-		uj_put_str(b, k->name);
-		ud_buf_puts(b, ",\"identity\":");
+		/* The class as the runtime's lock_stat JSON gives it. */
+		ud_buf_puts(b, i ? ",{\"class\":{\"id\":" : "{\"class\":{\"id\":");
 		uj_put_str(b, k->id);
-		ud_buf_printf(b, ",\"stable\":%s,\"lock_kind\":",
+		ud_buf_puts(b, ",\"name\":");
+		uj_put_str(b, k->name);
+		ud_buf_printf(b, "},\"stable\":%s,\"lock_kind\":",
 			      k->stable ? "true" : "false");
 		uj_put_str(b, k->type);
 		ud_buf_printf(b, ",\"processes\":%zu,\"acquired\":%lld,"
@@ -223,7 +225,7 @@ void ud_stats_lock_json(const ud_suite_t *s, const ud_suite_lstats_t *ls,
 		ud_lstat_put_points(b, x, UD_LS_CONTENDING);
 		ud_buf_puts(b, "}");
 	}
-	ud_buf_puts(b, "],\"conditions\":[");
+	ud_buf_puts(b, "],\"conds\":[");
 	for (size_t i = 0; i < ls->nconds; i++) {
 		const ud_condstat_t *c = &ls->conds[i].c;
 		ud_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");

@@ -43,15 +43,15 @@ python3 - "$T/m.json" <<'PY' || fail "merged figures (above)"
 import json, sys
 o = json.load(open(sys.argv[1]))
 ls = o["lock_stat"]
-assert ls["processes"] == 2, ls["processes"]
-names = [c["class"] for c in ls["classes"]]
+assert ls["version"] == 1 and ls["processes"] == 2, ls["processes"]
+names = [c["class"]["name"] for c in ls["classes"]]
 assert names == ["pool_lock", "db_lock", "log_lock"], names
 p = ls["classes"][0]
-for k in ("identity", "stable", "lock_kind", "processes", "acquired",
+for k in ("class", "stable", "lock_kind", "processes", "acquired",
           "acquired_read", "contended", "owner_changes", "wait_ns", "hold_ns",
           "contention_points", "contending_points"):
     assert k in p, k
-assert p["identity"] == "id:pool_lock" and p["processes"] == 2
+assert p["class"]["id"] == "id:pool_lock" and p["processes"] == 2
 assert (p["acquired"], p["acquired_read"], p["contended"],
         p["owner_changes"]) == (150, 50, 30, 12), p
 assert p["wait_ns"] == {"total": 5000000, "max": 300000, "mean": 166666}, p["wait_ns"]
@@ -63,7 +63,7 @@ assert pts == [(9, 500000, "pool_put"), (6, 600000, "pool_get"),
 cp = [(q["count"], q["stack"][0]["func"]) for q in p["contending_points"]]
 assert cp == [(9, "pool_grow")], cp
 assert "wait_ns" not in p["contending_points"][0]
-c = ls["conditions"]
+c = ls["conds"]
 assert len(c) == 1 and c[0]["id"] == "site:pool.c:30", c
 assert (c[0]["name"], c[0]["processes"], c[0]["waits"], c[0]["timed_out"],
         c[0]["signals"], c[0]["broadcasts"]) == ("cond_init@pool.c:30", 2, 15, 1, 15, 1), c
@@ -115,12 +115,12 @@ drop='cp "$0" "$ULOCKDEP_RECORD_DIR"/'
 python3 - "$T/r1.json" "$T/r2.json" "$T/m.json" <<'PY' || fail "figures across runs (above)"
 import json, sys
 one, two, both = (json.load(open(f))["lock_stat"] for f in sys.argv[1:])
-pool = lambda ls: [c for c in ls["classes"] if c["class"] == "pool_lock"][0]
+pool = lambda ls: [c for c in ls["classes"] if c["class"]["name"] == "pool_lock"][0]
 assert pool(one)["acquired"] == 100 and pool(one)["processes"] == 1, pool(one)
 assert pool(two)["acquired"] == 150 and pool(two)["processes"] == 2, pool(two)
 # Two runs into one store, or two records merged at once: the same figures.
 assert two["classes"] == both["classes"], (two["classes"], both["classes"])
-assert two["conditions"] == both["conditions"]
+assert two["conds"] == both["conds"]
 PY
 
 # --- merging stores: figures merged, and a store merged twice adds nothing --
@@ -229,7 +229,7 @@ grep -q 'lock statistics' "$T/v1.txt" && fail "version 1 store: statistics from 
 [ "$(sqlite3 "$T/v1.db" "SELECT value FROM meta WHERE key = 'version'")" = 2 ] ||
 	fail "the migrated store's meta version"
 "$U" stats --format=json "$T/v1.db" >"$T/v1.json" || fail "stats of the migrated store"
-python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["lock_stat"]["classes"]; p=[x for x in c if x["class"]=="pool_lock"][0]; assert p["acquired"]==50 and p["processes"]==1, p' \
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["lock_stat"]["classes"]; p=[x for x in c if x["class"]["name"]=="pool_lock"][0]; assert p["acquired"]==50 and p["processes"]==1, p' \
 	"$T/v1.json" || fail "the migrated store's figures (only the new record's)"
 
 finish "lock statistics: merged across processes, kept and added by the store, stats (summary, --kernel, JSON), graph --color=wait, bad lines refused"
