@@ -124,7 +124,8 @@ static void build_legend(const wait_colors_t *w, ud_buf_t *b)
 {
 	ud_buf_puts(b, "  subgraph cluster_legend {\n"
 		    "    label=\"total wait\"; fontname=\"monospace\";\n");
-	for (int k = SHADES - 1; k >= 0; k--) {
+	/* Nothing waited: no shade is used, none is explained. */
+	for (int k = w->max > 0 ? SHADES - 1 : -1; k >= 0; k--) {
 		ud_buf_t t = { 0 };
 		long long lo = w->max / SHADES * k, hi = w->max / SHADES * (k + 1);
 		if (k == SHADES - 1)

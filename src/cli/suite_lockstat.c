@@ -20,8 +20,8 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* Most total wait first; then most contentions, acquisitions, then name
-** order through the caller's tie-break (the class index). */
+/* Most total wait first; then most contentions, acquisitions, then by
+** identity, so that equal figures keep one order in every store. */
 static const ud_suite_t *sort_suite;
 
 static int cmp_class(const void *x, const void *y)
