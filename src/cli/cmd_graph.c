@@ -4,6 +4,7 @@
 ** edge says which function made it and in which process, and the edges and
 ** classes of every cycle are drawn in red. A large graph is cut down to the
 ** neighbourhood of its cycles (or of CLASS): what a reader can take in.
+** With --color=wait, classes are shaded by their total wait time.
 */
 #include "cli.h"
 #include "suite.h"
@@ -66,8 +67,87 @@ static void widen(const ud_suite_t *s, bool *keep)
 	}
 }
 
+/*
+** --color=wait: five shades of orange by a class's share of the largest
+** total wait (above 0, 20, 40, 60 and 80 %); classes that never waited stay
+** white. A legend gives each shade's range.
+*/
+#define SHADES 5
+static const char *const shade[SHADES] = {
+	"#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"
+};
+
+typedef struct wait_colors {
+	long long *wait;	/* per class: total wait in ns, -1: no figures */
+	long long *contended;
+	long long max;
+} wait_colors_t;
+
+static void wait_colors(const ud_suite_t *s, wait_colors_t *w)
+{
+	ud_suite_lstats_t ls;
+	ud_suite_lock_stats(s, &ls);
+	w->wait = malloc((s->nclasses + 1) * sizeof *w->wait);
+	w->contended = calloc(s->nclasses + 1, sizeof *w->contended);
+	w->max = 0;
+	for (size_t i = 0; i < s->nclasses && w->wait; i++)
+		w->wait[i] = -1;
+	for (size_t i = 0; i < ls.nclasses && w->wait && w->contended; i++) {
+		const ud_class_lstat_t *c = &ls.classes[i];
+		w->wait[c->cls] = c->st.wait_total;
+		w->contended[c->cls] = c->st.contended;
+		if (c->st.wait_total > w->max)
+			w->max = c->st.wait_total;
+	}
+	ud_suite_lstats_free(&ls);
+}
+
+static int shade_of(const wait_colors_t *w, long long wait)
+{
+	if (wait <= 0 || w->max <= 0)
+		return -1;
+	int k = (int)((double)wait / (double)w->max * SHADES);
+	/* Above 80 % is the darkest; exactly 20 % still the first. */
+	if (k > 0 && (double)wait * SHADES == (double)w->max * k)
+		k--;
+	return k >= SHADES ? SHADES - 1 : k;
+}
+
+/* ns as milliseconds, three decimals, rounded. */
+static void put_ms(ud_buf_t *b, long long ns)
+{
+	long long v = ns / 1000 + (ns % 1000 >= 500);
+	ud_buf_printf(b, "%lld.%03lld ms", v / 1000, v % 1000);
+}
+
+static void build_legend(const wait_colors_t *w, ud_buf_t *b)
+{
+	ud_buf_puts(b, "  subgraph cluster_legend {\n"
+		    "    label=\"total wait\"; fontname=\"monospace\";\n");
+	/* Nothing waited: no shade is used, none is explained. */
+	for (int k = w->max > 0 ? SHADES - 1 : -1; k >= 0; k--) {
+		ud_buf_t t = { 0 };
+		long long lo = w->max / SHADES * k, hi = w->max / SHADES * (k + 1);
+		if (k == SHADES - 1)
+			hi = w->max;
+		ud_buf_puts(&t, k ? "above " : "up to ");
+		put_ms(&t, k ? lo : hi);
+		if (k) {
+			ud_buf_puts(&t, ", up to ");
+			put_ms(&t, hi);
+		}
+		ud_buf_printf(b, "    legend%d [label=", k);
+		dot_str(b, t.data);
+		ud_buf_printf(b, ", style=\"rounded,filled\", fillcolor=\"%s\"%s];\n",
+			      shade[k], k >= 3 ? ", fontcolor=white" : "");
+		ud_buf_free(&t);
+	}
+	ud_buf_puts(b, "    legend_none [label=\"no wait, or no figures\", "
+		    "style=rounded];\n  }\n");
+}
+
 static void build_dot(const ud_suite_t *s, const ud_cycle_t *c, size_t nc,
-		      const bool *keep, ud_buf_t *b)
+		      const bool *keep, const wait_colors_t *w, ud_buf_t *b)
 {
 	bool *hot = calloc(s->ndeps + 1, 1), *hotc = calloc(s->nclasses + 1, 1);
 	for (size_t i = 0; i < nc; i++)
@@ -86,7 +166,23 @@ static void build_dot(const ud_suite_t *s, const ud_cycle_t *c, size_t nc,
 		ud_buf_printf(b, "  c%zu [label=", i);
 		dot_str(b, s->classes[i].name);
 		ud_buf_puts(b, ", tooltip=");
-		dot_str(b, s->classes[i].id);
+		if (w && w->wait && w->wait[i] >= 0) {
+			ud_buf_t t = { 0 };
+			ud_buf_printf(&t, "%s\ntotal wait ", s->classes[i].id);
+			put_ms(&t, w->wait[i]);
+			ud_buf_printf(&t, " over %lld contention%s",
+				      w->contended[i],
+				      w->contended[i] == 1 ? "" : "s");
+			dot_str(b, t.data);
+			ud_buf_free(&t);
+		} else {
+			dot_str(b, s->classes[i].id);
+		}
+		int k = w && w->wait ? shade_of(w, w->wait[i]) : -1;
+		if (k >= 0)
+			ud_buf_printf(b, ", style=\"rounded,filled\", "
+				      "fillcolor=\"%s\"%s", shade[k],
+				      k >= 3 && !hotc[i] ? ", fontcolor=white" : "");
 		if (hotc[i])
 			ud_buf_puts(b, ", color=red, fontcolor=red, penwidth=2");
 		ud_buf_puts(b, "];\n");
@@ -114,6 +210,8 @@ static void build_dot(const ud_suite_t *s, const ud_cycle_t *c, size_t nc,
 			ud_buf_puts(b, ", color=red, fontcolor=red, penwidth=2");
 		ud_buf_puts(b, "];\n");
 	}
+	if (w)
+		build_legend(w, b);
 	ud_buf_puts(b, "}\n");
 	free(hot);
 	free(hotc);
@@ -181,14 +279,18 @@ static int run_dot(const char *dot, const ud_buf_t *text)
 
 int ud_cmd_graph(int argc, char **argv)
 {
-	const char *format = NULL, *around = NULL;
+	const char *format = NULL, *around = NULL, *color = NULL;
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		puts("Usage: ulockdep graph STORE... --format=dot|svg [--around=CLASS]\n"
+		     "                      [--color=wait]\n"
 		     "Draw the lock class graph of the stores with Graphviz (svg runs\n"
 		     "'dot' from PATH). Cycles are red; each edge names the function\n"
 		     "that made the dependency and the process that learnt it. A graph\n"
 		     "of more than 60 classes shows the neighbourhood of its cycles, or\n"
-		     "of CLASS (a class name as reports print it, or its identity).");
+		     "of CLASS (a class name as reports print it, or its identity).\n"
+		     "--color=wait (or --colour) shades classes by their total wait\n"
+		     "time from lock statistics (runs with --lock-stat), with a legend;\n"
+		     "a class's tooltip gives the figure.");
 		return 0;
 	}
 	char **files = calloc((size_t)argc, sizeof *files);
@@ -196,10 +298,16 @@ int ud_cmd_graph(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = !strncmp(a, "--format", 8) ? &format :
-				   !strncmp(a, "--around", 8) ? &around : NULL;
-		if (dst && a[8] == '=') {
-			*dst = a + 9;
-		} else if (dst && !a[8] && i + 1 < argc) {
+				   !strncmp(a, "--around", 8) ? &around :
+				   !strncmp(a, "--colour", 8) ? &color : NULL;
+		size_t len = 8;
+		if (!dst && !strncmp(a, "--color", 7)) {
+			dst = &color;
+			len = 7;
+		}
+		if (dst && a[len] == '=') {
+			*dst = a + len + 1;
+		} else if (dst && !a[len] && i + 1 < argc) {
 			*dst = argv[++i];
 		} else if (a[0] == '-') {
 			fprintf(stderr, "ulockdep graph: bad option '%s'\n", a);
@@ -211,7 +319,13 @@ int ud_cmd_graph(int argc, char **argv)
 	}
 	if (!nfiles || !format || (strcmp(format, "dot") && strcmp(format, "svg"))) {
 		fputs("Usage: ulockdep graph STORE... --format=dot|svg "
-		      "[--around=CLASS]\n", stderr);
+		      "[--around=CLASS] [--color=wait]\n", stderr);
+		free(files);
+		return UD_EXIT_USAGE;
+	}
+	if (color && strcmp(color, "wait")) {
+		fprintf(stderr, "ulockdep graph: --color expects 'wait' (classes "
+			"shaded by total wait time), not '%s'\n", color);
 		free(files);
 		return UD_EXIT_USAGE;
 	}
@@ -261,7 +375,12 @@ int ud_cmd_graph(int argc, char **argv)
 	}
 	if (rc == 0) {
 		ud_buf_t b = { 0 };
-		build_dot(&s, c, nc, keep, &b);
+		wait_colors_t w = { 0 };
+		if (color)
+			wait_colors(&s, &w);
+		build_dot(&s, c, nc, keep, color ? &w : NULL, &b);
+		free(w.wait);
+		free(w.contended);
 		if (dot) {
 			if (run_dot(dot, &b) < 0) {
 				fputs("ulockdep graph: Graphviz's dot failed\n", stderr);

@@ -2,9 +2,11 @@
 ** cmd_suite.c: the commands on stores: `merge OUT INPUT...` combines stores
 ** and records into one store, `check STORE...` reports the cycles across
 ** processes that they hold, `stats STORE...` prints the kernel's
-** /proc/lockdep_stats figures and /proc/lockdep class list for them.
+** /proc/lockdep_stats figures and /proc/lockdep class list for them, and
+** their lock statistics (stats_lock.c).
 */
 #include "cli.h"
+#include "stats_lock.h"
 #include "store.h"
 #include "suite.h"
 
@@ -267,25 +269,86 @@ static unsigned long long class_key(const char *id)
 	return h;
 }
 
+/* --kernel and --top[=]N out of argv (compacted); -1 after a message. */
+static int stats_flags(int *argc, char **argv, bool *kernel, size_t *top)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "--kernel")) {
+			*kernel = true;
+			continue;
+		}
+		if (!strncmp(a, "--top=", 6))
+			v = a + 6;
+		else if (!strcmp(a, "--top") && i + 1 < *argc)
+			v = argv[++i];
+		else if (!strcmp(a, "--top")) {
+			fputs("ulockdep stats: --top needs a value\n", stderr);
+			return -1;
+		}
+		if (v) {
+			char *end;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (!*v || *end || v[0] == '-') {
+				fprintf(stderr, "ulockdep stats: --top expects a "
+					"number of classes (0: all), not '%s'\n", v);
+				return -1;
+			}
+			*top = (size_t)n;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	return 0;
+}
+
 int ud_cmd_stats(int argc, char **argv)
 {
 	const char *format = "text";
 	char **files;
 	int nfiles;
+	bool kernel = false;
+	size_t top = 10;
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		puts("Usage: ulockdep stats STORE...\n"
+		puts("Usage: ulockdep stats STORE... [--format=text|json] [--top=N]\n"
+		     "                      [--kernel]\n"
 		     "Print the figures of the kernel's /proc/lockdep_stats and a\n"
 		     "/proc/lockdep class list (forward and backward dependency\n"
-		     "counts, and each class's direct dependencies) for the stores.");
+		     "counts, and each class's direct dependencies) for the stores.\n"
+		     "When the stores hold lock statistics (run with --lock-stat),\n"
+		     "then the N classes with the most total wait (--top, default 10,\n"
+		     "0 for all) and the condition variables; --kernel prints them in\n"
+		     "the columns of the kernel's /proc/lock_stat instead, with the\n"
+		     "call sites that waited (contentions) and that held the lock\n"
+		     "meanwhile (contending). --format=json prints every figure as one\n"
+		     "JSON object.");
 		return 0;
 	}
-	if (parse_common(argc, argv, &format, NULL, &files, &nfiles, "stats") < 0 ||
-	    strcmp(format, "text")) {
-		if (strcmp(format, "text"))
-			fputs("ulockdep stats: only --format=text\n", stderr);
-		free(files);
+	char **args = calloc((size_t)argc + 1, sizeof *args);
+	if (!args)
+		return UD_EXIT_USAGE;
+	memcpy(args, argv, (size_t)argc * sizeof *args);
+	if (stats_flags(&argc, args, &kernel, &top) < 0) {
+		free(args);
 		return UD_EXIT_USAGE;
 	}
+	if (parse_common(argc, args, &format, NULL, &files, &nfiles, "stats") < 0 ||
+	    (strcmp(format, "text") && strcmp(format, "json"))) {
+		if (strcmp(format, "text") && strcmp(format, "json"))
+			fprintf(stderr, "ulockdep stats: --format expects text or "
+				"json, not '%s'\n", format);
+		free(files);
+		free(args);
+		return UD_EXIT_USAGE;
+	}
+	free(args);
 	ud_suite_t s = { 0 };
 	if (load_all(&s, files, nfiles, "stats") < 0) {
 		free(files);
@@ -306,19 +369,39 @@ int ud_cmd_stats(int argc, char **argv)
 		indirect += (long long)fd[i];
 		unstable += !s.classes[i].stable;
 	}
-#define LINE(name, v) printf(" %-30s %11lld\n", name ":", (long long)(v))
-	LINE("lock-classes", s.nclasses);
-	LINE("direct dependencies", s.ndeps);
-	LINE("indirect dependencies", indirect);
-	LINE("dependency chains", f.chains);
-	LINE("max chain length", f.max_chain);
-	LINE("max locking depth", f.max_depth);
-	LINE("processes", f.processes);
-	LINE("runs", s.nruns);
-	LINE("classes without stable id", unstable);
-	LINE("reports by processes", s.nreports);
-	LINE("cycles across processes", nc);
-#undef LINE
+	ud_suite_lstats_t ls;
+	ud_suite_lock_stats(&s, &ls);
+	ud_buf_t b = { 0 };
+	struct { const char *text, *json; long long v; } fig[] = {
+		{ "lock-classes", "lock_classes", (long long)s.nclasses },
+		{ "direct dependencies", "direct_dependencies", (long long)s.ndeps },
+		{ "indirect dependencies", "indirect_dependencies", indirect },
+		{ "dependency chains", "dependency_chains", f.chains },
+		{ "max chain length", "max_chain_length", f.max_chain },
+		{ "max locking depth", "max_locking_depth", f.max_depth },
+		{ "processes", "processes", (long long)f.processes },
+		{ "runs", "runs", (long long)s.nruns },
+		{ "classes without stable id", "unstable_classes", unstable },
+		{ "reports by processes", "reports", (long long)s.nreports },
+		{ "cycles across processes", "cycles", (long long)nc },
+	};
+	size_t nfig = sizeof fig / sizeof fig[0];
+	bool json = !strcmp(format, "json");
+	if (json) {
+		ud_buf_puts(&b, "{\"lockdep_stats\":{");
+		for (size_t i = 0; i < nfig; i++)
+			ud_buf_printf(&b, "%s\"%s\":%lld", i ? "," : "",
+				      fig[i].json, fig[i].v);
+		ud_buf_puts(&b, "},\"classes\":[");
+	} else {
+		for (size_t i = 0; i < nfig; i++) {
+			ud_buf_t name = { 0 };
+			ud_buf_printf(&name, "%s:", fig[i].text);
+			ud_buf_printf(&b, " %-30s %11lld\n", name.data, fig[i].v);
+			ud_buf_free(&name);
+		}
+		ud_buf_puts(&b, "\nall lock classes:\n");
+	}
 	/* Dependencies grouped by the class they leave. */
 	size_t *off = calloc(s.nclasses + 1, sizeof *off);
 	size_t *by = calloc(s.ndeps + 1, sizeof *by);
@@ -331,17 +414,55 @@ int ud_cmd_stats(int argc, char **argv)
 	for (size_t i = s.nclasses; i > 0; i--)
 		off[i] = off[i - 1];
 	off[0] = 0;
-	puts("\nall lock classes:");
 	for (size_t i = 0; i < s.nclasses; i++) {
 		const ud_sclass_t *k = &s.classes[i];
-		printf("%016llx FD:%5zu BD:%5zu %s: %s\n", class_key(k->id), fd[i],
-		       bd[i], k->usage[0] ? k->usage : "....", k->name);
+		if (json) {
+			ud_buf_printf(&b, "%s{\"key\":\"%016llx\",\"name\":",
+				      i ? "," : "", class_key(k->id));
+			uj_put_str(&b, k->name);
+			ud_buf_puts(&b, ",\"identity\":");
+			uj_put_str(&b, k->id);
+			ud_buf_puts(&b, ",\"usage\":");
+			uj_put_str(&b, k->usage);
+			ud_buf_printf(&b, ",\"fd\":%zu,\"bd\":%zu,\"deps\":[",
+				      fd[i], bd[i]);
+			for (size_t j = off[i]; j < off[i + 1]; j++)
+				ud_buf_printf(&b, "%s\"%016llx\"",
+					      j > off[i] ? "," : "",
+					      class_key(s.classes[s.deps[by[j]].to].id));
+			ud_buf_puts(&b, "]}");
+			continue;
+		}
+		ud_buf_printf(&b, "%016llx FD:%5zu BD:%5zu %s: %s\n",
+			      class_key(k->id), fd[i], bd[i],
+			      k->usage[0] ? k->usage : "....", k->name);
 		for (size_t j = off[i]; j < off[i + 1]; j++) {
 			const ud_sclass_t *t = &s.classes[s.deps[by[j]].to];
-			printf(" -> [%016llx] %s\n", class_key(t->id), t->name);
+			ud_buf_printf(&b, " -> [%016llx] %s\n", class_key(t->id),
+				      t->name);
 		}
-		putchar('\n');
+		ud_buf_puts(&b, "\n");
 	}
+	/* Lock statistics only where some process collected them. */
+	bool any = ls.nclasses || ls.nconds;
+	if (json) {
+		ud_buf_puts(&b, "],\"lock_stat\":");
+		if (any)
+			ud_stats_lock_json(&s, &ls, &b);
+		else
+			ud_buf_puts(&b, "null");
+		ud_buf_puts(&b, "}\n");
+	} else if (any && kernel) {
+		ud_stats_lock_kernel(&s, &ls, &b);
+	} else if (kernel) {
+		ud_buf_puts(&b, "no lock statistics in the stores (they come "
+			    "from runs with --lock-stat)\n");
+	} else if (any) {
+		ud_stats_lock_summary(&s, &ls, top, &b);
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	ud_buf_free(&b);
+	ud_suite_lstats_free(&ls);
 	free(off);
 	free(by);
 	free(fd);

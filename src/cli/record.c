@@ -158,6 +158,169 @@ static int parse_dep(ud_record_t *r, const uj_t *d, char *err, size_t es,
 	return x->stack ? 0 : errf(err, es, "out of memory");
 }
 
+/* A non-negative integer member; absent gives def when def >= 0. */
+static bool get_count(const uj_t *o, const char *key, long long def,
+		      long long *out)
+{
+	if (!uj_get(o, key) && def >= 0) {
+		*out = def;
+		return true;
+	}
+	return uj_get_int(o, key, out) && *out >= 0;
+}
+
+/* {"total":N,"max":N} */
+static bool get_times(const uj_t *o, const char *key, long long *total,
+		      long long *max)
+{
+	const uj_t *t = uj_get(o, key);
+	return t && t->type == UJ_OBJ && get_count(t, "total", -1, total) &&
+	       get_count(t, "max", -1, max);
+}
+
+static const char *what_valid(const char *key)
+{
+	return strstr(key, "_ns") ? "an object {\"total\":N,\"max\":N} of "
+	       "whole numbers of at least 0" : "a whole number of at least 0";
+}
+
+static int sort_classes(ud_record_t *r, bool *sorted, char *err, size_t es)
+{
+	if (*sorted)
+		return 0;
+	*sorted = true;
+	if (r->nclasses)
+		qsort(r->classes, r->nclasses, sizeof *r->classes, cmp_class);
+	for (size_t i = 1; i < r->nclasses; i++)
+		if (r->classes[i].n == r->classes[i - 1].n)
+			return errf(err, es, "class number %lld listed twice",
+				    r->classes[i].n);
+	return 0;
+}
+
+static int parse_stat(ud_record_t *r, const uj_t *o, char *err, size_t es,
+		      unsigned line)
+{
+	long long n;
+	if (!o || o->type != UJ_OBJ)
+		return errf(err, es, "line %u: 'stat' is not an object", line);
+	if (!uj_get_int(o, "class", &n))
+		return errf(err, es, "line %u: a stat line without its class",
+			    line);
+	long c = find_class(r, n);
+	if (c < 0)
+		return errf(err, es, "line %u: a stat line for class %lld, which "
+			    "the record does not list", line, n);
+	ud_lstat_t st = { 0 };
+	const char *bad = NULL;
+	if (!get_count(o, "acquired", -1, &st.acquired))
+		bad = "acquired";
+	else if (!get_count(o, "acquired_read", 0, &st.acquired_read))
+		bad = "acquired_read";
+	else if (!get_count(o, "contended", -1, &st.contended))
+		bad = "contended";
+	else if (!get_count(o, "owner_changes", 0, &st.owner_changes))
+		bad = "owner_changes";
+	else if (!get_times(o, "wait_ns", &st.wait_total, &st.wait_max))
+		bad = "wait_ns";
+	else if (!get_times(o, "hold_ns", &st.hold_total, &st.hold_max))
+		bad = "hold_ns";
+	if (bad)
+		return errf(err, es, "line %u: the stat line of class %lld has no "
+			    "valid '%s' (%s)", line, n, bad, what_valid(bad));
+	static const char *const keys[2] = { "contention_points",
+					     "contending_points" };
+	for (int k = 0; k < 2; k++) {
+		char why[96];
+		if (ud_lstat_parse_points(&st, k, uj_get(o, keys[k]), why,
+					  sizeof why) < 0) {
+			ud_lstat_free(&st);
+			return errf(err, es, "line %u: the stat line of class "
+				    "%lld: '%s' %s", line, n, keys[k], why);
+		}
+	}
+	if ((r->nstats & (r->nstats - 1)) == 0) {
+		size_t cap = r->nstats ? r->nstats * 2 : 8;
+		ud_rec_stat_t *l = realloc(r->stats, cap * sizeof *l);
+		if (!l) {
+			ud_lstat_free(&st);
+			return errf(err, es, "out of memory");
+		}
+		r->stats = l;
+	}
+	r->stats[r->nstats++] = (ud_rec_stat_t){ (size_t)c, st };
+	return 0;
+}
+
+static int parse_cond_stat(ud_record_t *r, const uj_t *o, char *err,
+			   size_t es, unsigned line)
+{
+	if (!o || o->type != UJ_OBJ)
+		return errf(err, es, "line %u: 'cond_stat' is not an object",
+			    line);
+	const char *id = uj_get_str(o, "id");
+	if (!id || !id[0])
+		return errf(err, es, "line %u: a cond_stat line without its "
+			    "identity", line);
+	ud_condstat_t c = { 0 };
+	const char *bad = NULL;
+	if (!get_count(o, "waits", -1, &c.waits))
+		bad = "waits";
+	else if (!get_count(o, "timed_out", 0, &c.timed_out))
+		bad = "timed_out";
+	else if (!get_count(o, "signals", 0, &c.signals))
+		bad = "signals";
+	else if (!get_count(o, "broadcasts", 0, &c.broadcasts))
+		bad = "broadcasts";
+	else if (!get_times(o, "wait_ns", &c.wait_total, &c.wait_max))
+		bad = "wait_ns";
+	if (bad)
+		return errf(err, es, "line %u: the cond_stat line of '%s' has no "
+			    "valid '%s' (%s)", line, id, bad, what_valid(bad));
+	if ((r->nconds & (r->nconds - 1)) == 0) {
+		size_t cap = r->nconds ? r->nconds * 2 : 8;
+		ud_condstat_t *l = realloc(r->conds, cap * sizeof *l);
+		if (!l)
+			return errf(err, es, "out of memory");
+		r->conds = l;
+	}
+	c.id = strdup(id);
+	c.name = dup_or(uj_get_str(o, "name"), id);
+	r->conds[r->nconds++] = c;
+	return 0;
+}
+
+static int cmp_stat(const void *a, const void *b)
+{
+	size_t x = ((const ud_rec_stat_t *)a)->cls;
+	size_t y = ((const ud_rec_stat_t *)b)->cls;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_cond(const void *a, const void *b)
+{
+	return strcmp(((const ud_condstat_t *)a)->id,
+		      ((const ud_condstat_t *)b)->id);
+}
+
+/* One stat line per class and one cond_stat line per identity. */
+static int check_stats_unique(ud_record_t *r, char *err, size_t es)
+{
+	if (r->nstats > 1)
+		qsort(r->stats, r->nstats, sizeof *r->stats, cmp_stat);
+	for (size_t i = 1; i < r->nstats; i++)
+		if (r->stats[i].cls == r->stats[i - 1].cls)
+			return errf(err, es, "two stat lines for class %lld",
+				    r->classes[r->stats[i].cls].n);
+	if (r->nconds > 1)
+		qsort(r->conds, r->nconds, sizeof *r->conds, cmp_cond);
+	for (size_t i = 1; i < r->nconds; i++)
+		if (!strcmp(r->conds[i].id, r->conds[i - 1].id))
+			return errf(err, es, "two cond_stat lines for '%s'",
+				    r->conds[i].id);
+	return 0;
+}
+
 static int add_report(ud_record_t *r, uj_t *line_obj, size_t idx, char *err,
 		      size_t es, unsigned line)
 {
@@ -219,23 +382,19 @@ static int parse(ud_record_t *r, const char *text, size_t len, char *err,
 		} else if (!strcmp(o->keys[0], "class")) {
 			if (sorted)
 				rc = errf(err, es, "line %u: a class after the "
-					  "dependencies", line);
+					  "dependencies or statistics", line);
 			else
 				rc = parse_class(r, o->items[0], err, es, line);
 		} else if (!strcmp(o->keys[0], "dep")) {
-			if (!sorted) {
-				if (r->nclasses)
-					qsort(r->classes, r->nclasses,
-					      sizeof *r->classes, cmp_class);
-				for (size_t i = 1; i < r->nclasses && !rc; i++)
-					if (r->classes[i].n == r->classes[i - 1].n)
-						rc = errf(err, es, "class number "
-							  "%lld listed twice",
-							  r->classes[i].n);
-				sorted = true;
-			}
+			rc = sort_classes(r, &sorted, err, es);
 			if (!rc)
 				rc = parse_dep(r, o->items[0], err, es, line);
+		} else if (!strcmp(o->keys[0], "stat")) {
+			rc = sort_classes(r, &sorted, err, es);
+			if (!rc)
+				rc = parse_stat(r, o->items[0], err, es, line);
+		} else if (!strcmp(o->keys[0], "cond_stat")) {
+			rc = parse_cond_stat(r, o->items[0], err, es, line);
 		} else if (!strcmp(o->keys[0], "report")) {
 			rc = add_report(r, o, 0, err, es, line);
 		} else if (!strcmp(o->keys[0], "summary")) {
@@ -246,6 +405,17 @@ static int parse(ud_record_t *r, const char *text, size_t len, char *err,
 				r->max_chain = 0;
 			if (!uj_get_int(m, "max_depth", &r->max_depth))
 				r->max_depth = 0;
+			long long nst;
+			size_t have = r->nstats + r->nconds;
+			if (!uj_get(m, "stats"))
+				;
+			else if (!uj_get_int(m, "stats", &nst) || nst < 0)
+				rc = errf(err, es, "line %u: the summary's "
+					  "'stats' is not a count", line);
+			else if ((unsigned long long)nst != have)
+				rc = errf(err, es, "line %u: the summary counts "
+					  "%lld stat and cond_stat lines, the "
+					  "record has %zu", line, nst, have);
 			seen = SEEN_SUMMARY;
 		}
 		uj_free(o);
@@ -256,7 +426,7 @@ static int parse(ud_record_t *r, const char *text, size_t len, char *err,
 		return errf(err, es, "empty record (no process line)");
 	if (seen != SEEN_SUMMARY)
 		return errf(err, es, "truncated record: no summary line at the end");
-	return 0;
+	return check_stats_unique(r, err, es);
 }
 
 int ud_record_parse(ud_record_t *r, const char *text, size_t len, char *err,
@@ -317,6 +487,12 @@ void ud_record_free(ud_record_t *r)
 		free(r->deps[i].stack);
 	for (size_t i = 0; i < r->nreports; i++)
 		uj_free(r->reports[i]);
+	for (size_t i = 0; i < r->nstats; i++)
+		ud_lstat_free(&r->stats[i].st);
+	for (size_t i = 0; i < r->nconds; i++)
+		ud_condstat_free(&r->conds[i]);
+	free(r->stats);
+	free(r->conds);
 	for (size_t i = 0; i < r->argc; i++)
 		free(r->argv[i]);
 	free(r->classes);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "json.h"
+#include "lockstat.h"
 
 #define UD_RECORD_VERSION 1
 /* Larger record files are refused (a record holds a lock graph, not data). */
@@ -28,6 +29,11 @@ typedef struct ud_rec_dep {
 	char *stack;		/* the "stack" array as JSON text ("[]" if none) */
 } ud_rec_dep_t;
 
+typedef struct ud_rec_stat {
+	size_t cls;		/* index into classes[] */
+	ud_lstat_t st;
+} ud_rec_stat_t;
+
 typedef struct ud_record {
 	long long pid, ppid, status;
 	char *program, *state;
@@ -40,6 +46,10 @@ typedef struct ud_record {
 	size_t ndeps;
 	uj_t **reports;		/* the report objects, as format=json prints them */
 	size_t nreports;
+	ud_rec_stat_t *stats;	/* `stat` lines (option lock_stat) */
+	size_t nstats;
+	ud_condstat_t *conds;	/* `cond_stat` lines */
+	size_t nconds;
 	long long chains, max_chain, max_depth;
 } ud_record_t;
 

@@ -16,6 +16,7 @@ struct ud_store {
 	sqlite3 *db;
 	char *path;
 	bool write;
+	long long version;	/* of the store as opened (a reader's may be 1) */
 };
 
 /* A minute: long enough for another run's check and write. */
@@ -47,6 +48,22 @@ static const char schema[] =
 	"INSERT INTO meta VALUES('format', 'ulockdep store'), ('version', '1');"
 	"PRAGMA application_id = 1970037872;"	/* UD_STORE_APP_ID */
 	"PRAGMA user_version = 1;";
+
+/* Version 2: lock statistics (option lock_stat), per process and class,
+** summed when read. Also what a version 1 store gets from its first writer. */
+static const char schema_v2[] =
+	"CREATE TABLE lock_stat(process INTEGER NOT NULL REFERENCES process(id),"
+	" class INTEGER NOT NULL REFERENCES class(id), acquired INTEGER,"
+	" acquired_read INTEGER, contended INTEGER, owner_changes INTEGER,"
+	" wait_total INTEGER, wait_max INTEGER, hold_total INTEGER,"
+	" hold_max INTEGER, contention_points TEXT, contending_points TEXT,"
+	" PRIMARY KEY(process, class)) WITHOUT ROWID;"
+	"CREATE TABLE cond_stat(process INTEGER NOT NULL REFERENCES process(id),"
+	" identity TEXT NOT NULL, name TEXT, waits INTEGER, timed_out INTEGER,"
+	" signals INTEGER, broadcasts INTEGER, wait_total INTEGER,"
+	" wait_max INTEGER, PRIMARY KEY(process, identity)) WITHOUT ROWID;"
+	"UPDATE meta SET value = '2' WHERE key = 'version';"
+	"PRAGMA user_version = 2;";
 
 static int errf(char *err, size_t es, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -173,7 +190,8 @@ ud_store_t *ud_store_open(const char *path, bool write, bool create, char *err,
 			close_db(st);
 			return NULL;
 		}
-		if (sqlite3_exec(st->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		if (sqlite3_exec(st->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, schema_v2, NULL, NULL, NULL) != SQLITE_OK) {
 			dberr(st, err, es, "cannot create the tables");
 			close_db(st);
 			return NULL;
@@ -204,6 +222,17 @@ ud_store_t *ud_store_open(const char *path, bool write, bool create, char *err,
 		close_db(st);
 		return NULL;
 	}
+	/* A version 1 store gains the tables of version 2 from its first
+	** writer, in the writer's transaction; readers read it as it is. */
+	if (ver == 1 && write) {
+		if (sqlite3_exec(st->db, schema_v2, NULL, NULL, NULL) != SQLITE_OK) {
+			dberr(st, err, es, "cannot add the tables of version 2");
+			close_db(st);
+			return NULL;
+		}
+		ver = 2;
+	}
+	st->version = ver;
 	return st;
 }
 
@@ -260,6 +289,87 @@ static void idmap_free(idmap_t *m)
 {
 	free(m->ids);
 	free(m->idx);
+}
+
+/* A points column (JSON text) into st; false if it is not valid. */
+static bool load_points(ud_lstat_t *st, int kind, const char *text)
+{
+	char e[128];
+	uj_t *a = text[0] ? uj_parse(text, strlen(text), e, sizeof e) : NULL;
+	bool ok = !text[0] || (a && ud_lstat_parse_points(st, kind, a, e,
+							  sizeof e) == 0);
+	uj_free(a);
+	return ok;
+}
+
+static int load_stats(ud_store_t *st, ud_suite_t *s, const idmap_t *procs,
+		      const idmap_t *classes, char *err, size_t es)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(st->db, "SELECT process, class, acquired,"
+			       " acquired_read, contended, owner_changes,"
+			       " wait_total, wait_max, hold_total, hold_max,"
+			       " contention_points, contending_points"
+			       " FROM lock_stat ORDER BY process, class", -1, &q,
+			       NULL) != SQLITE_OK)
+		return dberr(st, err, es, "cannot read");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long p = idmap_get(procs, sqlite3_column_int64(q, 0));
+		long c = idmap_get(classes, sqlite3_column_int64(q, 1));
+		ud_lstat_t x = {
+			.acquired = sqlite3_column_int64(q, 2),
+			.acquired_read = sqlite3_column_int64(q, 3),
+			.contended = sqlite3_column_int64(q, 4),
+			.owner_changes = sqlite3_column_int64(q, 5),
+			.wait_total = sqlite3_column_int64(q, 6),
+			.wait_max = sqlite3_column_int64(q, 7),
+			.hold_total = sqlite3_column_int64(q, 8),
+			.hold_max = sqlite3_column_int64(q, 9),
+		};
+		if (p < 0 || c < 0 ||
+		    !load_points(&x, UD_LS_CONTENTION, col_text(q, 10)) ||
+		    !load_points(&x, UD_LS_CONTENDING, col_text(q, 11))) {
+			ud_lstat_free(&x);
+			sqlite3_finalize(q);
+			return errf(err, es, "store %s: damaged: lock statistics "
+				    "of an unknown process or class, or with "
+				    "unreadable points", st->path);
+		}
+		ud_suite_add_stat(s, (size_t)p, (size_t)c, &x);
+		s->stats[s->nstats - 1].stored = true;
+		ud_lstat_free(&x);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return dberr(st, err, es, "cannot read");
+	if (sqlite3_prepare_v2(st->db, "SELECT process, identity, name, waits,"
+			       " timed_out, signals, broadcasts, wait_total,"
+			       " wait_max FROM cond_stat ORDER BY process,"
+			       " identity", -1, &q, NULL) != SQLITE_OK)
+		return dberr(st, err, es, "cannot read");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long p = idmap_get(procs, sqlite3_column_int64(q, 0));
+		if (p < 0) {
+			sqlite3_finalize(q);
+			return errf(err, es, "store %s: damaged: condition "
+				    "statistics of an unknown process", st->path);
+		}
+		ud_condstat_t c = {
+			.id = (char *)col_text(q, 1),
+			.name = (char *)col_text(q, 2),
+			.waits = sqlite3_column_int64(q, 3),
+			.timed_out = sqlite3_column_int64(q, 4),
+			.signals = sqlite3_column_int64(q, 5),
+			.broadcasts = sqlite3_column_int64(q, 6),
+			.wait_total = sqlite3_column_int64(q, 7),
+			.wait_max = sqlite3_column_int64(q, 8),
+		};
+		ud_suite_add_cond(s, (size_t)p, &c);
+		s->conds[s->nconds - 1].stored = true;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : dberr(st, err, es, "cannot read");
 }
 
 int ud_store_load(ud_store_t *st, ud_suite_t *s, char *err, size_t es)
@@ -381,6 +491,11 @@ int ud_store_load(ud_store_t *st, ud_suite_t *s, char *err, size_t es)
 	if (rc != SQLITE_DONE)
 		goto step_fail;
 
+	if (st->version >= 2 && load_stats(st, s, &procs, &classes, err, es) < 0) {
+		rc = -1;
+		goto out;
+	}
+
 	PREP("SELECT key FROM cycle");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
 		ud_suite_add_known(s, col_text(q, 0));
@@ -424,7 +539,7 @@ static long long lookup(sqlite3_stmt *q)
 
 enum {
 	RUN_INS, RUN_GET, PROC_INS, PROC_GET, CLASS_INS, CLASS_GET, DEP_INS,
-	DEP_UPD, DP_INS, REP_INS, CYC_INS, NSTMT
+	DEP_UPD, DP_INS, REP_INS, CYC_INS, LS_INS, CS_INS, NSTMT
 };
 
 static const char *const sqls[NSTMT] = {
@@ -442,6 +557,13 @@ static const char *const sqls[NSTMT] = {
 	"INSERT OR IGNORE INTO dep_process(dep, process) VALUES(?, ?)",
 	"INSERT INTO report(process, kind, signature, json) VALUES(?, ?, ?, ?)",
 	"INSERT OR IGNORE INTO cycle(key, signature, run, time) VALUES(?, ?, ?, ?)",
+	"INSERT OR IGNORE INTO lock_stat(process, class, acquired, acquired_read,"
+	" contended, owner_changes, wait_total, wait_max, hold_total, hold_max,"
+	" contention_points, contending_points)"
+	" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"INSERT OR IGNORE INTO cond_stat(process, identity, name, waits,"
+	" timed_out, signals, broadcasts, wait_total, wait_max)"
+	" VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 int ud_store_save(ud_store_t *st, ud_suite_t *s, const ud_cycle_t *cycles,
@@ -560,6 +682,48 @@ int ud_store_save(ud_store_t *st, ud_suite_t *s, const ud_cycle_t *cycles,
 		if (step(x) < 0)
 			goto fail;
 		r->stored = true;
+	}
+	for (size_t i = 0; i < s->nstats; i++) {
+		ud_sstat_t *x = &s->stats[i];
+		if (x->stored || !fresh[x->proc])
+			continue;
+		sqlite3_stmt *y = q[LS_INS];
+		const long long v[] = {
+			s->procs[x->proc].store_id, s->classes[x->cls].store_id,
+			x->st.acquired, x->st.acquired_read, x->st.contended,
+			x->st.owner_changes, x->st.wait_total, x->st.wait_max,
+			x->st.hold_total, x->st.hold_max,
+		};
+		for (int k = 0; k < 10; k++)
+			sqlite3_bind_int64(y, k + 1, v[k]);
+		ud_buf_t b[2] = { { 0 }, { 0 } };
+		for (int k = 0; k < 2; k++) {
+			ud_lstat_put_points(&b[k], &x->st, k);
+			sqlite3_bind_text(y, 11 + k, b[k].data, -1,
+					  SQLITE_TRANSIENT);
+		}
+		ud_buf_free(&b[0]);
+		ud_buf_free(&b[1]);
+		if (step(y) < 0)
+			goto fail;
+		x->stored = true;
+	}
+	for (size_t i = 0; i < s->nconds; i++) {
+		ud_scond_t *x = &s->conds[i];
+		if (x->stored || !fresh[x->proc])
+			continue;
+		sqlite3_stmt *y = q[CS_INS];
+		sqlite3_bind_int64(y, 1, s->procs[x->proc].store_id);
+		T(y, 2, x->c.id);
+		T(y, 3, x->c.name);
+		const long long v[] = { x->c.waits, x->c.timed_out, x->c.signals,
+					x->c.broadcasts, x->c.wait_total,
+					x->c.wait_max };
+		for (int k = 0; k < 6; k++)
+			sqlite3_bind_int64(y, 4 + k, v[k]);
+		if (step(y) < 0)
+			goto fail;
+		x->stored = true;
 	}
 	/* Cycles reported in the stores merged in stay reported. */
 	for (size_t i = 0; i < s->nknown; i++) {

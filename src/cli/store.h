@@ -17,7 +17,7 @@
 
 #include "suite.h"
 
-#define UD_STORE_VERSION 1
+#define UD_STORE_VERSION 2
 #define UD_STORE_APP_ID 0x756c6470	/* PRAGMA application_id: "uldp" */
 
 typedef struct ud_store ud_store_t;

@@ -119,6 +119,12 @@ void ud_suite_free(ud_suite_t *s)
 	}
 	for (size_t i = 0; i < s->nknown; i++)
 		free(s->known[i]);
+	for (size_t i = 0; i < s->nstats; i++)
+		ud_lstat_free(&s->stats[i].st);
+	for (size_t i = 0; i < s->nconds; i++)
+		ud_condstat_free(&s->conds[i].c);
+	free(s->stats);
+	free(s->conds);
 	free(s->runs);
 	free(s->procs);
 	free(s->classes);
@@ -257,6 +263,29 @@ void ud_suite_add_report(ud_suite_t *s, size_t proc, const char *json,
 	r->signature = xstrdup(signature ? signature : "");
 }
 
+void ud_suite_add_stat(ud_suite_t *s, size_t proc, size_t cls,
+		       const ud_lstat_t *st)
+{
+	GROW(s->stats, s->nstats, s->cap_stats);
+	ud_sstat_t *x = &s->stats[s->nstats++];
+	memset(x, 0, sizeof *x);
+	x->proc = proc;
+	x->cls = cls;
+	/* A copy: the figures, then the points merged into none. */
+	ud_lstat_add(&x->st, st);
+}
+
+void ud_suite_add_cond(ud_suite_t *s, size_t proc, const ud_condstat_t *c)
+{
+	GROW(s->conds, s->nconds, s->cap_conds);
+	ud_scond_t *x = &s->conds[s->nconds++];
+	memset(x, 0, sizeof *x);
+	x->proc = proc;
+	x->c = *c;
+	x->c.id = xstrdup(c->id);
+	x->c.name = xstrdup(c->name);
+}
+
 void ud_suite_add_record(ud_suite_t *s, size_t run, const ud_record_t *r,
 			 bool current)
 {
@@ -286,6 +315,10 @@ void ud_suite_add_record(ud_suite_t *s, size_t run, const ud_record_t *r,
 		ud_suite_add_dep(s, map[d->from], map[d->to], d->read,
 				 d->from_read, d->stack, proc);
 	}
+	for (size_t i = 0; i < r->nstats; i++)
+		ud_suite_add_stat(s, proc, map[r->stats[i].cls], &r->stats[i].st);
+	for (size_t i = 0; i < r->nconds; i++)
+		ud_suite_add_cond(s, proc, &r->conds[i]);
 	free(map);
 	for (size_t i = 0; i < r->nreports; i++) {
 		ud_buf_t b = { 0 };
@@ -330,6 +363,11 @@ void ud_suite_merge(ud_suite_t *s, const ud_suite_t *in)
 		ud_suite_add_report(s, procs[r->proc], r->json, r->kind,
 				    r->signature);
 	}
+	for (size_t i = 0; i < in->nstats; i++)
+		ud_suite_add_stat(s, procs[in->stats[i].proc],
+				  classes[in->stats[i].cls], &in->stats[i].st);
+	for (size_t i = 0; i < in->nconds; i++)
+		ud_suite_add_cond(s, procs[in->conds[i].proc], &in->conds[i].c);
 	for (size_t i = 0; i < in->nknown; i++)
 		ud_suite_add_known(s, in->known[i]);
 	free(runs);

@@ -54,6 +54,21 @@ typedef struct ud_sreport {
 	bool stored;
 } ud_sreport_t;
 
+/* One process's lock statistics of one class (its record's stat line):
+** kept per process, so that a process merged twice counts once. */
+typedef struct ud_sstat {
+	size_t proc, cls;
+	ud_lstat_t st;
+	bool stored;
+} ud_sstat_t;
+
+/* One process's figures of one condition-variable class. */
+typedef struct ud_scond {
+	size_t proc;
+	ud_condstat_t c;
+	bool stored;
+} ud_scond_t;
+
 typedef struct ud_suite {
 	ud_srun_t *runs;
 	size_t nruns, cap_runs;
@@ -65,6 +80,10 @@ typedef struct ud_suite {
 	size_t ndeps, cap_deps;
 	ud_sreport_t *reports;
 	size_t nreports, cap_reports;
+	ud_sstat_t *stats;
+	size_t nstats, cap_stats;
+	ud_scond_t *conds;
+	size_t nconds, cap_conds;
 	/* hash tables of indexes + 1 (0: empty) */
 	size_t *class_tab, class_tab_size;
 	size_t *dep_tab, dep_tab_size;
@@ -95,6 +114,10 @@ size_t ud_suite_add_dep(ud_suite_t *s, size_t from, size_t to, bool read,
 size_t ud_suite_add_proc(ud_suite_t *s, const ud_sproc_t *p);
 void ud_suite_add_report(ud_suite_t *s, size_t proc, const char *json,
 			 const char *kind, const char *signature);
+/* Lock statistics of process proc (copied). */
+void ud_suite_add_stat(ud_suite_t *s, size_t proc, size_t cls,
+		       const ud_lstat_t *st);
+void ud_suite_add_cond(ud_suite_t *s, size_t proc, const ud_condstat_t *c);
 /* Everything one record holds, as a process of run. */
 void ud_suite_add_record(ud_suite_t *s, size_t run, const ud_record_t *r,
 			 bool current);
@@ -134,6 +157,30 @@ typedef struct ud_suite_figures {
 } ud_suite_figures_t;
 void ud_suite_figures(const ud_suite_t *s, bool only_current,
 		      ud_suite_figures_t *f);
+
+/*
+** The lock statistics of the suite, merged across processes
+** (suite_lockstat.c): one entry per class with figures, sorted by total
+** wait (most first), and one per condition-variable identity, likewise.
+*/
+typedef struct ud_class_lstat {
+	size_t cls;
+	size_t nprocs;		/* processes with figures for the class */
+	ud_lstat_t st;
+} ud_class_lstat_t;
+typedef struct ud_cond_lstat {
+	size_t nprocs;
+	ud_condstat_t c;
+} ud_cond_lstat_t;
+typedef struct ud_suite_lstats {
+	ud_class_lstat_t *classes;
+	size_t nclasses;
+	ud_cond_lstat_t *conds;
+	size_t nconds;
+	size_t processes;	/* processes that wrote lock statistics */
+} ud_suite_lstats_t;
+void ud_suite_lock_stats(const ud_suite_t *s, ud_suite_lstats_t *out);
+void ud_suite_lstats_free(ud_suite_lstats_t *ls);
 
 /* "test_ab/4242: ./test_ab --case 3" */
 void ud_suite_proc_label(const ud_suite_t *s, size_t proc, ud_buf_t *b);

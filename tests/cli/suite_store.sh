@@ -167,8 +167,8 @@ dd if=/dev/urandom of="$T/bad.db" bs=1024 seek=4 count=$(((size - 4096) / 1024))
 	conv=notrunc 2>/dev/null
 WANT='damaged\|malformed' clean_error "$U" check "$T/bad.db"
 cp "$G" "$T/newer.db"
-sqlite3 "$T/newer.db" 'PRAGMA user_version = 2'
-WANT='format version 2 is newer than this ulockdep reads' clean_error "$U" check "$T/newer.db"
+sqlite3 "$T/newer.db" 'PRAGMA user_version = 3'
+WANT='format version 3 is newer than this ulockdep reads' clean_error "$U" check "$T/newer.db"
 WANT='newer' clean_error "$U" run --graph="$T/newer.db" -- true
 WANT='newer' clean_error "$U" merge "$T/newer.db" "$T/ab.rec"
 sqlite3 "$T/other.db" 'CREATE TABLE t(x)'

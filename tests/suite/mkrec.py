@@ -18,6 +18,17 @@ one frame, function FROM_then_TO in FROM.c at a line of its own.
   --chains N         the summary's chains (default: the dependency count)
   --frame 'FROM>TO=FUNC FILE:LINE'
                      the stack of that dependency, one frame (repeatable)
+  --stat 'NAME=ACQ,CONT,WAIT_TOTAL,WAIT_MAX,HOLD_TOTAL,HOLD_MAX[,OWNER,READ]'
+                     a stat line (lock statistics) for class NAME
+                     (repeatable; times in ns)
+  --point 'NAME:contention=COUNT,WAIT,FUNC FILE:LINE'
+  --point 'NAME:contending=COUNT,FUNC FILE:LINE'
+                     a point of NAME's stat line (repeatable, in order)
+  --cond 'ID=NAME,WAITS,TIMED_OUT,SIGNALS,BROADCASTS,WAIT_TOTAL,WAIT_MAX'
+                     a cond_stat line (repeatable)
+  --stats-count N    the summary's "stats" (default: the stat and
+                     cond_stat lines written)
+  --raw JSON         a line written as given, after the stat lines
 """
 import argparse
 import json
@@ -35,6 +46,11 @@ ap.add_argument("--version", type=int, default=1)
 ap.add_argument("--truncate", action="store_true")
 ap.add_argument("--chains", type=int)
 ap.add_argument("--frame", action="append", default=[])
+ap.add_argument("--stat", action="append", default=[])
+ap.add_argument("--point", action="append", default=[])
+ap.add_argument("--cond", action="append", default=[])
+ap.add_argument("--stats-count", type=int)
+ap.add_argument("--raw", action="append", default=[])
 a = ap.parse_intermixed_args()
 
 classes = {}
@@ -79,6 +95,49 @@ for i, (f, t, read, fn, tn) in enumerate(deps):
                               "module": a.program,
                               "offset": "0x%x" % (0x1100 + i)})],
                           "future_key": "ignored"}})
+points = {}
+for p in a.point:
+    head, rest = p.split("=", 1)
+    name, kind = head.split(":")
+    fields = rest.split(",")
+    func, loc = fields[-1].split(" ")
+    file, line = loc.rsplit(":", 1)
+    pt = {"count": int(fields[0])}
+    if kind == "contention":
+        pt["wait_ns"] = int(fields[1])
+    pt["stack"] = [{"func": func, "file": file, "line": int(line),
+                    "module": "libpool.so"}]
+    points.setdefault((name, kind), []).append(pt)
+nstats = 0
+for st in a.stat:
+    name, rest = st.split("=", 1)
+    v = [int(x) for x in rest.split(",")]
+    o = {"class": cls(name), "acquired": v[0],
+         "acquired_read": v[7] if len(v) > 7 else 0, "contended": v[1],
+         "owner_changes": v[6] if len(v) > 6 else 0,
+         "wait_ns": {"total": v[2], "max": v[3]},
+         "hold_ns": {"total": v[4], "max": v[5]},
+         "contention_points": points.get((name, "contention"), []),
+         "contending_points": points.get((name, "contending"), []),
+         "future_key": 1}
+    if cls(name) > len([l for l in lines if "class" in l]):
+        lines.insert(len([l for l in lines if "process" in l or "class" in l]),
+                     {"class": {"n": cls(name), "id": "id:" + name,
+                                "stable": True, "name": name,
+                                "type": "mutex", "usage": "+..."}})
+    lines.append({"stat": o})
+    nstats += 1
+for c in a.cond:
+    cid, rest = c.split("=", 1)
+    f = rest.split(",")
+    v = [int(x) for x in f[1:]]
+    lines.append({"cond_stat": {"id": cid, "name": f[0], "waits": v[0],
+                                "timed_out": v[1], "signals": v[2],
+                                "broadcasts": v[3],
+                                "wait_ns": {"total": v[4], "max": v[5]}}})
+    nstats += 1
+raw = [json.loads(r) for r in a.raw]
+lines.extend(raw)
 for k in a.report:
     lines.append({"report": {"schema_version": 1, "kind": k,
                              "title": "possible deadlock in main",
@@ -93,7 +152,9 @@ if not a.truncate:
                               "chains": a.chains if a.chains is not None
                               else len(deps),
                               "max_chain": 2, "max_depth": 2,
-                              "reports": len(a.report)}})
+                              "reports": len(a.report),
+                              "stats": a.stats_count
+                              if a.stats_count is not None else nstats}})
 with open(a.out, "w") as f:
     for l in lines:
         f.write(json.dumps(l) + "\n")
