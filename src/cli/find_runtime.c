@@ -182,7 +182,8 @@ char *ud_cli_find_free_lib(const char *rt, bool required)
 	if (e && required)
 		ud_cli_error("check_free=1 needs %s next to the "
 			"runtime library: %s", cand, strerror(e));
-	else if (e)
+	else if (e && !strncmp(rt + dir, "libulockdep", 11))
+		/* A runtime of another name (ULOCKDEP_LIB) comes alone. */
 		fprintf(stderr, "ulockdep: warning: no %s next to the runtime "
 			"library (%s): freed memory is not checked "
 			"(check_free_held)\n", cand, strerror(e));
