@@ -231,12 +231,16 @@ static void lazy_remove(ud_thread_t *t, ud_held_t *h, unsigned i)
 	t->push_limit = 0;
 	t->under_top_min = UINT_MAX;
 	uint64_t key = t->stale_key;
-	memmove(t->held + 1, t->held, i * sizeof *h);
+	if (i)
+		memmove(t->held + 1, t->held, i * sizeof *h);
 	t->held++;
 	t->shift++;
 	t->cap--;
 	t->depth--;
-	memset(&t->held[-1], 0, sizeof *h);
+	/* What the fast paths read of the entry below the first: never held. */
+	t->held[-1].addr = 0;
+	t->held[-1].cls = NULL;
+	t->held[-1].inst = NULL;
 	/* The entries whose dependencies came from h, or through it, as the
 	** eager release would validate them. */
 	for (unsigned j = i; j < t->depth; j++) {
