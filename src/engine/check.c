@@ -437,6 +437,7 @@ acquire_as_class(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 		 ud_mode_t mode, unsigned flags, uintptr_t pc)
 {
 	bool trylock = flags & UD_ACQ_TRY;
+	ud_held_freshen(t);
 	/* Usage first, as the kernel marks it before validating: a report about
 	** this acquisition then shows the usage it adds. */
 	ud_usage_check(t, inst, c, mode, pc);

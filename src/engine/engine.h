@@ -60,6 +60,8 @@ typedef struct ud_engine_config {
 				** order proves there is no path */
 	bool no_instance_cache;	/* check same-class nesting per instance on
 				** every acquisition */
+	bool no_lazy_release;	/* re-key and re-validate every lock above one
+				** released out of order at once (thread.c) */
 	ud_engine_sink_fn report;	/* NULL: reports are dropped */
 	void *report_arg;
 	/* Called after each full validation (a chain not in the cache), with

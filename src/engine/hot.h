@@ -105,6 +105,18 @@ struct ud_thread {
 	ud_held_t *held;	/* held[-1] exists, never held (thread.c) */
 	unsigned depth, cap;
 	unsigned max_depth;	/* deepest this thread went (feeds the global max) */
+	/* The fast paths' gates: an acquisition pushes without a call below
+	** push_limit (max_depth, or 0 while keys are stale), the lock under the
+	** top is released without one from depth under_top_min on (2, or
+	** UINT_MAX while keys are stale). */
+	unsigned push_limit, under_top_min;
+	/* After a lazy release (thread.c): the entries from stale_from up have
+	** stale keys, as has chain_key; stale_key is the key of the entries
+	** below stale_from. The held stack begins `shift` slots into its
+	** allocation. */
+	bool stale;
+	unsigned stale_from, shift;
+	uint64_t stale_key;
 	uint64_t sig_on;	/* signals unblocked now (bit s-1), set by the runtime */
 	uint64_t sig_in;	/* signals whose handlers are running on this thread */
 	uint64_t chain_ctx;	/* ud_chain_ctx() of sig_on and sig_in */
@@ -473,9 +485,10 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 	    (trylock || !pairs || !ud_pair_cached_top(t, inst, gen, c, key)))
 		return false;
 	/* Not deeper than the thread ever was: then the stack has room
-	** (max_depth <= cap) and no record to publish; no call is needed. */
+	** (max_depth <= cap) and no record to publish; no call is needed.
+	** (push_limit is 0 while the keys are stale.) */
 	unsigned d = t->depth;
-	if (ud_unlikely(d >= t->max_depth))
+	if (ud_unlikely(d >= t->push_limit))
 		return false;
 	ud_held_t *h = &t->held[d];
 	ud_held_fill_as(h, inst, gen, addr, c, mode, trylock, pc);
@@ -564,7 +577,8 @@ ud_acquire_hinted(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 }
 
 /* ud_release() of the lock on top, taken once (not pinned, not recursively
-** held); false: anything else. Makes no call. */
+** held); false: anything else. Makes no call. With stale keys (a lazy
+** release below), the key it restores is as stale as the one it replaces. */
 static inline __attribute__((always_inline)) bool
 ud_release_top_fast(ud_thread_t *t, const void *addr)
 {
@@ -589,7 +603,7 @@ static inline __attribute__((always_inline)) bool
 ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 {
 	unsigned d = t->depth;
-	if (d < 2)
+	if (d < t->under_top_min)	/* 2, or never while the keys are stale */
 		return false;
 	ud_held_t *h = &t->held[d - 2], *top = &t->held[d - 1];
 	if (h->addr != (uintptr_t)addr || h->refs != 1)

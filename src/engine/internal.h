@@ -165,6 +165,9 @@ size_t ud_chain_count(void);
 /* thread.c */
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr);
 void ud_held_remove(ud_thread_t *t, ud_held_t *h);
+/* Work out the keys a lazy release left stale (thread.c), before they are
+** read. */
+void ud_held_freshen(ud_thread_t *t);
 void ud_report_fill_thread(ud_report_t *r, const ud_thread_t *t);
 /* The first `depth` held entries of t (its whole stack: t->depth). */
 void ud_report_fill_held(ud_report_t *r, const ud_thread_t *t, unsigned depth);

@@ -6,9 +6,21 @@
 ** The stack grows without limit. Releasing a lock that is not on top is legal:
 ** the entries above it are re-keyed and their new chains validated, since
 ** "A, C held" is a combination the program now really has.
+**
+** Lazily, when many entries are above and few below (locks released oldest
+** first): only the entries whose validation the release changes are
+** validated at once, those whose held locks down to the first blocking one
+** (the dependencies' sources) included the released lock. Every other entry
+** above keeps the locks its dependencies come from, and no same-class or
+** spinlock rule of its own changes (see lazy_ok()), so its validation would
+** end as its acquisition's did. Their keys are left stale, with the fast
+** paths' gates closed, until an acquisition or another change needs them
+** (ud_held_freshen()). The entries below move up one slot instead of those
+** above moving down, so such a release costs O(1).
 */
 #include "internal.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "../base/alloc.h"
@@ -19,6 +31,7 @@ ud_thread_t *ud_thread_new(int tid, const char *name)
 	t->tid = tid;
 	t->taker_tag = ud_taker_tag(tid);
 	t->chain_key = UD_CHAIN_KEY_INITIAL;
+	t->under_top_min = 2;
 	ud_thread_set_name(t, name);
 	ud_held_grow(t);
 	return t;
@@ -28,7 +41,7 @@ void ud_thread_free(ud_thread_t *t)
 {
 	if (!t)
 		return;
-	ud_free(t->held - 1, (t->cap + 1) * sizeof *t->held);
+	ud_free(t->held - 1 - t->shift, (t->cap + t->shift + 1) * sizeof *t->held);
 	ud_free(t, sizeof *t);
 }
 
@@ -61,6 +74,8 @@ unsigned ud_thread_depth(const ud_thread_t *t)
 void ud_note_depth(ud_thread_t *t)
 {
 	t->max_depth = t->depth;
+	if (!t->stale)
+		t->push_limit = t->depth;
 	unsigned m = atomic_load_explicit(&ud_stat_max_depth, memory_order_relaxed);
 	while (m < t->depth &&
 	       !atomic_compare_exchange_weak_explicit(&ud_stat_max_depth, &m, t->depth,
@@ -69,10 +84,23 @@ void ud_note_depth(ud_thread_t *t)
 		;
 }
 
+/* Move the stack back to the start of its allocation (after lazy releases). */
+static void held_unshift(ud_thread_t *t)
+{
+	if (!t->shift)
+		return;
+	ud_held_t *base = t->held - t->shift;
+	memmove(base, t->held, t->depth * sizeof *base);
+	t->held = base;
+	t->cap += t->shift;
+	t->shift = 0;
+}
+
 /* The stack has an entry below its first, never held (address 0): the fast
 ** release finds the top entry at held[depth - 1] without testing depth. */
 void ud_held_grow(ud_thread_t *t)
 {
+	held_unshift(t);
 	unsigned cap = t->cap ? t->cap * 2 : 16;
 	ud_held_t *base = t->held ? t->held - 1 : NULL;
 	base = ud_realloc(base, t->held ? (t->cap + 1) * sizeof *base : 0,
@@ -83,9 +111,18 @@ void ud_held_grow(ud_thread_t *t)
 	t->cap = cap;
 }
 
-/* Topmost entry for inst (or, with inst NULL, for address addr). */
+/* Topmost entry for inst (or, with inst NULL, for address addr). While the
+** keys are stale the addresses held are distinct (lazy_ok()): the lowest
+** entry for addr is the only one, and the lock released oldest first is
+** found at once. */
 ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t addr)
 {
+	if (t->stale && !inst) {
+		for (unsigned i = 0; i < t->depth; i++)
+			if (t->held[i].addr == addr)
+				return &t->held[i];
+		return NULL;
+	}
 	for (unsigned i = t->depth; i-- > 0;) {
 		ud_held_t *h = &t->held[i];
 		if (inst ? ud_held_is(h, inst) : h->addr == addr)
@@ -94,14 +131,144 @@ ud_held_t *ud_held_find(ud_thread_t *t, const ud_instance_t *inst, uintptr_t add
 	return NULL;
 }
 
+/* Work out the stale keys (ud_held_freshen) and open the fast paths again. */
+static void freshen(ud_thread_t *t)
+{
+	unsigned s = t->stale_from;
+	uint64_t key;
+	if (t->depth < s) {
+		/* Popped below the stale part: the entry just above the top,
+		** left as it was, has the key of those below. */
+		s = t->depth;
+		key = t->held[s].prev_key;
+	} else {
+		key = t->stale_key;
+	}
+	held_unshift(t);
+	for (unsigned j = s; j < t->depth; j++) {
+		ud_held_t *e = &t->held[j];
+		e->prev_key = key;
+		UD_DEBUG_ONLY(e->ctx = t->chain_ctx;)
+		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
+	}
+	t->chain_key = key;
+	t->stale = false;
+	t->push_limit = t->max_depth;
+	t->under_top_min = 2;
+	UD_CHECK_CHAIN_KEY(t);
+}
+
+void ud_held_freshen(ud_thread_t *t)
+{
+	if (ud_unlikely(t->stale))
+		freshen(t);
+}
+
+/* Lazy releases: at least this many entries above, at most this many below. */
+#define LAZY_ABOVE_MIN 4
+#define LAZY_BELOW_MAX 8
+
+/* Are the addresses of t's held locks distinct? (A temporary hash set.) */
+static bool held_addrs_distinct(const ud_thread_t *t)
+{
+	size_t n = 16;
+	while (n < 2 * (size_t)t->depth)
+		n *= 2;
+	uintptr_t *set = ud_alloc(n * sizeof *set);
+	bool distinct = true;
+	for (unsigned i = 0; i < t->depth && distinct; i++) {
+		uintptr_t a = t->held[i].addr;
+		for (size_t k = ud_addr_hash(a) & (n - 1);; k = (k + 1) & (n - 1)) {
+			if (!set[k]) {
+				set[k] = a;
+				break;
+			}
+			if (set[k] == a) {
+				distinct = false;
+				break;
+			}
+		}
+	}
+	ud_free(set, n * sizeof *set);
+	return distinct;
+}
+
+/*
+** May the release of h, at index i, be lazy? Then no entry above it that
+** the walk of lazy_remove() leaves alone may see its validation change:
+** - the locks its dependencies come from are above h (the walk takes the
+**   others);
+** - the topmost lock of its class below it stays, or was h and then, with
+**   h's address held nowhere else (the addresses are distinct), not nested
+**   directly (the walk takes those) and of another instance: without
+**   `strict` and an instance order of the program's, such a lock adds
+**   nothing, and neither does the next one below, for the same reasons;
+** - the innermost spinlock below it stays, or was h with none below (a
+**   report against another spinlock would be new).
+** Stale keys wait for the next acquisition only when what is below h is
+** known (i at or below stale_from).
+*/
+static bool lazy_ok(ud_thread_t *t, const ud_held_t *h, unsigned i)
+{
+	if (ud_config.no_lazy_release || t->depth - i - 1 < LAZY_ABOVE_MIN ||
+	    i > LAZY_BELOW_MAX || (t->stale && i > t->stale_from) ||
+	    ud_config.strict_same_class || h->cls->cmp ||
+	    (i > 0 && (ud_held_is(h, h->inst) ? h->inst->kind : h->cls->kind) == UD_KIND_SPIN))
+		return false;
+	/* Nothing is pushed while the keys are stale, so once checked, the
+	** addresses stay distinct. */
+	return t->stale || held_addrs_distinct(t);
+}
+
+/* The lazy release of h at index i (lazy_ok()). */
+static void lazy_remove(ud_thread_t *t, ud_held_t *h, unsigned i)
+{
+	if (!t->stale || i < t->stale_from) {
+		t->stale_from = i;
+		t->stale_key = h->prev_key;	/* right: below stale_from */
+	}
+	t->stale = true;
+	t->push_limit = 0;
+	t->under_top_min = UINT_MAX;
+	uint64_t key = t->stale_key;
+	if (i)
+		memmove(t->held + 1, t->held, i * sizeof *h);
+	t->held++;
+	t->shift++;
+	t->cap--;
+	t->depth--;
+	/* What the fast paths read of the entry below the first: never held. */
+	t->held[-1].addr = 0;
+	t->held[-1].cls = NULL;
+	t->held[-1].inst = NULL;
+	/* The entries whose dependencies came from h, or through it, as the
+	** eager release would validate them. */
+	for (unsigned j = i; j < t->depth; j++) {
+		ud_held_t *e = &t->held[j];
+		key = ud_chain_step(t, key, e->cls, (ud_mode_t)e->mode, e->trylock);
+		if (!e->trylock && ud_engine_active() && !ud_chain_lookup(key) &&
+		    !(ud_held_is(e, e->inst) && ud_pair_cached(t, j, e->inst, e->cls, key)))
+			ud_validate(t, j, e->inst, e->cls, (ud_mode_t)e->mode, e->pc,
+				    key, 0);
+		if (!e->trylock && !(e->cls->hot.flags & UD_CLASS_NOVALIDATE))
+			break;
+	}
+}
+
 /*
 ** Remove one entry. Entries above it move down and get new chain keys; each
 ** blocking one whose new chain was never seen is validated as if acquired now
-** (the kernel's re-acquire after an out-of-order release).
+** (the kernel's re-acquire after an out-of-order release), or lazily (above).
 */
 void ud_held_remove(ud_thread_t *t, ud_held_t *h)
 {
 	unsigned i = (unsigned)(h - t->held);
+	if (lazy_ok(t, h, i)) {
+		lazy_remove(t, h, i);
+		return;
+	}
+	ud_held_freshen(t);
+	h = &t->held[i];
 	uint64_t key = h->prev_key;
 	memmove(h, h + 1, (t->depth - i - 1) * sizeof *h);
 	t->depth--;
@@ -125,6 +292,7 @@ void ud_acquire_bottom(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 	ud_class_t *c = ud_instance_class(inst);
 	if (c->hot.flags & UD_CLASS_NOTRACK)
 		return;
+	ud_held_freshen(t);
 	if (t->depth == t->cap)
 		ud_held_grow(t);
 	memmove(t->held + 1, t->held, t->depth * sizeof *t->held);
@@ -236,6 +404,7 @@ int ud_held_mode(const ud_thread_t *t, const void *addr)
 /* Quietly: the combinations left were each held at some point already. */
 void ud_release_implicit(ud_thread_t *t)
 {
+	ud_held_freshen(t);
 	unsigned n = 0;
 	uint64_t key = UD_CHAIN_KEY_INITIAL;
 	for (unsigned i = 0; i < t->depth; i++) {
@@ -255,6 +424,8 @@ void ud_release_implicit(ud_thread_t *t)
 #ifdef UD_DEBUG
 void ud_chain_key_check(const ud_thread_t *t)
 {
+	if (t->stale)
+		return;	/* checked once freshened */
 	uint64_t key = UD_CHAIN_KEY_INITIAL;
 	for (unsigned i = 0; i < t->depth; i++) {
 		const ud_held_t *h = &t->held[i];

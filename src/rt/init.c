@@ -288,6 +288,7 @@ bool ud_rt_init_slow(void)
 		.no_chain_cache = !ud_rt_opts.chain_cache,
 		.no_order_shortcut = !ud_rt_opts.order_shortcut,
 		.no_instance_cache = !ud_rt_opts.instance_cache,
+		.no_lazy_release = !ud_rt_opts.lazy_release,
 		.report = submit_report,
 		.learnt = ud_rt_record_learnt,
 	};
