@@ -193,6 +193,8 @@ static void edge_origin(ud_edge_t *e, const acq_t *a)
 static bool add_dependency(acq_t *a, const ud_held_t *h, ud_node_t *from,
 			   ud_node_t *to, bool instances)
 {
+	if (!instances && ud_wait_done_with(a->t, h, a->flags))
+		return true;
 	unsigned dep = ud_dep_bit((ud_mode_t)h->mode, a->mode);
 	ud_edge_t *e = ud_graph_find_edge(from, to);
 	if (e && (e->dep & dep))
@@ -359,7 +361,8 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 	** the key stands for that usage too (ud_chain_ctx). */
 	ud_held_t *below = nested_same_class(t, depth, c);
 	bool usage = ud_usage_adds(t, c, mode);
-	bool cache = !below && !usage;
+	/* A join judged by its thread's done protocol holds for that thread only. */
+	bool cache = !below && !usage && !t->wait_done;
 	uint64_t pair = 0;
 	if (below && !usage && !atomic_load_explicit(&c->hot.ordered, memory_order_relaxed) &&
 	    ud_held_is(below, below->inst) &&

@@ -589,6 +589,14 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	leave(c);
 }
 
+void ud_hook_cond_signal(ud_call_t *c)
+{
+	if (!enter(c))
+		return;
+	ud_thread_signalled(c->ts->t);
+	leave(c);
+}
+
 void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 		       const char *name, unsigned subclass)
 {

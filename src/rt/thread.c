@@ -112,6 +112,10 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	ud_thread_t *t = ts->t;
 	if (!t)
 		return;
+	/* Kept for the joiner before the thread leaves the list it looks in. */
+	uint32_t gen = 0;
+	ud_instance_t *done = ud_thread_done_with(t, &gen);
+	ud_sync_thread_end(done, gen);
 	list_del(ts);
 	ts->t = NULL;
 	/*
@@ -224,6 +228,21 @@ void ud_hook_thread_setname(pthread_t th, const char *name)
 		ud_lock_release(&list_lock);
 	}
 	ts->in_runtime--;
+}
+
+ud_instance_t *ud_rt_thread_done_with(pthread_t th, uint32_t *gen)
+{
+	ud_instance_t *done = NULL;
+	/* Under the list lock: the target cannot end and free its thread meanwhile. */
+	ud_lock_acquire(&list_lock);
+	for (ud_rt_thread_t *o = list_head; o; o = o->next) {
+		if (o->t && pthread_equal(o->self, th)) {
+			done = ud_thread_done_with(o->t, gen);
+			break;
+		}
+	}
+	ud_lock_release(&list_lock);
+	return done;
 }
 
 /* ---- fork ---------------------------------------------------------------- */
