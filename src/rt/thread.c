@@ -28,6 +28,8 @@ static bool end_key_ok;
 /* Link ts at the head of the list; the caller holds list_lock. */
 static void list_add_locked(ud_rt_thread_t *ts)
 {
+	if (ts->registered)
+		return;
 	ts->prev = NULL;
 	ts->next = list_head;
 	if (list_head)
@@ -153,7 +155,9 @@ static void *trampoline(void *p)
 
 	ts->in_runtime++;
 	ud_free(p, sizeof(start_info_t));
-	ud_thread_t *t = thread_create(ts);
+	/* A signal handler may have run on the new thread already, and made
+	** its engine thread: a second one would list this thread twice. */
+	ud_thread_t *t = ts->t ? ts->t : thread_create(ts);
 	if (t) {
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
 		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
@@ -262,6 +266,8 @@ void ud_rt_threads_fork_child(ud_rt_thread_t *self)
 {
 	ud_lock_reset(&list_lock);
 	list_head = NULL;
-	if (self->registered)
+	if (self->registered) {
+		self->registered = false;
 		list_add_locked(self);
+	}
 }
