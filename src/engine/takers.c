@@ -159,6 +159,37 @@ ud_instance_t *ud_thread_done_with(const ud_thread_t *t, uint32_t *gen)
 	return last->inst;
 }
 
+/*
+** Another thread's view, taken under the runtime's thread list lock (t stays
+** allocated) but racing with t's own pushes: nothing read from t's array is
+** followed as a pointer. t must hold nothing or only its lifetime, of class
+** life; the entry left above is compared, as values, with the locks the
+** joiner holds. An array of more than 256 entries may be unmapped when it
+** grows: such a thread is not judged done.
+*/
+ud_instance_t *ud_thread_done_with_held(const ud_thread_t *t, const ud_class_t *life,
+					const ud_thread_t *joiner, uint32_t *gen)
+{
+	unsigned depth = __atomic_load_n(&t->depth, __ATOMIC_RELAXED);
+	unsigned cap = __atomic_load_n(&t->cap, __ATOMIC_RELAXED);
+	const ud_held_t *held = __atomic_load_n(&t->held, __ATOMIC_RELAXED);
+	if (cap > 256 || depth >= cap || depth > 1 || (depth == 1 && held[0].cls != life))
+		return NULL;
+	const volatile ud_held_t *last = &held[depth];
+	if (!last->signalled)
+		return NULL;
+	ud_instance_t *inst = last->inst;
+	uint32_t g = last->gen;
+	for (unsigned i = 0; i < joiner->depth; i++) {
+		const ud_held_t *h = &joiner->held[i];
+		if (h->inst == inst && h->gen == g && ud_held_is(h, h->inst)) {
+			*gen = g;
+			return inst;
+		}
+	}
+	return NULL;
+}
+
 void ud_acquire_wait_done(ud_thread_t *t, ud_instance_t *inst, ud_instance_t *done,
 			  uint32_t gen, uintptr_t pc)
 {

@@ -156,9 +156,10 @@ void ud_sync_thread_end(ud_instance_t *inst, uint32_t gen)
 
 /* The lock thread th is done with: asked of the thread while it lives,
 ** else of what it left at its end (it is listed until it has left that). */
-static ud_instance_t *done_with(pthread_t th, uint32_t *gen)
+static ud_instance_t *done_with(pthread_t th, ud_class_t *life, const ud_thread_t *joiner,
+				uint32_t *gen)
 {
-	ud_instance_t *done = ud_rt_thread_done_with(th, gen);
+	ud_instance_t *done = ud_rt_thread_done_with(th, life, joiner, gen);
 	if (!done)
 		(void)tab_get(th, false, &done, gen);
 	return done;
@@ -252,7 +253,7 @@ static void wait_thread_class(ud_thread_t *t, ud_class_t *c, unsigned flags,
 static void join_thread(ud_thread_t *t, pthread_t th, ud_class_t *c, uintptr_t pc)
 {
 	uint32_t gen = 0;
-	ud_instance_t *done = done_with(th, &gen);
+	ud_instance_t *done = done_with(th, c, t, &gen);
 	if (!done) {
 		wait_thread_class(t, c, UD_ACQ_WAIT, pc);
 		return;

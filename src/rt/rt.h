@@ -374,8 +374,10 @@ void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 			  ud_stack_id_t created);
 /* The calling thread ends done with inst (gen), or NULL: kept for its joiner. */
 void ud_sync_thread_end(ud_instance_t *inst, uint32_t gen);
-/* The lock live thread th is done with (ud_thread_done_with()), or NULL. */
-ud_instance_t *ud_rt_thread_done_with(pthread_t th, uint32_t *gen);
+/* The lock live thread th (lifetime class life) is done with and the joiner
+** holds (ud_thread_done_with_held()), or NULL. */
+ud_instance_t *ud_rt_thread_done_with(pthread_t th, const ud_class_t *life,
+				      const ud_thread_t *joiner, uint32_t *gen);
 /* The lock annotate.c makes instances under, around fork (atfork handlers
 ** registered by intercept_sync.c once a second thread exists). */
 void ud_annotate_fork_prepare(void);

@@ -234,14 +234,15 @@ void ud_hook_thread_setname(pthread_t th, const char *name)
 	ts->in_runtime--;
 }
 
-ud_instance_t *ud_rt_thread_done_with(pthread_t th, uint32_t *gen)
+ud_instance_t *ud_rt_thread_done_with(pthread_t th, const ud_class_t *life,
+				      const ud_thread_t *joiner, uint32_t *gen)
 {
 	ud_instance_t *done = NULL;
 	/* Under the list lock: the target cannot end and free its thread meanwhile. */
 	ud_lock_acquire(&list_lock);
 	for (ud_rt_thread_t *o = list_head; o; o = o->next) {
 		if (o->t && pthread_equal(o->self, th)) {
-			done = ud_thread_done_with(o->t, gen);
+			done = ud_thread_done_with_held(o->t, life, joiner, gen);
 			break;
 		}
 	}
