@@ -146,17 +146,30 @@ static void report_circular(acq_t *a, const ud_held_t *h, const ud_path_t *path,
 	r->links[0].stack = a->stack;
 	r->links[0].tid = a->t->tid;
 	memcpy(r->links[0].thread_name, a->t->name, sizeof a->t->name);
-	uint64_t ids[n];
+	/* One bug, one report: a cycle through thread lifetimes is signed by its
+	** locks alone (when two or more), so the same locks' cycle without the
+	** lifetime, or with another thread's, counts as the report made first. */
+	uint64_t ids[n], locks[n];
+	unsigned nlocks = 0;
 	ids[0] = instances ? a->stack : a->c->id;
+	if (!(a->c->hot.flags & UD_CLASS_IMPLICIT))
+		locks[nlocks++] = a->c->id;
 	for (unsigned i = 1; i < n; i++) {
 		const ud_edge_t *e = path->edges[i - 1];
 		ud_report_fill_link(&r->links[i], e);
 		ids[i] = instances ? e->stack : e->to->cls->id;
+		if (!(e->to->cls->hot.flags & UD_CLASS_IMPLICIT))
+			locks[nlocks++] = e->to->cls->id;
 	}
-	sort_ids(ids, n);
+	uint64_t *sign = ids;
+	if (!instances && nlocks >= 2 && nlocks < n) {
+		sign = locks;
+		n = nlocks;
+	}
+	sort_ids(sign, n);
 	uint64_t signature = ud_signature_mix(UD_REPORT_CIRCULAR, instances ? a->c->id : 0);
 	for (unsigned i = 0; i < n; i++)
-		signature = ud_signature_mix(signature, ids[i]);
+		signature = ud_signature_mix(signature, sign[i]);
 	r->signature = signature;
 }
 
@@ -193,6 +206,8 @@ static void edge_origin(ud_edge_t *e, const acq_t *a)
 static bool add_dependency(acq_t *a, const ud_held_t *h, ud_node_t *from,
 			   ud_node_t *to, bool instances)
 {
+	if (!instances && ud_wait_done_with(a->t, h, a->flags))
+		return true;
 	unsigned dep = ud_dep_bit((ud_mode_t)h->mode, a->mode);
 	ud_edge_t *e = ud_graph_find_edge(from, to);
 	if (e && (e->dep & dep))
@@ -359,7 +374,8 @@ __attribute__((noinline)) void ud_validate(ud_thread_t *t, unsigned depth,
 	** the key stands for that usage too (ud_chain_ctx). */
 	ud_held_t *below = nested_same_class(t, depth, c);
 	bool usage = ud_usage_adds(t, c, mode);
-	bool cache = !below && !usage;
+	/* A join judged by its thread's done protocol holds for that thread only. */
+	bool cache = !below && !usage && !t->wait_done;
 	uint64_t pair = 0;
 	if (below && !usage && !atomic_load_explicit(&c->hot.ordered, memory_order_relaxed) &&
 	    ud_held_is(below, below->inst) &&

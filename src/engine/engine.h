@@ -206,6 +206,22 @@ void ud_acquire_as(ud_thread_t *t, ud_instance_t *inst, ud_class_t *c,
 ** runtime before ud_acquire().
 */
 void ud_note_taker(const ud_thread_t *t, ud_instance_t *inst);
+/*
+** The done protocol (takers.c): t signalled a condition; its innermost held
+** lock is marked. ud_thread_done_with() then names that lock while it was
+** the last lock t took and t holds nothing but its lifetime: t is done with
+** it. Called by t's own thread.
+*/
+void ud_thread_signalled(ud_thread_t *t);
+ud_instance_t *ud_thread_done_with(const ud_thread_t *t, uint32_t *gen);
+/* The same asked by the joiner of a live thread t whose lifetime class is
+** life: only a lock the joiner holds is named. */
+ud_instance_t *ud_thread_done_with_held(const ud_thread_t *t, const ud_class_t *life,
+					const ud_thread_t *joiner, uint32_t *gen);
+/* ud_acquire_as() of a wait (UD_ACQ_WAIT) on a thread done with `done` in
+** its life gen: the wait adds no dependency from that lock. */
+void ud_acquire_wait_done(ud_thread_t *t, ud_instance_t *inst, ud_instance_t *done,
+			  uint32_t gen, uintptr_t pc);
 /* The real call did not take the lock after ud_acquire(): forget the push. */
 void ud_acquire_undo(ud_thread_t *t, ud_instance_t *inst);
 /*

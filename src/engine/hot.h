@@ -85,6 +85,7 @@ typedef struct ud_held {
 	uint8_t forked;		/* inherited across fork(): re-init ends it quietly */
 	uint8_t freed;		/* reported as a held lock freed: not again at exit */
 	uint8_t nest;		/* taken under a nest_lock: counts its class */
+	uint8_t signalled;	/* a condition was signalled under it (takers.c) */
 	uint16_t pins;		/* ud_pin() depth, meaningful only while PINNED */
 	/* The signal context the entry was keyed in, for the debug build's
 	** recompute of the chain key (ud_chain_key_check). */
@@ -121,6 +122,9 @@ struct ud_thread {
 	uint64_t sig_in;	/* signals whose handlers are running on this thread */
 	uint64_t chain_ctx;	/* ud_chain_ctx() of sig_on and sig_in */
 	uint16_t taker_tag;	/* ud_taker_tag(tid), for takers.c */
+	/* While a join is validated: the lock its thread is done with (takers.c). */
+	ud_instance_t *wait_done;
+	uint32_t wait_done_gen;
 };
 
 /* Never 0, which means "no taker yet". Thread ids are mostly close together. */
@@ -376,6 +380,7 @@ ud_held_fill_as(ud_held_t *h, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
 	h->forked = 0;
 	h->freed = 0;
 	h->nest = 0;
+	h->signalled = 0;
 }
 
 /* The same, for the instance's present life, read from its record. */

@@ -205,6 +205,8 @@ bool ud_usage_order(ud_report_t *r, ud_class_t *prev, ud_class_t *next);
 bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 			     const ud_instance_t *inst, const ud_class_t *c,
 			     const ud_path_t *path);
+/* Does the wait being validated skip the dependency from h (done protocol)? */
+bool ud_wait_done_with(const ud_thread_t *t, const ud_held_t *h, unsigned flags);
 
 /* assert.c */
 /* Report an annotation misuse or failed assertion (UD_ASSERT_*) about the

@@ -23,6 +23,18 @@
 ** The limit: the instance is judged on the takers seen so far. A worker
 ** whose only taking of the joiner's lock comes after the cycle was first
 ** seen is not revalidated (its chain is cached) and goes unreported.
+**
+** The done protocol (pigz's yarn, thread pools): a worker's last act is to
+** take L, mark itself done, signal a condition and release L; the joiner,
+** holding L, joins only threads it saw marked done. Such a join waits for
+** nothing that takes L. What the runtime sees of it: the thread signalled a
+** condition while L was its innermost lock, took no lock since (the entry
+** above its lifetime, left in its held array by the release, is still L's
+** marked one, since every push clears the mark), and holds nothing. Such a
+** join adds no dependency from L, and its chain is not cached: the next
+** join may be of a thread that is not done. A thread that signals under L
+** and then, after the join began, takes L again would deadlock; the join
+** saw it done and is not reported (the protocol says it cannot happen).
 */
 #include "internal.h"
 
@@ -119,4 +131,76 @@ bool ud_cycle_other_instance(const ud_thread_t *t, const ud_held_t *h,
 		at = h->inst;
 	}
 	return only_mine(t, at);
+}
+
+void ud_thread_signalled(ud_thread_t *t)
+{
+	for (unsigned i = t->depth; i-- > 0;) {
+		ud_held_t *h = &t->held[i];
+		if (h->inst->kind != UD_KIND_PSEUDO && !is_lifetime(h->cls)) {
+			h->signalled = 1;
+			return;
+		}
+	}
+}
+
+ud_instance_t *ud_thread_done_with(const ud_thread_t *t, uint32_t *gen)
+{
+	unsigned depth = t->depth;
+	if (depth >= t->cap)
+		return NULL;
+	for (unsigned i = 0; i < depth; i++)
+		if (!is_lifetime(t->held[i].cls))
+			return NULL;
+	const ud_held_t *last = &t->held[depth];
+	if (!last->signalled || !last->inst || !ud_held_is(last, last->inst))
+		return NULL;
+	*gen = last->gen;
+	return last->inst;
+}
+
+/*
+** Another thread's view, taken under the runtime's thread list lock (t stays
+** allocated) but racing with t's own pushes: nothing read from t's array is
+** followed as a pointer. t must hold nothing or only its lifetime, of class
+** life; the entry left above is compared, as values, with the locks the
+** joiner holds. An array of more than 256 entries may be unmapped when it
+** grows: such a thread is not judged done.
+*/
+ud_instance_t *ud_thread_done_with_held(const ud_thread_t *t, const ud_class_t *life,
+					const ud_thread_t *joiner, uint32_t *gen)
+{
+	unsigned depth = __atomic_load_n(&t->depth, __ATOMIC_RELAXED);
+	unsigned cap = __atomic_load_n(&t->cap, __ATOMIC_RELAXED);
+	const ud_held_t *held = __atomic_load_n(&t->held, __ATOMIC_RELAXED);
+	if (cap > 256 || depth >= cap || depth > 1 || (depth == 1 && held[0].cls != life))
+		return NULL;
+	const volatile ud_held_t *last = &held[depth];
+	if (!last->signalled)
+		return NULL;
+	ud_instance_t *inst = last->inst;
+	uint32_t g = last->gen;
+	for (unsigned i = 0; i < joiner->depth; i++) {
+		const ud_held_t *h = &joiner->held[i];
+		if (h->inst == inst && h->gen == g && ud_held_is(h, h->inst)) {
+			*gen = g;
+			return inst;
+		}
+	}
+	return NULL;
+}
+
+void ud_acquire_wait_done(ud_thread_t *t, ud_instance_t *inst, ud_instance_t *done,
+			  uint32_t gen, uintptr_t pc)
+{
+	t->wait_done = done;
+	t->wait_done_gen = gen;
+	ud_acquire_as(t, inst, NULL, UD_MODE_WRITE, UD_ACQ_WAIT, NULL, pc);
+	t->wait_done = NULL;
+}
+
+bool ud_wait_done_with(const ud_thread_t *t, const ud_held_t *h, unsigned flags)
+{
+	return ud_unlikely(t->wait_done != NULL) && (flags & UD_ACQ_WAIT) &&
+	       h->inst == t->wait_done && h->gen == t->wait_done_gen;
 }

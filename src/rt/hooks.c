@@ -156,8 +156,16 @@ static unsigned library_frames(const uintptr_t *pcs, unsigned n)
 ** the first frame seen after it, and marks the prefix shared when another one
 ** appears. The key of a new lock is its stack up to just past the deepest
 ** shared prefix: the first call site outside the helpers. A site called from
-** one place keeps a one-frame key; locks created before a site is found
-** shared keep the key they got. Guarded by create_lock.
+** one place keeps a one-frame key. Guarded by create_lock.
+**
+** A lock keeps one class for the run: the locks made before a prefix P was
+** found shared all came through its first next frame N, and had the key K
+** the deeper rule gave them then (the deepest shared prefix shorter than P,
+** plus a frame). When P becomes shared, the prefix P+N is given K's length
+** as its alias, so that the locks of P+N made later, keyed P+N by the new
+** rule, are found in K's class. Aliases chain as deeper prefixes become
+** shared in turn. A key that P+N extends further is not concerned: a deeper
+** shared prefix on that path gave those locks that longer key already.
 */
 #define AUTO_MAX_FRAMES 4
 /*
@@ -179,6 +187,7 @@ typedef struct prefix_info {
 	ud_stack_id_t prefix;	/* 0: empty slot */
 	uintptr_t next_pc;	/* first frame seen after the prefix */
 	bool shared;		/* another frame was seen after it since */
+	uint8_t alias;		/* as a key, the length of the key it stands for (0: none) */
 } prefix_info_t;
 
 static prefix_info_t *prefixes;
@@ -218,6 +227,44 @@ static prefix_info_t *prefix_slot(ud_stack_id_t id)
 	return &prefixes[j];
 }
 
+/* The prefix record of id, or NULL if it has none. */
+static prefix_info_t *prefix_find(ud_stack_id_t id)
+{
+	if (!prefixes_cap)
+		return NULL;
+	size_t j = id & (prefixes_cap - 1);
+	while (prefixes[j].prefix && prefixes[j].prefix != id)
+		j = (j + 1) & (prefixes_cap - 1);
+	return prefixes[j].prefix ? &prefixes[j] : NULL;
+}
+
+/* Prefix pcs[0..len) is found shared: the locks made through its first next
+** frame keep the key of key_len frames they had (see above). */
+static void alias_first_path(const uintptr_t *pcs, unsigned len, uintptr_t next,
+			     unsigned key_len)
+{
+	uintptr_t path[AUTO_MAX_FRAMES_GLIB + 1];
+	for (unsigned i = 0; i < len; i++)
+		path[i] = pcs[i];
+	path[len] = next;
+	ud_stack_id_t id = ud_stack_put(path, len + 1);
+	prefix_info_t *q = id ? prefix_slot(id) : NULL;
+	if (q && !q->shared && !q->alias)
+		q->alias = (uint8_t)key_len;
+}
+
+/* The length of the key a key of len frames at pcs stands for. */
+static unsigned alias_resolve(const uintptr_t *pcs, unsigned len)
+{
+	for (unsigned hops = 0; hops < AUTO_MAX_FRAMES_GLIB && len > 1; hops++) {
+		const prefix_info_t *p = prefix_find(ud_stack_put(pcs, len));
+		if (!p || !p->alias || p->alias >= len)
+			break;
+		len = p->alias;
+	}
+	return len;
+}
+
 /* The frames of the program's that key a site: the n frames at pcs are the
 ** program's, from the first past the library's. create_lock held. */
 static unsigned auto_site(const uintptr_t *pcs, unsigned n, unsigned max)
@@ -230,11 +277,13 @@ static unsigned auto_site(const uintptr_t *pcs, unsigned n, unsigned max)
 		else if (p->next_pc != pcs[len] && !p->shared) {
 			p->shared = true;
 			atomic_fetch_add_explicit(&sharing_gen, 1, memory_order_relaxed);
+			alias_first_path(pcs, len, p->next_pc, key_len);
+			p = prefix_find(ud_stack_put(pcs, len));	/* the table may have grown */
 		}
 		if (p->shared)
 			key_len = len + 1;
 	}
-	return key_len;
+	return alias_resolve(pcs, key_len);
 }
 
 /*
@@ -586,6 +635,14 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	if (inst) {
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
 	}
+	leave(c);
+}
+
+void ud_hook_cond_signal(ud_call_t *c)
+{
+	if (!enter(c))
+		return;
+	ud_thread_signalled(c->ts->t);
 	leave(c);
 }
 

@@ -3,6 +3,10 @@
 ** mutex and takes it again before it returns; the hook models both before the
 ** thread blocks. The mutex is held again on return whatever the result, so
 ** there is nothing to undo.
+**
+** A signal or broadcast marks the innermost lock its thread holds: a thread
+** whose last act was to signal under L is done with L when joined
+** (src/engine/takers.c).
 */
 #include "rt.h"
 
@@ -41,4 +45,32 @@ UD_INTERCEPTOR(int, cnd_timedwait, cnd_t *cv, mtx_t *m, const struct timespec *t
 	ud_call_t c = UD_CALL_INIT;
 	ud_hook_cond_wait(&c, m, UD_LT_MUTEX);
 	return REAL(cnd_timedwait)(cv, m, ts);
+}
+
+UD_INTERCEPTOR(int, pthread_cond_signal, pthread_cond_t *cv)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_cond_signal(&c);
+	return REAL(pthread_cond_signal)(cv);
+}
+
+UD_INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *cv)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_cond_signal(&c);
+	return REAL(pthread_cond_broadcast)(cv);
+}
+
+UD_INTERCEPTOR(int, cnd_signal, cnd_t *cv)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_cond_signal(&c);
+	return REAL(cnd_signal)(cv);
+}
+
+UD_INTERCEPTOR(int, cnd_broadcast, cnd_t *cv)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_cond_signal(&c);
+	return REAL(cnd_broadcast)(cv);
 }

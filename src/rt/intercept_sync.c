@@ -70,6 +70,8 @@ static void *resolve(void **slot, const char *name)
 typedef struct tentry {
 	pthread_t th;
 	ud_class_t *life;	/* NULL once joined */
+	ud_instance_t *done;	/* the lock it ended done with (takers.c) */
+	uint32_t done_gen;
 	bool used;
 } tentry_t;
 
@@ -111,11 +113,14 @@ static void tab_put(pthread_t th, ud_class_t *life)
 	e->used = true;
 	e->th = th;
 	e->life = life;
+	e->done = NULL;
 	ud_lock_release(&tab_lock);
 }
 
-/* The lifetime class of th, and forget it if `clear`. */
-static ud_class_t *tab_get(pthread_t th, bool clear)
+/* The lifetime class of th, and forget it if `clear`; with done, the lock
+** it ended done with, if it ended. */
+static ud_class_t *tab_get(pthread_t th, bool clear, ud_instance_t **done,
+			   uint32_t *gen)
 {
 	ud_class_t *life = NULL;
 	ud_lock_acquire(&tab_lock);
@@ -123,12 +128,41 @@ static ud_class_t *tab_get(pthread_t th, bool clear)
 		tentry_t *e = tab_slot(th);
 		if (e->used) {
 			life = e->life;
+			if (done) {
+				*done = e->done;
+				*gen = e->done_gen;
+			}
 			if (clear)
 				e->life = NULL;
 		}
 	}
 	ud_lock_release(&tab_lock);
 	return life;
+}
+
+void ud_sync_thread_end(ud_instance_t *inst, uint32_t gen)
+{
+	pthread_t self = pthread_self();
+	ud_lock_acquire(&tab_lock);
+	if (tab_cap) {
+		tentry_t *e = tab_slot(self);
+		if (e->used && e->life) {
+			e->done = inst;
+			e->done_gen = gen;
+		}
+	}
+	ud_lock_release(&tab_lock);
+}
+
+/* The lock thread th is done with: asked of the thread while it lives,
+** else of what it left at its end (it is listed until it has left that). */
+static ud_instance_t *done_with(pthread_t th, ud_class_t *life, const ud_thread_t *joiner,
+				uint32_t *gen)
+{
+	ud_instance_t *done = ud_rt_thread_done_with(th, life, joiner, gen);
+	if (!done)
+		(void)tab_get(th, false, &done, gen);
+	return done;
 }
 
 /* ---- fork ----------------------------------------------------------------------- */
@@ -214,6 +248,21 @@ static void wait_thread_class(ud_thread_t *t, ud_class_t *c, unsigned flags,
 	(void)ud_release(t, c, pc);
 }
 
+/* Join thread th of class c: a wait on its class, which adds no dependency
+** from a lock the thread is done with (the done protocol, takers.c). */
+static void join_thread(ud_thread_t *t, pthread_t th, ud_class_t *c, uintptr_t pc)
+{
+	uint32_t gen = 0;
+	ud_instance_t *done = done_with(th, c, t, &gen);
+	if (!done) {
+		wait_thread_class(t, c, UD_ACQ_WAIT, pc);
+		return;
+	}
+	ud_instance_t *inst = ud_rt_instance(c, UD_KIND_PSEUDO, ud_class_key(c), pc);
+	ud_acquire_wait_done(t, inst, done, gen, pc);
+	(void)ud_release(t, c, pc);
+}
+
 UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 {
 	/* Inside g_thread_join, the program's call site is GLib's caller. */
@@ -222,16 +271,16 @@ UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 	bool waited = false;
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (t) {
-		ud_class_t *life = tab_get(th, false);
+		ud_class_t *life = tab_get(th, false, NULL, NULL);
 		if (life)
-			wait_thread_class(t, life, UD_ACQ_WAIT, pc);
+			join_thread(t, th, life, pc);
 		waited = life != NULL;
 		ud_rt_leave(ts);
 	}
 	int rc = REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
 	if (rc == 0 && (t = ud_rt_enter(&ts)) != NULL) {
 		/* A thread joined before it got to register is judged now. */
-		ud_class_t *life = tab_get(th, true);
+		ud_class_t *life = tab_get(th, true, NULL, NULL);
 		if (life && !waited)
 			wait_thread_class(t, life, UD_ACQ_WAIT, pc);
 		ud_rt_leave(ts);

@@ -101,6 +101,10 @@ static struct {
 	int (*mtx_trylock)(mtx_t *);
 	int (*mtx_unlock)(mtx_t *);
 	void (*mtx_destroy)(mtx_t *);
+	int (*cond_signal)(pthread_cond_t *);
+	int (*cond_broadcast)(pthread_cond_t *);
+	int (*cnd_signal)(cnd_t *);
+	int (*cnd_broadcast)(cnd_t *);
 	int (*cnd_wait)(cnd_t *, mtx_t *);
 	int (*cnd_timedwait)(cnd_t *, mtx_t *, const struct timespec *);
 	int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
@@ -187,6 +191,10 @@ void ud_real_init(void)
 	SET(mtx_trylock, lock_sym("mtx_trylock"));
 	SET(mtx_unlock, lock_sym("mtx_unlock"));
 	SET(mtx_destroy, lock_sym("mtx_destroy"));
+	SET(cond_signal, cond_sym("pthread_cond_signal"));
+	SET(cond_broadcast, cond_sym("pthread_cond_broadcast"));
+	SET(cnd_signal, lock_sym("cnd_signal"));
+	SET(cnd_broadcast, lock_sym("cnd_broadcast"));
 	SET(cnd_wait, lock_sym("cnd_wait"));
 	SET(cnd_timedwait, lock_sym("cnd_timedwait"));
 	SET(create, sym("pthread_create"));
@@ -413,6 +421,35 @@ void ud_real_mtx_destroy(mtx_t *m)
 		f(m);
 	else
 		ud_real_pthread_mutex_destroy((pthread_mutex_t *)m);
+}
+
+/* A wake-up cannot be skipped: while the lookup runs, look the call up alone. */
+int ud_real_pthread_cond_signal(pthread_cond_t *c)
+{
+	__typeof__(real.cond_signal) f = RESOLVED(cond_signal);
+	if (!f)
+		f = (__typeof__(f))cond_sym("pthread_cond_signal");
+	return f(c);
+}
+
+int ud_real_pthread_cond_broadcast(pthread_cond_t *c)
+{
+	__typeof__(real.cond_broadcast) f = RESOLVED(cond_broadcast);
+	if (!f)
+		f = (__typeof__(f))cond_sym("pthread_cond_broadcast");
+	return f(c);
+}
+
+int ud_real_cnd_signal(cnd_t *c)
+{
+	__typeof__(real.cnd_signal) f = RESOLVED(cnd_signal);
+	return f ? f(c) : thrd_result(ud_real_pthread_cond_signal((pthread_cond_t *)c));
+}
+
+int ud_real_cnd_broadcast(cnd_t *c)
+{
+	__typeof__(real.cnd_broadcast) f = RESOLVED(cnd_broadcast);
+	return f ? f(c) : thrd_result(ud_real_pthread_cond_broadcast((pthread_cond_t *)c));
 }
 
 int ud_real_cnd_wait(cnd_t *c, mtx_t *m)

@@ -132,6 +132,10 @@ int ud_real_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 				   const struct timespec *ts);
 int ud_real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
 				   clockid_t clk, const struct timespec *ts);
+int ud_real_pthread_cond_signal(pthread_cond_t *c);
+int ud_real_pthread_cond_broadcast(pthread_cond_t *c);
+int ud_real_cnd_signal(cnd_t *c);
+int ud_real_cnd_broadcast(cnd_t *c);
 
 int ud_real_mtx_init(mtx_t *m, int type);
 int ud_real_mtx_lock(mtx_t *m);
@@ -316,6 +320,9 @@ void ud_hook_destroy(ud_call_t *c, const void *lock);
 /* Before a condition wait on mutex m of this type: release, then validated
 ** re-acquire. */
 void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type);
+/* Before a condition signal or broadcast: marks the innermost held lock, for
+** the done protocol of joins (src/engine/takers.c). */
+void ud_hook_cond_signal(ud_call_t *c);
 /* The ulockdep.h naming call. */
 void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 		       const char *name, unsigned subclass);
@@ -365,6 +372,12 @@ ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 ** created it (0: by the routine). */
 void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 			  ud_stack_id_t created);
+/* The calling thread ends done with inst (gen), or NULL: kept for its joiner. */
+void ud_sync_thread_end(ud_instance_t *inst, uint32_t gen);
+/* The lock live thread th (lifetime class life) is done with and the joiner
+** holds (ud_thread_done_with_held()), or NULL. */
+ud_instance_t *ud_rt_thread_done_with(pthread_t th, const ud_class_t *life,
+				      const ud_thread_t *joiner, uint32_t *gen);
 /* The lock annotate.c makes instances under, around fork (atfork handlers
 ** registered by intercept_sync.c once a second thread exists). */
 void ud_annotate_fork_prepare(void);

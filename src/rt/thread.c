@@ -28,6 +28,8 @@ static bool end_key_ok;
 /* Link ts at the head of the list; the caller holds list_lock. */
 static void list_add_locked(ud_rt_thread_t *ts)
 {
+	if (ts->registered)
+		return;
 	ts->prev = NULL;
 	ts->next = list_head;
 	if (list_head)
@@ -114,6 +116,10 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	ud_thread_t *t = ts->t;
 	if (!t)
 		return;
+	/* Kept for the joiner before the thread leaves the list it looks in. */
+	uint32_t gen = 0;
+	ud_instance_t *done = ud_thread_done_with(t, &gen);
+	ud_sync_thread_end(done, gen);
 	list_del(ts);
 	ud_rt_free_watch(NULL);
 	ts->t = NULL;
@@ -152,7 +158,9 @@ static void *trampoline(void *p)
 
 	ts->in_runtime++;
 	ud_free(p, sizeof(start_info_t));
-	ud_thread_t *t = thread_create(ts);
+	/* A signal handler may have run on the new thread already, and made
+	** its engine thread: a second one would list this thread twice. */
+	ud_thread_t *t = ts->t ? ts->t : thread_create(ts);
 	if (t) {
 		ud_thread_set_origin(t, si.parent_tid, si.stack);
 		/* Its lifetime, for joiners and barriers (intercept_sync.c). */
@@ -231,6 +239,22 @@ void ud_hook_thread_setname(pthread_t th, const char *name)
 	ts->in_runtime--;
 }
 
+ud_instance_t *ud_rt_thread_done_with(pthread_t th, const ud_class_t *life,
+				      const ud_thread_t *joiner, uint32_t *gen)
+{
+	ud_instance_t *done = NULL;
+	/* Under the list lock: the target cannot end and free its thread meanwhile. */
+	ud_lock_acquire(&list_lock);
+	for (ud_rt_thread_t *o = list_head; o; o = o->next) {
+		if (o->t && pthread_equal(o->self, th)) {
+			done = ud_thread_done_with_held(o->t, life, joiner, gen);
+			break;
+		}
+	}
+	ud_lock_release(&list_lock);
+	return done;
+}
+
 /* ---- fork ---------------------------------------------------------------- */
 
 void ud_rt_threads_fork_prepare(void)
@@ -248,6 +272,8 @@ void ud_rt_threads_fork_child(ud_rt_thread_t *self)
 {
 	ud_lock_reset(&list_lock);
 	list_head = NULL;
-	if (self->registered)
+	if (self->registered) {
+		self->registered = false;
 		list_add_locked(self);
+	}
 }
