@@ -5,31 +5,15 @@
 ** merged by their innermost frame, the most frequent kept.
 */
 #include "lockstat.h"
+#include "cli.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("ulockdep: out of memory\n", stderr);
-		exit(70);
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d) {
-		fputs("ulockdep: out of memory\n", stderr);
-		exit(70);
-	}
-	return d;
-}
+#define xrealloc ud_cli_xrealloc
+#define xstrdup ud_cli_xstrdup
 
 long long ud_sat_add(long long a, long long b)
 {

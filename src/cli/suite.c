@@ -5,31 +5,15 @@
 ** whether a cycle was already seen whole by one process.
 */
 #include "suite.h"
+#include "cli.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("ulockdep: out of memory\n", stderr);
-		exit(70);
-	}
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d) {
-		fputs("ulockdep: out of memory\n", stderr);
-		exit(70);
-	}
-	return d;
-}
+#define xrealloc ud_cli_xrealloc
+#define xstrdup ud_cli_xstrdup
 
 /* Make room for one more item in an array of *cap items of size sz. */
 #define GROW(arr, n, cap) do { \
