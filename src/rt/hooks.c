@@ -14,6 +14,7 @@
 ** type, gets its right kind without the engine knowing any pthread type.
 */
 #include "hooks_fast.h"
+#include "lockstat.h"
 
 #include "../base/alloc.h"
 #include "../base/hash.h"
@@ -270,6 +271,7 @@ static site_entry_t *site_slot(const uintptr_t *pcs, unsigned n)
 
 void ud_hooks_thread_end(void)
 {
+	ud_lockstat_thread_end();
 	if (site_cache) {
 		ud_free(site_cache, SITE_CACHE_SIZE * sizeof *site_cache);
 		site_cache = NULL;
@@ -450,6 +452,8 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   flags, pc);
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_before_lock(c.ts->t, lock, inst, mode == UD_HOOK_READ, pc);
 	}
 	leave(&c);
 	return inst;
@@ -474,6 +478,8 @@ void ud_hook_lock_failed(ud_instance_t *inst)
 	** was tracked a moment ago, in the same call. */
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_lock_failed();
 	ud_acquire_undo(ts->t, inst);
 	ts->in_runtime--;
 }
@@ -487,6 +493,8 @@ void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t 
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   UD_ACQ_TRY, pc);
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_trylock(c.ts->t, lock, inst, mode == UD_HOOK_READ, pc);
 	}
 	leave(&c);
 }
@@ -496,6 +504,8 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return;
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_release(c.ts->t, lock);
 	(void)ud_release(c.ts->t, lock, pc);
 	leave(&c);
 }
@@ -510,6 +520,8 @@ static void mutex_release(ud_rt_thread_t *ts, const pthread_mutex_t *m, uintptr_
 	ud_owner_t owner = mutex_owner(m, ts);
 	if (owner == UD_OWNER_OTHER && !ud_instance_lookup(m))
 		(void)instance_for(m, UD_LT_MUTEX, pc);
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_release(ts->t, m);
 	(void)ud_release_owner(ts->t, m, pc, owner);
 }
 
@@ -545,6 +557,8 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 		return;
 	ud_rt_dl_wait(lock);
 	ud_lock_hold_signals();
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_forget(lock);
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_stack_id_t site = site_key(c->pc, type);
@@ -564,6 +578,8 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 		return;
 	ud_rt_dl_wait(lock);
 	ud_lock_hold_signals();
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_forget(lock);
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_lock_unhold_signals();
 	leave(c);
@@ -574,10 +590,13 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	if (type == UD_LT_MUTEX)
+	if (type == UD_LT_MUTEX) {
 		mutex_release(c->ts, m, c->pc);
-	else	/* a GMutex records no owner */
+	} else {	/* a GMutex records no owner */
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_release(t, m);
 		(void)ud_release(t, m, c->pc);
+	}
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.
@@ -585,6 +604,9 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	ud_instance_t *inst = instance_taken(t, m, type, c->pc);
 	if (inst) {
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
+		/* Counted when the wait returns (ud_lockstat_cond_done). */
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_before_lock(t, m, inst, false, c->pc);
 	}
 	leave(c);
 }
@@ -628,4 +650,5 @@ void ud_hooks_fork_child(void)
 {
 	ud_lock_reset(&create_lock);
 	ud_rt_threads_fork_child(&ud_tls);
+	ud_lockstat_fork_child();
 }

@@ -12,6 +12,7 @@
 ** Also here: the annotation entry point of include/ulockdep.h.
 */
 #include "rt.h"
+#include "lockstat.h"
 
 #include <sys/auxv.h>
 
@@ -166,6 +167,7 @@ static void at_exit(void)
 	bool records = ud_rt_records_on();
 	if (reported && ud_rt_opts.summary)
 		ud_report_print_summary();
+	ud_lockstat_print();
 	/* Under `ulockdep run` (records on) the parent writes the one SARIF log
 	** of the run and decides the run's exit status; the process keeps its
 	** own. */
@@ -244,6 +246,7 @@ static void read_options(void)
 		ud_log_message("%s; running without suppressions", err);
 	ud_report_set_print_suppressions(ud_rt_opts.print_suppressions);
 	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
+	ud_lockstat_init();
 }
 
 /* The engine's report sink: the report layer; a report shown goes into the

@@ -95,6 +95,8 @@ static struct {
 	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
 	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
 			      const struct timespec *);
+	int (*cond_signal)(pthread_cond_t *);
+	int (*cond_broadcast)(pthread_cond_t *);
 	int (*mtx_init)(mtx_t *, int);
 	int (*mtx_lock)(mtx_t *);
 	int (*mtx_timedlock)(mtx_t *, const struct timespec *);
@@ -181,6 +183,8 @@ void ud_real_init(void)
 	SET(cond_wait, cond_sym("pthread_cond_wait"));
 	SET(cond_timedwait, cond_sym("pthread_cond_timedwait"));
 	SET(cond_clockwait, lock_sym("pthread_cond_clockwait"));
+	SET(cond_signal, cond_sym("pthread_cond_signal"));
+	SET(cond_broadcast, cond_sym("pthread_cond_broadcast"));
 	SET(mtx_init, lock_sym("mtx_init"));
 	SET(mtx_lock, lock_sym("mtx_lock"));
 	SET(mtx_timedlock, lock_sym("mtx_timedlock"));
@@ -357,6 +361,34 @@ int ud_real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
 {
 	__typeof__(real.cond_clockwait) f = RESOLVED(cond_clockwait);
 	return f ? f(c, m, clk, ts) : spurious_wake(m);
+}
+
+/* A wake-up cannot be faked: while the lookup runs on another thread, wait
+** for it; on this thread (an allocator of the lookup signalling), waiters
+** of the condition are woken by their spurious-wake fallback instead. */
+static int cond_wake(pthread_cond_t *c, bool all)
+{
+	for (;;) {
+		__typeof__(real.cond_signal) f = all ? RESOLVED(cond_broadcast)
+						     : RESOLVED(cond_signal);
+		if (f)
+			return f(c);
+		if (atomic_load(&resolve_state) == 2)
+			return ENOSYS;	/* libc without it: nothing to call */
+		if (atomic_load(&resolver_tid) == ud_gettid())
+			return 0;
+		sched_yield();
+	}
+}
+
+int ud_real_pthread_cond_signal(pthread_cond_t *c)
+{
+	return cond_wake(c, false);
+}
+
+int ud_real_pthread_cond_broadcast(pthread_cond_t *c)
+{
+	return cond_wake(c, true);
 }
 
 /* C11 calls on glibc are its pthread calls on the same object (mtx_t wraps a

@@ -132,6 +132,8 @@ int ud_real_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 				   const struct timespec *ts);
 int ud_real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
 				   clockid_t clk, const struct timespec *ts);
+int ud_real_pthread_cond_signal(pthread_cond_t *c);
+int ud_real_pthread_cond_broadcast(pthread_cond_t *c);
 
 int ud_real_mtx_init(mtx_t *m, int type);
 int ud_real_mtx_lock(mtx_t *m);
@@ -188,6 +190,9 @@ typedef struct ud_rt_thread {
 	int cancel_state;	/* saved while a report is written (init.c) */
 	const void *waiting;	/* the lock a blocking lock call waits for (UD_WAIT) */
 	ud_thread_t *t;		/* engine thread, created on first use */
+	/* What the inline halves use (hooks_fast.h): t, or NULL with lock_stat
+	** on, so that they all miss through the test they make anyway. */
+	ud_thread_t *fast;
 	unsigned off;		/* ulockdep_off() depth (each raises in_runtime) */
 	void *(*start)(void *);	/* start routine, if started through pthread_create */
 	char life;		/* its address: the thread-lifetime pseudo-lock */
