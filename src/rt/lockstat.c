@@ -779,7 +779,7 @@ static size_t to_locks(const acc_table_t *t, const ud_snapshot_t *snap, ud_stat_
 	for (size_t i = 0; i < t->cap; i++) {
 		const acc_t *a = &t->e[i];
 		const ud_report_class_t *c = a->key ? class_by_id(snap, a->cls) : NULL;
-		if (!c || !(a->acquired || a->contended))
+		if (!c || !(a->acquired || a->contended || a->holds))
 			continue;
 		ud_stat_lock_t *x = &l[n++];
 		x->cls = *c;
