@@ -434,12 +434,58 @@ static ud_instance_t *instance_taken(ud_thread_t *t, const void *lock,
 	return inst;
 }
 
+/* ---- lock statistics: the inline halves' common case, here ------------------- */
+
+/*
+** With lock_stat on the interceptors' inline halves always miss (their
+** thread pointer is NULL: lockstat.h), so their common case is tried here,
+** with the thread's engine thread, before the full hook, and the figures are
+** noted after it. The instance, or NULL having done nothing.
+*/
+static ud_instance_t *stat_fast_acquire(const void *lock, ud_lock_type_t type, int mode,
+					bool trylock, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ts->in_runtime ? NULL : ts->t;
+	if (!t || atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) != UD_RT_READY)
+		return NULL;
+	ud_instance_t *inst = NULL;
+	if (type == UD_LT_MUTEX) {
+		inst = ud_fast_mutex_acquire(ts, t, lock, ud_mutex_raw_kind(lock), trylock, pc,
+					     true);
+	} else if (type == UD_LT_RWLOCK || type == UD_LT_SPIN) {
+		ud_lock_kind_t kind;
+		inst = type == UD_LT_RWLOCK ? ud_fast_rwlock_instance(lock, &kind)
+					    : ud_instance_cached(lock);
+		if (type == UD_LT_SPIN)
+			kind = UD_KIND_SPIN;
+		if (inst && (ud_instance_kind_fast(inst) != kind ||
+			     !ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode), trylock, pc,
+					      !trylock)))
+			inst = NULL;
+	}
+	if (!inst)
+		return NULL;
+	ts->in_runtime++;
+	if (trylock)
+		ud_lockstat_trylock(t, lock, inst, mode == UD_HOOK_READ, pc);
+	else
+		ud_lockstat_before_lock(t, lock, inst, mode == UD_HOOK_READ, pc);
+	ts->in_runtime--;
+	return inst;
+}
+
 /* ---- hooks --------------------------------------------------------------------- */
 
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc)
 {
 	ud_call_t c = { pc, NULL };
+	if (ud_unlikely(ud_lockstat_on)) {
+		ud_instance_t *inst = stat_fast_acquire(lock, type, mode, false, pc);
+		if (inst)
+			return inst;
+	}
 	if (!enter(&c))
 		return NULL;
 	/* A mutex this thread holds by its record, which glibc says nobody
@@ -487,6 +533,8 @@ void ud_hook_lock_failed(ud_instance_t *inst)
 void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t pc)
 {
 	ud_call_t c = { pc, NULL };
+	if (ud_unlikely(ud_lockstat_on) && stat_fast_acquire(lock, type, mode, true, pc))
+		return;
 	if (!enter(&c))
 		return;
 	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
@@ -504,8 +552,14 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return;
-	if (ud_unlikely(ud_lockstat_on))
+	if (ud_unlikely(ud_lockstat_on)) {
 		ud_lockstat_release(c.ts->t, lock);
+		/* The interceptor's inline half, skipped (lockstat.h). */
+		if (ud_release_fast(c.ts->t, lock)) {
+			leave(&c);
+			return;
+		}
+	}
 	(void)ud_release(c.ts->t, lock, pc);
 	leave(&c);
 }
@@ -517,11 +571,15 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 */
 static void mutex_release(ud_rt_thread_t *ts, const pthread_mutex_t *m, uintptr_t pc)
 {
+	if (ud_unlikely(ud_lockstat_on)) {
+		ud_lockstat_release(ts->t, m);
+		/* The interceptor's inline half, skipped (lockstat.h). */
+		if (ud_release_fast(ts->t, m))
+			return;
+	}
 	ud_owner_t owner = mutex_owner(m, ts);
 	if (owner == UD_OWNER_OTHER && !ud_instance_lookup(m))
 		(void)instance_for(m, UD_LT_MUTEX, pc);
-	if (ud_unlikely(ud_lockstat_on))
-		ud_lockstat_release(ts->t, m);
 	(void)ud_release_owner(ts->t, m, pc, owner);
 }
 
