@@ -358,11 +358,16 @@ void ud_stat_cond_id(ud_buf_t *out, uintptr_t site, bool symbolize)
 void ud_stat_cond_name(ud_buf_t *out, uintptr_t site, bool symbolize)
 {
 	ud_frame_t f;
-	if (site_frame(site, symbolize, &f) && f.function && f.file) {
-		ud_buf_printf(out, "cond_wait@%s:%d", basename_of(f.file), f.line);
+	if (site_frame(site, symbolize, &f) && f.file) {
+		ud_buf_printf(out, "cond@%s:%d", basename_of(f.file), f.line);
 		return;
 	}
-	ud_buf_printf(out, "cond_wait@%#lx", (unsigned long)site);
+	if (site_frame(site, symbolize, &f) && f.module) {
+		ud_buf_printf(out, "cond@%s+%#lx", basename_of(f.module),
+			      (unsigned long)f.module_offset);
+		return;
+	}
+	ud_buf_printf(out, "cond@%#lx", (unsigned long)site);
 }
 
 /* ---- record lines ------------------------------------------------------------ */

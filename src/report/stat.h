@@ -40,7 +40,7 @@ typedef struct ud_stat_lock {
 } ud_stat_lock_t;
 
 typedef struct ud_stat_cond {
-	uintptr_t site;		/* first wait site: names the condition variable */
+	uintptr_t site;		/* first wait site (else first signal site): its name */
 	uint64_t waits, timed_out, signals, broadcasts;
 	uint64_t wait_total, wait_max;
 } ud_stat_cond_t;

@@ -65,13 +65,13 @@ UD_INTERCEPTOR(int, cnd_timedwait, cnd_t *cv, mtx_t *m, const struct timespec *t
 UD_INTERCEPTOR(int, pthread_cond_signal, pthread_cond_t *cv)
 {
 	if (ud_unlikely(ud_lockstat_on))
-		ud_lockstat_cond_signal(cv, false);
+		ud_lockstat_cond_signal(cv, false, UD_CALLER_PC());
 	return REAL(pthread_cond_signal)(cv);
 }
 
 UD_INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *cv)
 {
 	if (ud_unlikely(ud_lockstat_on))
-		ud_lockstat_cond_signal(cv, true);
+		ud_lockstat_cond_signal(cv, true, UD_CALLER_PC());
 	return REAL(pthread_cond_broadcast)(cv);
 }

@@ -556,6 +556,7 @@ void ud_lockstat_init(void)
 typedef struct cond_rec {
 	_Atomic uintptr_t addr;
 	_Atomic uintptr_t site;	/* first wait site */
+	_Atomic uintptr_t sig_site;	/* first signal or broadcast site */
 	_Atomic uint64_t waits, timed_out, signals, broadcasts, wait_total, wait_max;
 } cond_rec_t;
 
@@ -615,11 +616,14 @@ void ud_lockstat_cond_done(const void *cv, const void *m, int timed_out, uint64_
 	ud_tls.in_runtime--;
 }
 
-void ud_lockstat_cond_signal(const void *cv, bool broadcast)
+void ud_lockstat_cond_signal(const void *cv, bool broadcast, uintptr_t pc)
 {
 	if (!cond_enter())
 		return;
 	cond_rec_t *c = cond_find(cv);
+	uintptr_t none = 0;
+	if (c)
+		atomic_compare_exchange_strong(&c->sig_site, &none, pc);
 	if (c)
 		atomic_fetch_add_explicit(broadcast ? &c->broadcasts : &c->signals, 1,
 					  memory_order_relaxed);
@@ -833,7 +837,9 @@ static size_t to_conds(ud_stat_cond_t **out)
 						 atomic_load(&r->broadcasts)))
 			continue;
 		c[n++] = (ud_stat_cond_t){
-			.site = atomic_load(&r->site),
+			/* Never waited for: named by where it was signalled. */
+			.site = atomic_load(&r->site) ? atomic_load(&r->site)
+						      : atomic_load(&r->sig_site),
 			.waits = atomic_load(&r->waits),
 			.timed_out = atomic_load(&r->timed_out),
 			.signals = atomic_load(&r->signals),

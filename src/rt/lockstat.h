@@ -39,7 +39,7 @@ void ud_lockstat_fork_child(void);
 /* Condition variables, from their interceptors (outside the runtime). */
 uint64_t ud_lockstat_now(void);
 void ud_lockstat_cond_done(const void *cv, const void *m, int rc, uint64_t t0, uintptr_t pc);
-void ud_lockstat_cond_signal(const void *cv, bool broadcast);
+void ud_lockstat_cond_signal(const void *cv, bool broadcast, uintptr_t pc);
 
 /* The figures so far (runtime memory); ud_lockstat_free() gives it back.
 ** classes: the snapshot's, for names. False when off or not now (the lock

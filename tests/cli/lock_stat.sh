@@ -109,7 +109,7 @@ if s['conds']:
     k = s['conds'][0]
     check("condition waited >= 90 ms: %d" % k['wait_ns']['total'], k['waits'] == 1 and k['wait_ns']['total'] >= 90 * MS)
     check("condition signalled once", k['signals'] == 1 and k['broadcasts'] == 0 and k['timed_out'] == 0)
-    check("condition named by its wait site: " + k['name'], k['name'].startswith('cond_wait@lock_stat.c:') and k['id'].startswith('site:cond_waiter@'))
+    check("condition named by its wait site: " + k['name'], k['name'].startswith('cond@lock_stat.c:') and k['id'].startswith('site:cond_waiter@'))
 
 s = one("handoff")
 c = cls(s, "lock_h")
@@ -177,7 +177,7 @@ check("stat lines after the deps", first_stat > last_dep)
 classes = {o['class']['n']: o['class']['name'] for o in lines if 'class' in o}
 m = [s for s in stats if classes.get(s['class']) == 'lock_m']
 check("lock_m stat line", len(m) == 1 and m[0]['acquired'] == 3 and set(m[0]) >= {'acquired_read', 'contended', 'owner_changes', 'wait_ns', 'hold_ns', 'contention_points', 'contending_points'})
-check("cond_stat line", len(conds) == 1 and conds[0]['waits'] == 1 and conds[0]['id'].startswith('site:') and conds[0]['name'].startswith('cond_wait@'))
+check("cond_stat line", len(conds) == 1 and conds[0]['waits'] == 1 and conds[0]['id'].startswith('site:') and conds[0]['name'].startswith('cond@'))
 sys.exit(0 if ok else 1)
 PY
 finish "lock statistics: contention, hold and wait times, condvars, handoff, fork, reads, JSON schema, tables, records"
