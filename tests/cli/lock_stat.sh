@@ -5,7 +5,8 @@
 #    contending points in lock_stat.c), lock_b taken by one thread at a time
 #    never does;
 #  - a lock held through a 50 ms sleep has a hold time of at least 50 ms, and
-#    the thread that asked for it 10 ms in waited at least 30 ms;
+#    the wait counted for the thread that asked for it meanwhile is the wait
+#    it measured itself (within 5 ms), no longer than the hold;
 #  - a condition wait of 100 ms is counted as a wait of the condition, not as
 #    a hold of its mutex;
 #  - a lock released by another thread, and a lock held across fork() and
@@ -32,7 +33,8 @@ json() {
 	n=$1 m=$2
 	shift 2
 	"$U" run --lock-stat --lock-stat-format=json --exitcode=0 --log-path="$T/$n" "$@" \
-		-- "$P" "$m" || fail "$m: exit status $?"
+		-- "$P" "$m" >"$T/$n.out" || fail "$m: exit status $?"
+	mv "$T/$n.out" "$T/out-$n"
 }
 
 for m in contention sleep cond handoff fork read; do
@@ -71,10 +73,10 @@ MS = 1000000
 s = one("contention")
 a, b = cls(s, "lock_a"), cls(s, "lock_b")
 if a and b:
-    check("lock_a acquired 40 times: %d" % a['acquired'], a['acquired'] == 40)
+    check("lock_a acquired 100 times: %d" % a['acquired'], a['acquired'] == 100)
     check("lock_a contended: %d" % a['contended'], a['contended'] > 0)
     check("lock_a waited", a['wait_ns']['total'] > 0 and a['wait_ns']['max'] >= a['wait_ns']['min'] > 0)
-    check("lock_a hold >= 1 ms each", a['hold_ns']['min'] >= MS and a['holds'] == 40)
+    check("lock_a hold >= 1 ms each", a['hold_ns']['min'] >= MS and a['holds'] == 100)
     check("lock_a owner changes", a['owner_changes'] >= 2)
     pts = a['contention_points']
     check("lock_a contention point in hammer",
@@ -89,13 +91,17 @@ if a and b:
 check("no instances without lock_stat=instance", s['instances'] == [])
 
 i = one("inst")
-check("instance figures", any(x['class']['name'] == 'lock_a' and x['acquired'] == 40 and x['address'].startswith('0x') for x in i['instances']))
+check("instance figures", any(x['class']['name'] == 'lock_a' and x['acquired'] == 100 and x['address'].startswith('0x') for x in i['instances']))
 
 s = one("sleep")
 c = cls(s, "lock_s")
 if c:
     check("lock_s held >= 50 ms: %d" % c['hold_ns']['max'], c['hold_ns']['max'] >= 50 * MS)
-    check("lock_s waited >= 30 ms: %d" % c['wait_ns']['max'], c['contended'] == 1 and c['wait_ns']['max'] >= 30 * MS)
+    # The waiter timed its own lock call: the wait counted lies inside it.
+    seen = int(open(os.path.join(T, "out-sleep")).read().split()[1])
+    check("lock_s waited %d, the waiter saw %d" % (c['wait_ns']['max'], seen),
+          c['contended'] == 1 and 0 < c['wait_ns']['max'] <= seen and c['wait_ns']['max'] >= seen - 5 * MS)
+    check("the wait is most of the hold", c['wait_ns']['max'] <= c['hold_ns']['max'])
     check("contending point: sleeper", c['contending_points'][0]['stack'][0].get('func') == 'sleeper')
     check("contention point: waiter", c['contention_points'][0]['stack'][0].get('func') == 'waiter')
 
@@ -140,7 +146,7 @@ grep -q '^ulockdep: lock statistics: 2 lock classes taken, 1 contended' "$T/sum"
 awk '/^class /{getline; print $1; exit}' "$T/sum" | grep -qx lock_a || fail "summary: lock_a first"
 "$U" run --lock-stat --lock-stat-top=1 -- "$P" contention 2>"$T/sum1"
 grep -q '^lock_b ' "$T/sum1" && fail "lock_stat_top=1 still shows lock_b"
-"$U" run --lock-stat --lock-stat-format=kernel -- "$P" sleep 2>"$T/kern" || fail "kernel run: exit $?"
+"$U" run --lock-stat --lock-stat-format=kernel -- "$P" sleep 2>"$T/kern" >/dev/null || fail "kernel run: exit $?"
 grep -q '^lock_stat version 0.4$' "$T/kern" || fail "kernel table: version line"
 grep -q 'class name    con-bounces    contentions   waittime-min' "$T/kern" || fail "kernel table: header"
 grep -Eq '^ +lock_s: +[0-9]+ +1 ' "$T/kern" || fail "kernel table: lock_s row with 1 contention"

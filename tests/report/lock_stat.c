@@ -1,8 +1,9 @@
 /*
 ** lock_stat.c MODE: known lock patterns for tests/cli/lock_stat.sh.
-**   contention  two threads take lock_a 20 times each, holding it 1 ms, from
+**   contention  two threads take lock_a 50 times each, holding it 1 ms, from
 **               a common start; a third then takes lock_b alone 1000 times
-**   sleep       sleeper holds lock_s for 50 ms; waiter asks for it 10 ms in
+**   sleep       sleeper holds lock_s for 50 ms; waiter asks for it meanwhile
+**               and prints how long it waited
 **   cond        a thread waits 100 ms on a condition under lock_m
 **   handoff     lock_h taken in one thread, released 20 ms later in another
 **   fork        lock_f held across fork(): the child releases it 20 ms later
@@ -38,7 +39,7 @@ static void *hammer(void *arg)
 {
 	(void)arg;
 	pthread_barrier_wait(&start);
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < 50; i++) {
 		pthread_mutex_lock(&lock_a);
 		ms(1);
 		pthread_mutex_unlock(&lock_a);
@@ -71,9 +72,14 @@ static void *waiter(void *arg)
 	(void)arg;
 	while (!held)
 		ms(1);
-	ms(10);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
 	pthread_mutex_lock(&lock_s);
+	clock_gettime(CLOCK_MONOTONIC, &b);
 	pthread_mutex_unlock(&lock_s);
+	/* What the waiter saw, for the test to compare. */
+	printf("waited %lld\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL +
+				    (b.tv_nsec - a.tv_nsec));
 	return NULL;
 }
 
