@@ -561,12 +561,15 @@ typedef struct cond_rec {
 } cond_rec_t;
 
 #define COND_MAX 4096
-static cond_rec_t *conds;
+static cond_rec_t *_Atomic conds;
 
 static cond_rec_t *cond_find(const void *cv)
 {
-	if (!conds)
-		conds = ud_alloc(COND_MAX * sizeof *conds);	/* at most once too many: racy but leaks only */
+	if (!atomic_load(&conds)) {
+		cond_rec_t *mine = ud_alloc(COND_MAX * sizeof *mine), *none = NULL;
+		if (!atomic_compare_exchange_strong(&conds, &none, mine))
+			ud_free(mine, COND_MAX * sizeof *mine);	/* another thread's won */
+	}
 	uintptr_t a = (uintptr_t)cv;
 	size_t j = (size_t)(ud_hash_fib(a) >> 40) & (COND_MAX - 1);
 	for (unsigned k = 0; k < 64; k++, j = (j + 1) & (COND_MAX - 1)) {

@@ -201,10 +201,10 @@ static void write_locked(const char *state, int status, bool symbolize)
 		.chains = st.chains,
 		.max_depth = st.max_depth,
 	};
-	/* In a fatal signal's handler the threads' list may be held by the
-	** thread that was stopped: the figures are then left out. */
+	/* In a fatal signal's handler (symbolize false) the figures are left
+	** out: the thread that was stopped may be in the middle of counting. */
 	ud_stat_set_t stats;
-	if (ud_lockstat_collect(&stats, &s, symbolize))
+	if (symbolize && ud_lockstat_collect(&stats, &s, true))
 		p.stats = &stats;
 	ud_buf_t b = { 0 };
 	ud_record_format(&b, &p, &s, symbolize);
