@@ -16,6 +16,9 @@
 #                    then has to hit every sweep to move a figure
 #   BENCH_INSTR=1    also count instructions per op (callgrind, one thread):
 #                    slower, but unmoved by other load on the machine
+#   BENCH_LOCKSTAT   workloads also run under `ulockdep run --lock-stat`
+#                    (docs/lock-stat.md), against native and ulockdep
+#                    (default: the four goal workloads; "" for none)
 #   CC               compiler (default gcc)
 set -u
 
@@ -211,13 +214,51 @@ if grep -q 'fail' "$results" 2>/dev/null; then
 	say "'fail' marks a run that printed no result: see $LOGS/*.err"
 fi
 
-# --- instructions per op -----------------------------------------------------
-# Instructions of n and 2n iterations: the difference over the 3.25n
-# iterations run (warm-up + 3 rounds) leaves out start-up and set-up.
+# Instructions of n and 2n iterations (callgrind): the difference over the
+# 3.25n iterations run (warm-up + 3 rounds) leaves out start-up and set-up.
 instr() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		awk '/Collected :/ { print $NF }'
 }
+
+# --- lock statistics ------------------------------------------------------------
+# The cost of lock_stat=1: each workload under `ulockdep run --lock-stat`, best
+# of $REPEAT runs, beside the best native and ulockdep runs above.
+LOCKSTAT=${BENCH_LOCKSTAT-$ISSUE}
+if [ $have_ud = 1 ] && [ -n "$LOCKSTAT" ]; then
+	echo
+	say "lock_stat=1 (ns/op, ratio to native; best of $REPEAT)"
+	printf '%-14s %3s %9s %18s %18s\n' workload thr native ulockdep lock_stat
+	for w in $LOCKSTAT; do
+		n=$(iters_of "$w")
+		[ -z "$n" ] && continue
+		for t in $(threads_of "$w"); do
+			ls=
+			for r in $(seq "$REPEAT"); do
+				ls=$(best "$ls" "$(run "lockstat-$w-$t-$r" "$UD" run --lock-stat \
+					-- "$LB" "$w" "$t" "$n")")
+			done
+			nat=${nat_best["$w $t"]:-fail}
+			n0=${nat%!}
+			[ "$n0" = fail ] && n0=0
+			printf '%-14s %3s %9s %18s %18s\n' "$w" "$t" "$nat" \
+			       "$(cell "${ud_best["$w $t"]:-fail}" "$n0")" "$(cell "$ls" "$n0")"
+		done
+	done | tee "$OUT/lockstat.txt"
+	if [ "${BENCH_INSTR:-0}" = 1 ] && [ $have_hg = 1 ]; then
+		say "lock_stat=1, instructions per op (callgrind, 1 thread, 1/50 of the iterations)"
+		for w in $LOCKSTAT; do
+			n=$(( $(iters_of "$w") / 50 ))
+			[ $n -lt 1 ] && n=1
+			a=$(ULOCKDEP_OPTIONS=lock_stat=1 LD_PRELOAD=$UDLIB instr "$LB" "$w" 1 $n)
+			b=$(ULOCKDEP_OPTIONS=lock_stat=1 LD_PRELOAD=$UDLIB instr "$LB" "$w" 1 $((2 * n)))
+			awk -v w="$w" -v n="$n" -v a="$a" -v b="$b" 'BEGIN {
+				printf "%-14s %10.0f\n", w, (b - a) / (3.25 * n) }'
+		done
+	fi
+fi
+
+# --- instructions per op -----------------------------------------------------
 if [ "${BENCH_INSTR:-0}" = 1 ] && [ $have_hg = 1 ]; then
 	echo
 	say "instructions per op (callgrind, 1 thread, 1/50 of the iterations)"

@@ -207,7 +207,7 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 		bool negated = false;
 		if (!d && !strncmp(name, "no_", 3) && !value) {
 			d = find_opt(name + 3);
-			if (d && d->kind == 'B')
+			if (d && (d->kind == 'B' || !strcmp(d->name, "lock_stat")))
 				negated = true;
 			else
 				d = NULL;
@@ -219,7 +219,9 @@ static int parse_args(ud_options_t *o, int argc, char **argv)
 			return -1;
 		}
 
-		if (d && d->kind == 'B' && !value) {
+		/* lock_stat takes 0, 1 or instance; alone it means 1. */
+		bool flag = d && (d->kind == 'B' || !strcmp(d->name, "lock_stat"));
+		if (flag && !value) {
 			if (set_one(o, d->name, negated ? "0" : "1") < 0)
 				return -1;
 			continue;
@@ -331,6 +333,18 @@ static int check_values(ud_options_t *o)
 	    strcmp(o->format, "sarif")) {
 		ud_cli_error("option 'format' expects text, json or "
 			"sarif, not '%s'", o->format);
+		return -1;
+	}
+	if (strcmp(o->lock_stat, "0") && strcmp(o->lock_stat, "1") &&
+	    strcmp(o->lock_stat, "instance")) {
+		ud_cli_error("option 'lock_stat' expects 0, 1 or instance, not '%s'",
+			     o->lock_stat);
+		return -1;
+	}
+	if (o->lock_stat_format[0] && strcmp(o->lock_stat_format, "summary") &&
+	    strcmp(o->lock_stat_format, "kernel") && strcmp(o->lock_stat_format, "json")) {
+		ud_cli_error("option 'lock_stat_format' expects summary, kernel or "
+			     "json, not '%s'", o->lock_stat_format);
 		return -1;
 	}
 	if (o->log_path[0] && check_log_path(o) < 0)

@@ -6,6 +6,7 @@
 */
 #include "record.h"
 #include "format.h"
+#include "stat.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -147,9 +148,13 @@ void ud_record_format(ud_buf_t *out, const ud_record_process_t *p,
 		put_class(out, &s->classes[i], symbolize);
 	for (size_t i = 0; i < s->ndeps; i++)
 		put_dep(out, &s->deps[i], symbolize);
+	size_t stats = p->stats ? ud_stat_record_lines(out, p->stats, symbolize) : 0;
 	unsigned reports = ud_report_kept_json(out);
 	ud_buf_printf(out, "{\"summary\":{\"classes\":%zu,\"deps\":%zu,\"chains\":%zu,"
-		      "\"max_chain\":%u,\"max_depth\":%u,\"reports\":%u}}\n",
+		      "\"max_chain\":%u,\"max_depth\":%u,\"reports\":%u",
 		      s->nclasses, s->ndeps, p->chains, p->max_depth, p->max_depth,
 		      reports);
+	if (p->stats)
+		ud_buf_printf(out, ",\"stats\":%zu", stats);
+	ud_buf_puts(out, "}}\n");
 }

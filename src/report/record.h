@@ -27,6 +27,9 @@ typedef struct ud_record_process {
 	double time;			/* unix seconds */
 	size_t chains;			/* validated chains */
 	unsigned max_depth;		/* most locks held at once */
+	/* lock_stat on: the figures, written as `stat` and `cond_stat` lines
+	** after the dependencies; NULL: none, and no "stats" in the summary. */
+	const struct ud_stat_set *stats;
 } ud_record_process_t;
 
 /*

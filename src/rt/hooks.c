@@ -14,6 +14,7 @@
 ** type, gets its right kind without the engine knowing any pthread type.
 */
 #include "hooks_fast.h"
+#include "lockstat.h"
 
 #include "../base/alloc.h"
 #include "../base/hash.h"
@@ -319,6 +320,7 @@ static site_entry_t *site_slot(const uintptr_t *pcs, unsigned n)
 
 void ud_hooks_thread_end(void)
 {
+	ud_lockstat_thread_end();
 	if (site_cache) {
 		ud_free(site_cache, SITE_CACHE_SIZE * sizeof *site_cache);
 		site_cache = NULL;
@@ -481,12 +483,58 @@ static ud_instance_t *instance_taken(ud_thread_t *t, const void *lock,
 	return inst;
 }
 
+/* ---- lock statistics: the inline halves' common case, here ------------------- */
+
+/*
+** With lock_stat on the interceptors' inline halves always miss (their
+** thread pointer is NULL: lockstat.h), so their common case is tried here,
+** with the thread's engine thread, before the full hook, and the figures are
+** noted after it. The instance, or NULL having done nothing.
+*/
+static ud_instance_t *stat_fast_acquire(const void *lock, ud_lock_type_t type, int mode,
+					bool trylock, uintptr_t pc)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ts->in_runtime ? NULL : ts->t;
+	if (!t || atomic_load_explicit(&ud_rt_hot.state, memory_order_relaxed) != UD_RT_READY)
+		return NULL;
+	ud_instance_t *inst = NULL;
+	if (type == UD_LT_MUTEX) {
+		inst = ud_fast_mutex_acquire(ts, t, lock, ud_mutex_raw_kind(lock), trylock, pc,
+					     true);
+	} else if (type == UD_LT_RWLOCK || type == UD_LT_SPIN) {
+		ud_lock_kind_t kind;
+		inst = type == UD_LT_RWLOCK ? ud_fast_rwlock_instance(lock, &kind)
+					    : ud_instance_cached(lock);
+		if (type == UD_LT_SPIN)
+			kind = UD_KIND_SPIN;
+		if (inst && (ud_instance_kind_fast(inst) != kind ||
+			     !ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode), trylock, pc,
+					      !trylock)))
+			inst = NULL;
+	}
+	if (!inst)
+		return NULL;
+	ts->in_runtime++;
+	if (trylock)
+		ud_lockstat_trylock(t, lock, inst, mode == UD_HOOK_READ, pc);
+	else
+		ud_lockstat_before_lock(t, lock, inst, mode == UD_HOOK_READ, pc);
+	ts->in_runtime--;
+	return inst;
+}
+
 /* ---- hooks --------------------------------------------------------------------- */
 
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc)
 {
 	ud_call_t c = { pc, NULL };
+	if (ud_unlikely(ud_lockstat_on)) {
+		ud_instance_t *inst = stat_fast_acquire(lock, type, mode, false, pc);
+		if (inst)
+			return inst;
+	}
 	if (!enter(&c))
 		return NULL;
 	/* A mutex this thread holds by its record, which glibc says nobody
@@ -499,6 +547,8 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   flags, pc);
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_before_lock(c.ts->t, lock, inst, mode == UD_HOOK_READ, pc);
 	}
 	leave(&c);
 	return inst;
@@ -523,6 +573,8 @@ void ud_hook_lock_failed(ud_instance_t *inst)
 	** was tracked a moment ago, in the same call. */
 	ud_rt_thread_t *ts = &ud_tls;
 	ts->in_runtime++;
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_lock_failed();
 	ud_acquire_undo(ts->t, inst);
 	ts->in_runtime--;
 }
@@ -530,12 +582,16 @@ void ud_hook_lock_failed(ud_instance_t *inst)
 void ud_hook_trylock(const void *lock, ud_lock_type_t type, int mode, uintptr_t pc)
 {
 	ud_call_t c = { pc, NULL };
+	if (ud_unlikely(ud_lockstat_on) && stat_fast_acquire(lock, type, mode, true, pc))
+		return;
 	if (!enter(&c))
 		return;
 	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   UD_ACQ_TRY, pc);
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_trylock(c.ts->t, lock, inst, mode == UD_HOOK_READ, pc);
 	}
 	leave(&c);
 }
@@ -545,6 +601,14 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 	ud_call_t c = { pc, NULL };
 	if (!enter(&c))
 		return;
+	if (ud_unlikely(ud_lockstat_on)) {
+		ud_lockstat_release(c.ts->t, lock);
+		/* The interceptor's inline half, skipped (lockstat.h). */
+		if (ud_release_fast(c.ts->t, lock)) {
+			leave(&c);
+			return;
+		}
+	}
 	(void)ud_release(c.ts->t, lock, pc);
 	leave(&c);
 }
@@ -556,6 +620,12 @@ void ud_hook_unlock(const void *lock, uintptr_t pc)
 */
 static void mutex_release(ud_rt_thread_t *ts, const pthread_mutex_t *m, uintptr_t pc)
 {
+	if (ud_unlikely(ud_lockstat_on)) {
+		ud_lockstat_release(ts->t, m);
+		/* The interceptor's inline half, skipped (lockstat.h). */
+		if (ud_release_fast(ts->t, m))
+			return;
+	}
 	ud_owner_t owner = mutex_owner(m, ts);
 	if (owner == UD_OWNER_OTHER && !ud_instance_lookup(m))
 		(void)instance_for(m, UD_LT_MUTEX, pc);
@@ -594,6 +664,8 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 		return;
 	ud_rt_dl_wait(lock);
 	ud_lock_hold_signals();
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_forget(lock);
 	/* Ends the old identity first: re-init of a held lock is a held lock freed. */
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_stack_id_t site = site_key(c->pc, type);
@@ -613,6 +685,8 @@ void ud_hook_destroy(ud_call_t *c, const void *lock)
 		return;
 	ud_rt_dl_wait(lock);
 	ud_lock_hold_signals();
+	if (ud_unlikely(ud_lockstat_on))
+		ud_lockstat_forget(lock);
 	ud_instance_destroy(c->ts->t, lock, c->pc);
 	ud_lock_unhold_signals();
 	leave(c);
@@ -623,10 +697,13 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	if (!enter(c))
 		return;
 	ud_thread_t *t = c->ts->t;
-	if (type == UD_LT_MUTEX)
+	if (type == UD_LT_MUTEX) {
 		mutex_release(c->ts, m, c->pc);
-	else	/* a GMutex records no owner */
+	} else {	/* a GMutex records no owner */
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_release(t, m);
 		(void)ud_release(t, m, c->pc);
+	}
 	/*
 	** The wait returns with m held again: validate that re-acquisition now,
 	** against what the thread still holds, before it blocks.
@@ -634,6 +711,9 @@ void ud_hook_cond_wait(ud_call_t *c, const void *m, ud_lock_type_t type)
 	ud_instance_t *inst = instance_taken(t, m, type, c->pc);
 	if (inst) {
 		ud_acquire(t, inst, UD_MODE_WRITE, UD_ACQ_REACQUIRE, c->pc);
+		/* Counted when the wait returns (ud_lockstat_cond_done). */
+		if (ud_unlikely(ud_lockstat_on))
+			ud_lockstat_before_lock(t, m, inst, false, c->pc);
 	}
 	leave(c);
 }
@@ -685,4 +765,5 @@ void ud_hooks_fork_child(void)
 {
 	ud_lock_reset(&create_lock);
 	ud_rt_threads_fork_child(&ud_tls);
+	ud_lockstat_fork_child();
 }

@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) ud_thread_t *
 ud_fast_thread(ud_rt_thread_t *ts)
 {
 	if (ud_likely(!ts->in_runtime))
-		return ts->t;
+		return ts->fast;
 	return NULL;
 }
 

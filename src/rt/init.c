@@ -12,6 +12,7 @@
 ** Also here: the annotation entry point of include/ulockdep.h.
 */
 #include "rt.h"
+#include "lockstat.h"
 
 #include <sys/auxv.h>
 
@@ -156,6 +157,7 @@ static void finish_output(bool summary, int status)
 	bool records = ud_rt_records_on();
 	if (summary && ud_rt_opts.summary)
 		ud_report_print_summary();
+	ud_lockstat_print();
 	if (!records || strcmp(ud_rt_opts.format, "sarif") != 0)
 		ud_report_finish();
 	ud_tls.in_runtime--;
@@ -245,6 +247,7 @@ static void read_options(void)
 		ud_log_message("%s; running without suppressions", err);
 	ud_report_set_print_suppressions(ud_rt_opts.print_suppressions);
 	ud_report_set_gen_suppressions(ud_rt_opts.gen_suppressions);
+	ud_lockstat_init();
 }
 
 /* The engine's report sink: the report layer; a report shown goes into the

@@ -20,6 +20,7 @@
 ** the last record carry an unstable identity.
 */
 #include "rt.h"
+#include "lockstat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -200,8 +201,15 @@ static void write_locked(const char *state, int status, bool symbolize)
 		.chains = st.chains,
 		.max_depth = st.max_depth,
 	};
+	/* In a fatal signal's handler (symbolize false) the figures are left
+	** out: the thread that was stopped may be in the middle of counting. */
+	ud_stat_set_t stats;
+	if (symbolize && ud_lockstat_collect(&stats, &s, true))
+		p.stats = &stats;
 	ud_buf_t b = { 0 };
 	ud_record_format(&b, &p, &s, symbolize);
+	if (p.stats)
+		ud_lockstat_free(&stats);
 	ud_snapshot_free(&s);
 
 	char tmp[PATH_MAX + 64], path[PATH_MAX + 64];

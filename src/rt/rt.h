@@ -192,6 +192,9 @@ typedef struct ud_rt_thread {
 	int cancel_state;	/* saved while a report is written (init.c) */
 	const void *waiting;	/* the lock a blocking lock call waits for (UD_WAIT) */
 	ud_thread_t *t;		/* engine thread, created on first use */
+	/* What the inline halves use (hooks_fast.h): t, or NULL with lock_stat
+	** on, so that they all miss through the test they make anyway. */
+	ud_thread_t *fast;
 	unsigned off;		/* ulockdep_off() depth (each raises in_runtime) */
 	void *(*start)(void *);	/* start routine, if started through pthread_create */
 	char life;		/* its address: the thread-lifetime pseudo-lock */

@@ -11,6 +11,7 @@
 ** ones and those we did not see start, also ends in a pthread key destructor.
 */
 #include "rt.h"
+#include "lockstat.h"
 
 #include <string.h>
 #include <sys/prctl.h>
@@ -82,6 +83,7 @@ static ud_thread_t *thread_create(ud_rt_thread_t *ts)
 		name[0] = 0;
 	name[16] = 0;
 	ts->t = ud_thread_new(ud_gettid(), name);
+	ts->fast = ud_lockstat_on ? NULL : ts->t;
 	if (ts->t) {
 		ts->self = pthread_self();
 		list_add_locked(ts);
@@ -123,6 +125,7 @@ void ud_rt_thread_end(ud_rt_thread_t *ts)
 	list_del(ts);
 	ud_rt_free_watch(NULL);
 	ts->t = NULL;
+	ts->fast = NULL;
 	/*
 	** Not judged: threads ending after the exit handler, and a thread leaving
 	** from a signal handler that interrupted the runtime (the engine may be
