@@ -56,15 +56,3 @@ void ud_alloc_fork_child(void)
 {
 }
 
-/* The command's own allocations, which end it when memory runs out. */
-void *ud_cli_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	return q ? q : oom(n);
-}
-
-char *ud_cli_xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	return d ? d : oom(strlen(s ? s : "") + 1);
-}

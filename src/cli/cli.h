@@ -55,7 +55,7 @@ int ud_cli_check_reachable(const char *prog, const char *path);
 void ud_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* realloc and strdup that end the command (status 70) when memory runs out
-** (alloc_libc.c). */
+** (xalloc.c). */
 void *ud_cli_xrealloc(void *p, size_t n);
 char *ud_cli_xstrdup(const char *s);
 

@@ -16,7 +16,7 @@
 **    crash on anything else, however deep the nesting;
 **  - nothing leaks (ASan's leak checker).
 */
-// SOURCES: src/cli/record.c src/cli/lockstat.c src/cli/json.c src/base/buf.c
+// SOURCES: src/cli/record.c src/cli/lockstat.c src/cli/xalloc.c src/cli/json.c src/base/buf.c
 // FLAGS: -max_len=4096
 #define _GNU_SOURCE
 #include <stdbool.h>
