@@ -115,6 +115,9 @@ void ud_report_format_classes(const ud_report_t *r, ud_buf_t *out);
 bool ud_report_is_lock_wrapper(const char *function);
 /* libc, libstdc++, the loader, ulockdep: code a title never names. */
 bool ud_report_is_system_module(const char *module);
+/* One frame as process records write it (docs/store.md: func, file, line,
+** module, offset), with a comma before it unless first (record.c). */
+void ud_report_record_frame(ud_buf_t *out, const struct ud_frame *f, bool first);
 /* A frame as a title names it: function, else module+0xoff, else the pc. */
 void ud_report_frame_name(const struct ud_frame *f, ud_buf_t *out);
 

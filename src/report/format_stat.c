@@ -28,12 +28,6 @@ void ud_stat_sort(ud_stat_lock_t *l, size_t n)
 		qsort(l, n, sizeof *l, cmp_lock);
 }
 
-static const char *basename_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 static uint64_t mean(uint64_t total, uint64_t n)
 {
 	return n ? total / n : 0;
@@ -62,7 +56,7 @@ static void put_site_text(ud_buf_t *b, uintptr_t pc)
 		if (f->line > 0)
 			ud_buf_printf(b, ":%d", f->line);
 	} else if (f->module) {
-		ud_buf_printf(b, "%s(%s+%#lx)", f->function ? " " : "", basename_of(f->module),
+		ud_buf_printf(b, "%s(%s+%#lx)", f->function ? " " : "", ud_report_basename(f->module),
 			      (unsigned long)f->module_offset);
 	}
 }
@@ -195,45 +189,14 @@ void ud_stat_format_kernel(ud_buf_t *out, const ud_stat_set_t *s)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
-typedef struct frames_arg {
-	ud_buf_t *b;
-	bool first;
-} frames_arg_t;
-
-static void put_frame(const ud_frame_t *f, frames_arg_t *a)
-{
-	ud_buf_puts(a->b, a->first ? "{" : ",{");
-	a->first = false;
-	bool comma = false;
-	if (f->function) {
-		ud_buf_puts(a->b, "\"func\":");
-		ud_json_str(a->b, f->function);
-		comma = true;
-	}
-	if (f->file) {
-		ud_buf_puts(a->b, comma ? ",\"file\":" : "\"file\":");
-		ud_json_str(a->b, f->file);
-		comma = true;
-		if (f->line > 0)
-			ud_buf_printf(a->b, ",\"line\":%d", f->line);
-	}
-	if (f->module) {
-		ud_buf_puts(a->b, comma ? ",\"module\":" : "\"module\":");
-		ud_json_str(a->b, basename_of(f->module));
-		ud_buf_printf(a->b, ",\"offset\":\"0x%lx\"", (unsigned long)f->module_offset);
-	}
-	ud_buf_puts(a->b, "}");
-}
-
 void ud_stat_put_stack(ud_buf_t *out, uintptr_t pc, bool symbolize)
 {
 	ud_buf_puts(out, "[");
 	if (symbolize && pc) {
 		ud_frame_t fr[UD_REPORT_MAX_INLINE];
 		unsigned n = ud_report_pc_frames(pc, fr, UD_REPORT_MAX_INLINE);
-		frames_arg_t a = { out, true };
 		for (unsigned i = 0; i < n; i++)
-			put_frame(&fr[i], &a);
+			ud_report_record_frame(out, &fr[i], i == 0);
 	}
 	ud_buf_puts(out, "]");
 }
@@ -344,11 +307,11 @@ void ud_stat_cond_id(ud_buf_t *out, uintptr_t site, bool symbolize)
 	ud_frame_t f;
 	ud_buf_puts(out, "site:");
 	if (site_frame(site, symbolize, &f) && f.function && f.file) {
-		ud_buf_printf(out, "%s@%s:%d", f.function, basename_of(f.file), f.line);
+		ud_buf_printf(out, "%s@%s:%d", f.function, ud_report_basename(f.file), f.line);
 		return;
 	}
 	if (site_frame(site, symbolize, &f) && f.module) {
-		ud_buf_printf(out, "%s+%#lx", basename_of(f.module),
+		ud_buf_printf(out, "%s+%#lx", ud_report_basename(f.module),
 			      (unsigned long)f.module_offset);
 		return;
 	}
@@ -359,11 +322,11 @@ void ud_stat_cond_name(ud_buf_t *out, uintptr_t site, bool symbolize)
 {
 	ud_frame_t f;
 	if (site_frame(site, symbolize, &f) && f.file) {
-		ud_buf_printf(out, "cond@%s:%d", basename_of(f.file), f.line);
+		ud_buf_printf(out, "cond@%s:%d", ud_report_basename(f.file), f.line);
 		return;
 	}
 	if (site_frame(site, symbolize, &f) && f.module) {
-		ud_buf_printf(out, "cond@%s+%#lx", basename_of(f.module),
+		ud_buf_printf(out, "cond@%s+%#lx", ud_report_basename(f.module),
 			      (unsigned long)f.module_offset);
 		return;
 	}

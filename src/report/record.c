@@ -100,30 +100,35 @@ typedef struct frames_arg {
 	bool first;
 } frames_arg_t;
 
-static void put_frame(const ud_frame_t *f, void *arg)
+void ud_report_record_frame(ud_buf_t *b, const ud_frame_t *f, bool first)
 {
-	frames_arg_t *a = arg;
-	ud_buf_puts(a->b, a->first ? "{" : ",{");
-	a->first = false;
+	ud_buf_puts(b, first ? "{" : ",{");
 	bool comma = false;
 	if (f->function) {
-		ud_buf_puts(a->b, "\"func\":");
-		ud_json_str(a->b, f->function);
+		ud_buf_puts(b, "\"func\":");
+		ud_json_str(b, f->function);
 		comma = true;
 	}
 	if (f->file) {
-		ud_buf_puts(a->b, comma ? ",\"file\":" : "\"file\":");
-		ud_json_str(a->b, f->file);
+		ud_buf_puts(b, comma ? ",\"file\":" : "\"file\":");
+		ud_json_str(b, f->file);
 		comma = true;
 		if (f->line > 0)
-			ud_buf_printf(a->b, ",\"line\":%d", f->line);
+			ud_buf_printf(b, ",\"line\":%d", f->line);
 	}
 	if (f->module) {
-		ud_buf_puts(a->b, comma ? ",\"module\":" : "\"module\":");
-		ud_json_str(a->b, ud_report_basename(f->module));
-		ud_buf_printf(a->b, ",\"offset\":\"0x%lx\"", (unsigned long)f->module_offset);
+		ud_buf_puts(b, comma ? ",\"module\":" : "\"module\":");
+		ud_json_str(b, ud_report_basename(f->module));
+		ud_buf_printf(b, ",\"offset\":\"0x%lx\"", (unsigned long)f->module_offset);
 	}
-	ud_buf_puts(a->b, "}");
+	ud_buf_puts(b, "}");
+}
+
+static void put_frame(const ud_frame_t *f, void *arg)
+{
+	frames_arg_t *a = arg;
+	ud_report_record_frame(a->b, f, a->first);
+	a->first = false;
 }
 
 static void put_dep(ud_buf_t *b, const ud_dep_t *d, bool symbolize)
