@@ -10,9 +10,8 @@
 ** to DIR/.<name>.tmp and renamed over the last one, so a reader sees a
 ** whole record or the previous one. It is written at exit (exit, a return
 ** from main, _exit, _Exit), before exec, in a fatal signal's handler, after
-** each report shown, and when something new was learnt and record_interval
-** seconds have passed since the last write (checked on the engine's slow
-** path, never on the lock fast path).
+** each report shown, and while the process runs: at most record_interval
+** seconds after something new was learnt (see "The refresher" below).
 **
 ** Files are opened, written and renamed with raw system calls and the text
 ** lives in runtime memory. In a fatal signal's handler nothing new is
@@ -23,6 +22,10 @@
 #include "lockstat.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -345,21 +348,127 @@ bool ud_rt_records_on(void)
 	return rec.on;
 }
 
+/*
+** ---- The refresher ----
+**
+** What a process learns must reach its record within record_interval seconds
+** even if it then learns nothing more: a test that deadlocks, or waits on a
+** pipe, is killed by its harness's timer with SIGKILL, and everything
+** learnt since the last write would be lost with it. Writing on every change
+** would symbolize on the lock path over and over; waiting for the next change
+** is what loses. So the lock path only says "something is unwritten" (one
+** flag, and one futex wake) and a thread of the runtime's, the refresher,
+** sleeps until the interval since the last write has passed and writes.
+**
+** The refresher is started the first time something is left unwritten, so a
+** process that learns nothing after its first record never gets one. It is
+** made with the real pthread_create and every signal blocked: the program
+** never sees it take a lock (what it calls runs with its in_runtime guard
+** raised) and no signal of the program's lands on it. It waits with raw
+** futex and clock_nanosleep system calls, and writes under rec_lock like
+** every other writer. A fork child has none until it, too, leaves something
+** unwritten.
+**
+** With record_interval=0 every change is written at once from the lock path,
+** without a refresher.
+*/
+static _Atomic int unwritten;		/* futex word: 1 while a write is due */
+static _Atomic int refresher_state;	/* 0 none, 1 starting, 2 running, 3 failed */
+
+static void futex_wait(_Atomic int *w, int val)
+{
+	syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic int *w)
+{
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+	while (syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &ts, &ts) != 0 &&
+	       errno == EINTR)
+		;
+}
+
+static void *refresher(void *arg)
+{
+	(void)arg;
+	syscall(SYS_prctl, PR_SET_NAME, "ulockdep-record", 0, 0, 0);
+	for (;;) {
+		while (atomic_load(&unwritten) == 0)
+			futex_wait(&unwritten, 0);
+		uint64_t since = now_ns(CLOCK_MONOTONIC_COARSE) -
+				 atomic_load_explicit(&rec.last_ns, memory_order_relaxed);
+		if (since < rec.interval_ns) {
+			sleep_ns(rec.interval_ns - since);
+			continue;	/* another writer may have written meanwhile */
+		}
+		/* Cleared before the write: a change learnt during it sets the
+		** flag again and is written next time round. */
+		atomic_store(&unwritten, 0);
+		if (atomic_load(&rec.gen) != ud_engine_generation())
+			write_now("running", 0);
+	}
+	return NULL;
+}
+
+/* Start the refresher: from a lock path, outside any signal handler. */
+static void start_refresher(void)
+{
+	int none = 0;
+	if (!atomic_compare_exchange_strong(&refresher_state, &none, 1))
+		return;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);	/* writes run on record_stack */
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* The thread inherits its creator's mask: block everything around the
+	** creation (raw calls: the program's sigprocmask is not ours to call). */
+	uint64_t all = ~0ull, old;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof old);
+	pthread_t th;
+	int rc = ud_real_pthread_create(&th, &attr, refresher, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof old);
+	pthread_attr_destroy(&attr);
+	if (rc != 0)
+		ud_log_message("cannot start the record refresher (error %d): the record "
+			       "is rewritten only when something new is learnt", rc);
+	atomic_store(&refresher_state, rc == 0 ? 2 : 3);
+}
+
 /* The engine learnt something (its slow path, no engine lock held). */
 void ud_rt_record_learnt(void)
 {
 	if (!rec.on || atomic_load_explicit(&rec.gen, memory_order_relaxed) ==
 			       ud_engine_generation())
 		return;
-	uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
-	if (now - atomic_load_explicit(&rec.last_ns, memory_order_relaxed) < rec.interval_ns)
+	if (atomic_load_explicit(&unwritten, memory_order_relaxed))
 		return;
-	/* Not from a signal handler: symbolizing runs libdw, which calls the
-	** program's malloc, and the handler may have interrupted malloc. The
-	** next change learnt outside a handler writes it. */
-	if (ud_rt_signals_in_handler())
+	/* Not from a signal handler: a write symbolizes, which runs libdw,
+	** which calls the program's malloc, and so may a thread's creation; the
+	** handler may have interrupted malloc. The next change learnt outside a
+	** handler asks again. */
+	if (ud_rt_signals_in_handler() || !same_process())
 		return;
-	write_running();
+	if (rec.interval_ns == 0) {
+		write_running();
+		return;
+	}
+	if (atomic_load(&refresher_state) == 0)
+		start_refresher();
+	if (atomic_load(&refresher_state) == 3) {
+		/* No refresher: at the first change once the interval passed. */
+		uint64_t now = now_ns(CLOCK_MONOTONIC_COARSE);
+		if (now - atomic_load_explicit(&rec.last_ns, memory_order_relaxed) >=
+		    rec.interval_ns)
+			write_running();
+		return;
+	}
+	atomic_store(&unwritten, 1);
+	futex_wake(&unwritten);
 }
 
 /* ---- start-up and fork ---------------------------------------------------- */
@@ -414,4 +523,7 @@ void ud_rt_record_fork_child(void)
 	atomic_store(&rec.gen, 0);
 	rec.forked = true;
 	rec.fork_gen = ud_engine_generation();
+	/* The refresher was not copied. */
+	atomic_store(&unwritten, 0);
+	atomic_store(&refresher_state, 0);
 }

@@ -10,10 +10,11 @@
 #    dies of it;
 #  - SIGKILL after its report: the record written after the report is there
 #    with the report and the two classes;
-#  - dependencies learnt two and four seconds after the last record: with
-#    record_interval=1 they are in the record when the process is killed
-#    (written at the first thing learnt once the interval passed), with
-#    record_interval=100 they are not yet;
+#  - dependencies learnt 0.2 s after the last record, then nothing more:
+#    with record_interval=1 they are in the record when the process is
+#    killed 2.5 s later (the refresher wrote them once the interval passed),
+#    with record_interval=100 they are not yet; the refresher is a thread
+#    named ulockdep-record with every signal blocked;
 #  - fork: the child writes a record of its own, with its parent's pid;
 #  - fork then exec at once: the child, which learnt nothing of its own,
 #    writes no copy of its parent's record; the new image writes its own;
@@ -134,6 +135,14 @@ later() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	sleep 2.5
+	# The refresher: a thread of its own, blocking every signal.
+	for task in /proc/$pid/task/*; do
+		[ "$(cat "$task/comm")" = ulockdep-record ] || continue
+		# All but SIGKILL, SIGSTOP and glibc's two internal signals.
+		blk=$(sed -n 's/^SigBlk:\t//p' "$task/status")
+		[ "$blk" = fffffffe7ffbfeff ] && echo "$blk" >"$D.task"
+	done
 	kill -KILL $pid
 	wait $pid 2>/dev/null
 	python3 "$CHECK" "$D"/*.rec || fail "later: record does not follow the contract"
@@ -141,6 +150,8 @@ later() {
 }
 deps=$(later 1)
 [ "$deps" = "['ab', 'ac', 'cd']" ] || fail "record_interval=1: deps $deps"
+[ -f "$T/d.later1.task" ] ||
+	fail "record_interval=1: no ulockdep-record thread blocking every signal"
 deps=$(later 100)
 [ "$deps" = "['ab']" ] || fail "record_interval=100: deps $deps"
 
