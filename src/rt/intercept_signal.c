@@ -197,6 +197,21 @@ static bool wrappable(int sig, const struct sigaction *act)
 }
 
 /* sigaction with the program's handler behind our wrapper. */
+static void fatal_handler(int sig, siginfo_t *si, void *uc);
+
+/* The disposition the program would see without the runtime: its record
+** handler for fatal signals (below) stands where the default was, and a
+** program that finds anything but SIG_DFL there may decide differently
+** (CPython then installs no KeyboardInterrupt handler and cannot restore
+** the one it read). */
+static void hide_fatal_handler(struct sigaction *old)
+{
+	if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction == fatal_handler) {
+		memset(old, 0, sizeof *old);
+		old->sa_handler = SIG_DFL;
+	}
+}
+
 static int install(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	resolve();
@@ -219,6 +234,8 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 		use = &w;
 	}
 	int rc = real_sigaction(sig, use, old);
+	if (rc == 0 && old)
+		hide_fatal_handler(old);
 	if (rc == 0 && old && old->sa_sigaction == wrapper && prev_fn) {
 		/* Show the program the handler it installed, not ours. */
 		old->sa_flags = prev_flags;
@@ -264,6 +281,8 @@ static sighandler_t install_through(const char *name, _Atomic(installer_t) *real
 	int saved = errno;
 	if (rc == (sighandler_t)(void *)wrapper && prev_fn)
 		rc = (sighandler_t)prev_fn;
+	else if (rc == (sighandler_t)(void *)fatal_handler)
+		rc = SIG_DFL;
 	struct sigaction cur;
 	if (rc != SIG_ERR && valid && is_handler(fn) &&
 	    real_sigaction(sig, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO) &&
