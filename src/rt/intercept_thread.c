@@ -1,8 +1,10 @@
 /*
 ** intercept_thread.c: thread birth, death and naming. pthread_create starts
 ** the new thread in a trampoline (thread.c) that registers it with the engine,
-** with its creator and creation stack; pthread_exit ends the thread for the
-** engine before the real exit unwinds it.
+** with its creator and creation stack. pthread_exit is not intercepted: it
+** unwinds the thread, running its cleanup handlers and (C++) destructors,
+** which may release locks, and the thread ends for the engine after them,
+** in thread.c's key destructor, as a cancelled thread does.
 */
 #include "rt.h"
 
@@ -14,12 +16,6 @@ UD_INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *a,
 	int rc = REAL(pthread_create)(th, a, start, arg);
 	ud_hook_thread_create_done(&c, arg, rc == 0);
 	return rc;
-}
-
-UD_INTERCEPTOR(void, pthread_exit, void *rv)
-{
-	ud_hook_thread_exit();
-	REAL(pthread_exit)(rv);
 }
 
 UD_INTERCEPTOR(int, pthread_setname_np, pthread_t th, const char *name)

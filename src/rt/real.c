@@ -6,7 +6,7 @@
 ** order: a sanitizer's runtime loaded before ours (linked into the program
 ** by clang, or preloaded first) intercepts some of them, and the runtime
 ** must reach glibc whatever the order. Calls a sanitizer must see to work
-** (pthread_create, pthread_exit, pthread_setname_np) are the next definition
+** (pthread_create, pthread_setname_np) are the next definition
 ** (dlsym(RTLD_NEXT)), as are the other interceptors' real calls.
 **
 ** Until the lookup is done, the most used lock calls go to glibc's internal
@@ -108,7 +108,6 @@ static struct {
 	int (*cnd_wait)(cnd_t *, mtx_t *);
 	int (*cnd_timedwait)(cnd_t *, mtx_t *, const struct timespec *);
 	int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-	void (*exit)(void *) __attribute__((noreturn));
 	int (*setname)(pthread_t, const char *);
 } real;
 
@@ -198,7 +197,6 @@ void ud_real_init(void)
 	SET(cnd_wait, lock_sym("cnd_wait"));
 	SET(cnd_timedwait, lock_sym("cnd_timedwait"));
 	SET(create, sym("pthread_create"));
-	SET(exit, sym("pthread_exit"));
 	SET(setname, sym("pthread_setname_np"));
 	atomic_store_explicit(&resolve_state, 2, memory_order_release);
 }
@@ -482,15 +480,6 @@ int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
 	wait_resolved();
 	__typeof__(real.create) f = GET(create);
 	return f ? f(th, a, start, arg) : EAGAIN;
-}
-
-void ud_real_pthread_exit(void *rv)
-{
-	wait_resolved();
-	__typeof__(real.exit) f = GET(exit);
-	if (f)
-		f(rv);
-	abort();
 }
 
 int ud_real_pthread_setname_np(pthread_t th, const char *name)

@@ -148,7 +148,6 @@ int ud_real_cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *ts);
 
 int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
 			   void *(*start)(void *), void *arg);
-__attribute__((noreturn)) void ud_real_pthread_exit(void *rv);
 int ud_real_pthread_setname_np(pthread_t th, const char *name);
 
 /* Resolve every real function not bound at link time (once; cheap after). */
@@ -333,8 +332,6 @@ void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg);
 /* After the real pthread_create: frees what ud_hook_thread_create made if it failed. */
 void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created);
-/* pthread_exit: the thread ends now. */
-void ud_hook_thread_exit(void);
 /* After a successful pthread_setname_np. */
 void ud_hook_thread_setname(pthread_t th, const char *name);
 /* Thread list and first-sight lock around fork. */

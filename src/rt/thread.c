@@ -7,8 +7,10 @@
 ** only to rename a thread from another one (pthread_setname_np). The list is
 ** guarded by its own ud_lock_t; records live in the threads' TLS and leave the
 ** list when their thread ends: a thread started through our pthread_create
-** ends in the trampoline or in pthread_exit; any thread, including cancelled
-** ones and those we did not see start, also ends in a pthread key destructor.
+** ends in the trampoline when its start routine returns; any thread, including
+** one that calls pthread_exit or is cancelled (after its cleanup handlers,
+** which may release locks) and those we did not see start, ends in a pthread
+** key destructor.
 */
 #include "rt.h"
 #include "lockstat.h"
@@ -208,14 +210,6 @@ void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created)
 	c->ts->in_runtime++;
 	ud_free(arg, sizeof(start_info_t));
 	c->ts->in_runtime--;
-}
-
-void ud_hook_thread_exit(void)
-{
-	ud_rt_thread_t *ts = &ud_tls;
-	ts->in_runtime++;
-	ud_rt_thread_end(ts);
-	ts->in_runtime--;
 }
 
 void ud_hook_thread_setname(pthread_t th, const char *name)
