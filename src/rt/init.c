@@ -102,6 +102,7 @@ static void fork_prepare(void)
 	if (!ts->fork_armed)
 		return;
 	ts->in_runtime++;
+	ud_sync_fork_prepare();
 	ud_hooks_fork_prepare();
 	ud_engine_fork_prepare();
 	ud_symbolize_fork_prepare();
@@ -118,6 +119,7 @@ static void fork_parent(void)
 	ud_symbolize_fork_parent();
 	ud_engine_fork_parent();
 	ud_hooks_fork_parent();
+	ud_sync_fork_parent();
 	ts->in_runtime--;
 }
 
@@ -137,6 +139,7 @@ static void fork_child(void)
 	ud_classify_fork_child();
 	ud_rt_record_fork_child();
 	ud_hooks_fork_child();
+	ud_sync_fork_child();
 	ud_lock_fork_child();
 	if (ts->t)
 		ud_thread_forked(ts->t, ud_gettid());

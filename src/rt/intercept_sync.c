@@ -167,31 +167,25 @@ static ud_instance_t *done_with(pthread_t th, ud_class_t *life, const ud_thread_
 
 /* ---- fork ----------------------------------------------------------------------- */
 
-/* Our locks are whole in a fork child: taken around fork like the others. */
-static void fork_prepare(void)
+/* Our locks are whole in a fork child: taken around fork like the others,
+** by init.c's handlers (after the program's prepare handlers, which must run
+** with their signals and with none of our locks held). */
+void ud_sync_fork_prepare(void)
 {
 	ud_annotate_fork_prepare();
 	ud_lock_acquire(&tab_lock);
 }
 
-static void fork_parent(void)
+void ud_sync_fork_parent(void)
 {
 	ud_lock_release(&tab_lock);
 	ud_annotate_fork_parent();
 }
 
-static void fork_child(void)
+void ud_sync_fork_child(void)
 {
 	ud_lock_reset(&tab_lock);
 	ud_annotate_fork_child();
-}
-
-/* Only needed once another thread may hold the locks: at the first start. */
-static void register_atfork(void)
-{
-	static int done;
-	if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
-		pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
 /* ---- thread lifetime ------------------------------------------------------------ */
@@ -223,7 +217,6 @@ void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 	ud_thread_t *t = ts->t;
 	if (!t)
 		return;
-	register_atfork();
 	ud_class_key_t k = life_key(start, created);
 	ud_instance_t *inst = ud_instance_create(&ts->life, UD_KIND_PSEUDO, &k);
 	ud_class_t *c = ud_instance_class(inst);

@@ -334,6 +334,10 @@ void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg);
 void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created);
 /* After a successful pthread_setname_np. */
 void ud_hook_thread_setname(pthread_t th, const char *name);
+/* Joiners' and barriers' table (intercept_sync.c) around fork. */
+void ud_sync_fork_prepare(void);
+void ud_sync_fork_parent(void);
+void ud_sync_fork_child(void);
 /* Thread list and first-sight lock around fork. */
 void ud_hooks_fork_prepare(void);
 void ud_hooks_fork_parent(void);
