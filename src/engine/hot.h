@@ -541,15 +541,26 @@ ud_acquire_pair_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 	       ud_held_push_fast(t, inst, gen, addr, c, mode, false, pc, key);
 }
 
+/* What a fast acquisition that missed only the chain cache leaves for the
+** pair cache's attempt out of line (ud_acquire_pair_as()). */
+typedef struct ud_fast_miss {
+	uint64_t key;		/* the chain key; 0: no miss of this kind */
+	ud_class_t *cls;
+	ud_instance_t *inst;
+	uint32_t gen;
+} ud_fast_miss_t;
+
 /*
 ** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
 ** when no rule has anything to say: the taker already noted, not a recursive
 ** mutex, a tracked class, and ud_acquire_fast_as(). Returns false, having
-** changed nothing, in every other case.
+** changed nothing, in every other case; then, when only the chain cache
+** missed, miss (NULL or not, a constant) has the key, the class and the
+** instance's life, else its key is left alone.
 */
 static inline __attribute__((always_inline)) bool
-ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
-		      uintptr_t pc, bool pairs)
+ud_acquire_fast_pairs_miss(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+			   bool trylock, uintptr_t pc, bool pairs, ud_fast_miss_t *miss)
 {
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE ||
@@ -561,10 +572,25 @@ ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool 
 				t->taker_tag &&
 			!atomic_load_explicit(&inst->shared, memory_order_relaxed)))
 		return false;
-	return ud_acquire_fast_as(t, inst,
-				  atomic_load_explicit(&inst->gen, memory_order_relaxed),
-				  atomic_load_explicit(&inst->addr, memory_order_relaxed), c,
-				  mode, trylock, pc, pairs);
+	uint32_t gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	if (ud_likely(ud_acquire_fast_miss(t, inst, gen,
+					   atomic_load_explicit(&inst->addr, memory_order_relaxed),
+					   c, mode, trylock, pc, pairs,
+					   miss ? &miss->key : NULL)))
+		return true;
+	if (miss) {
+		miss->cls = c;
+		miss->inst = inst;
+		miss->gen = gen;
+	}
+	return false;
+}
+
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
+		      uintptr_t pc, bool pairs)
+{
+	return ud_acquire_fast_pairs_miss(t, inst, mode, trylock, pc, pairs, NULL);
 }
 
 /* The same without the pair cache. */
@@ -585,13 +611,6 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 ** cached, miss (NULL or not, a constant) has its key (ud_acquire_fast_miss()),
 ** the class, the instance and its life; else its key is left alone.
 */
-typedef struct ud_fast_miss {
-	uint64_t key;		/* 0: no miss of this kind */
-	ud_class_t *cls;
-	ud_instance_t *inst;
-	uint32_t gen;
-} ud_fast_miss_t;
-
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_acquire_hinted_miss(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
 		       ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs,

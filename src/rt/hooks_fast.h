@@ -258,17 +258,35 @@ ud_fast_rwlock_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_rwlock_
 }
 
 /* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE: the
-** inline half, then ud_hook_rwlock_lock_slow() (hooks.c), where a cached
-** pair of one class's instances counts too. */
+** inline half; when only the chain cache missed, the pair cache out of line
+** with what the inline half worked out (ud_hook_rwlock_lock_pair(), inside
+** the in_runtime guard, which it lowers); else ud_hook_rwlock_lock_slow()
+** (hooks.c), where a cached pair of one class's instances counts too. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
-		ud_instance_t *inst = ud_fast_rwlock_acquire(ts, t, l, mode, pc, false);
-		if (ud_likely(inst))
-			return inst;
+		ud_lock_kind_t kind;
+		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
+		if (ud_likely(inst != NULL)) {
+			ud_fast_miss_t miss;
+			miss.key = 0;
+			ud_mode_t m = ud_lock_mode(kind, mode);
+			ts->in_runtime = 1;
+			atomic_signal_fence(memory_order_seq_cst);
+			bool done = ud_acquire_fast_pairs_miss(t, inst, m, false, pc, false, &miss);
+			if (ud_unlikely(!done) && miss.key) {
+				if (ud_hook_rwlock_lock_pair(m, pc, miss.cls, miss.key, inst))
+					return inst;
+				return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+			}
+			atomic_signal_fence(memory_order_seq_cst);
+			ts->in_runtime = 0;
+			if (ud_likely(done))
+				return inst;
+		}
 	}
 	return ud_hook_rwlock_lock_slow(l, mode, flags, pc);
 }
