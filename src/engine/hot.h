@@ -477,21 +477,14 @@ static inline ud_lock_kind_t ud_instance_kind_fast(const ud_instance_t *inst)
 ** lock hooks' inline halves leave pairs to their out-of-line halves: the
 ** probe's call would cost the chain hit its frame.
 */
+/* The push of ud_acquire_fast_as(), key being the chain key with inst on
+** top; false, having changed nothing, when the thread would go deeper than
+** it ever was (then the stack may lack room and there is a record to
+** publish) or its keys are stale (push_limit is then 0). Makes no call. */
 static inline __attribute__((always_inline)) bool
-ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
-		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
+ud_held_push_fast(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		  ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc, uint64_t key)
 {
-	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
-	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
-	** trylock, which needs no cached chain, asks the usage itself. With
-	** validation off (stopped by a report), ud_acquire() only pushes,
-	** which is what this does too: no need to ask. */
-	if (ud_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)) &&
-	    (trylock || !pairs || !ud_pair_cached_top(t, inst, gen, c, key)))
-		return false;
-	/* Not deeper than the thread ever was: then the stack has room
-	** (max_depth <= cap) and no record to publish; no call is needed.
-	** (push_limit is 0 while the keys are stale.) */
 	unsigned d = t->depth;
 	if (ud_unlikely(d >= t->push_limit))
 		return false;
@@ -506,14 +499,68 @@ ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t 
 }
 
 /*
+** ud_acquire_fast_as() with `miss` (a constant: NULL or not): when a blocking
+** acquisition's chain is not cached and pairs is false, *miss is set to its
+** chain key, so that the caller may try the pair cache out of line
+** (ud_acquire_pair_as()) without working the key out again.
+*/
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast_miss(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		     ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs,
+		     uint64_t *miss)
+{
+	uint64_t key = ud_chain_step(t, t->chain_key, c, mode, trylock);
+	/* A cached chain also vouches for the signal usage (ud_chain_ctx); a
+	** trylock, which needs no cached chain, asks the usage itself. With
+	** validation off (stopped by a report), ud_acquire() only pushes,
+	** which is what this does too: no need to ask. */
+	if (ud_unlikely(trylock ? ud_usage_adds(t, c, mode) : !ud_chain_lookup(key)) &&
+	    (trylock || !pairs || !ud_pair_cached_top(t, inst, gen, c, key))) {
+		if (miss && !trylock)
+			*miss = key;
+		return false;
+	}
+	return ud_held_push_fast(t, inst, gen, addr, c, mode, trylock, pc, key);
+}
+
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		   ud_class_t *c, ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
+{
+	return ud_acquire_fast_miss(t, inst, gen, addr, c, mode, trylock, pc, pairs, NULL);
+}
+
+/* After ud_acquire_fast_miss() gave the blocking acquisition's chain key
+** `key` (not cached), on the same stack: the pair of the lock on top and
+** inst cached on that chain, and the push. False: nothing was done. */
+static inline __attribute__((always_inline)) bool
+ud_acquire_pair_as(ud_thread_t *t, ud_instance_t *inst, uint32_t gen, uintptr_t addr,
+		   ud_class_t *c, ud_mode_t mode, uintptr_t pc, uint64_t key)
+{
+	return ud_pair_cached_top(t, inst, gen, c, key) &&
+	       ud_held_push_fast(t, inst, gen, addr, c, mode, false, pc, key);
+}
+
+/* What a fast acquisition that missed only the chain cache leaves for the
+** pair cache's attempt out of line (ud_acquire_pair_as()). */
+typedef struct ud_fast_miss {
+	uint64_t key;		/* the chain key; 0: no miss of this kind */
+	ud_class_t *cls;
+	ud_instance_t *inst;
+	uint32_t gen;
+} ud_fast_miss_t;
+
+/*
 ** ud_note_taker() and ud_acquire(t, inst, mode, trylock ? UD_ACQ_TRY : 0, pc)
 ** when no rule has anything to say: the taker already noted, not a recursive
 ** mutex, a tracked class, and ud_acquire_fast_as(). Returns false, having
-** changed nothing, in every other case.
+** changed nothing, in every other case; then, when only the chain cache
+** missed, miss (NULL or not, a constant) has the key, the class and the
+** instance's life, else its key is left alone.
 */
 static inline __attribute__((always_inline)) bool
-ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
-		      uintptr_t pc, bool pairs)
+ud_acquire_fast_pairs_miss(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
+			   bool trylock, uintptr_t pc, bool pairs, ud_fast_miss_t *miss)
 {
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE ||
@@ -525,10 +572,25 @@ ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool 
 				t->taker_tag &&
 			!atomic_load_explicit(&inst->shared, memory_order_relaxed)))
 		return false;
-	return ud_acquire_fast_as(t, inst,
-				  atomic_load_explicit(&inst->gen, memory_order_relaxed),
-				  atomic_load_explicit(&inst->addr, memory_order_relaxed), c,
-				  mode, trylock, pc, pairs);
+	uint32_t gen = atomic_load_explicit(&inst->gen, memory_order_relaxed);
+	if (ud_likely(ud_acquire_fast_miss(t, inst, gen,
+					   atomic_load_explicit(&inst->addr, memory_order_relaxed),
+					   c, mode, trylock, pc, pairs,
+					   miss ? &miss->key : NULL)))
+		return true;
+	if (miss) {
+		miss->cls = c;
+		miss->inst = inst;
+		miss->gen = gen;
+	}
+	return false;
+}
+
+static inline __attribute__((always_inline)) bool
+ud_acquire_fast_pairs(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool trylock,
+		      uintptr_t pc, bool pairs)
+{
+	return ud_acquire_fast_pairs_miss(t, inst, mode, trylock, pc, pairs, NULL);
 }
 
 /* The same without the pair cache. */
@@ -545,11 +607,14 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 ** and the class, and its check vouches for the class, the taker and the
 ** class being tracked (a class loses its hints when it stops being). The
 ** caller has ruled out a recursive mutex. Returns the instance, or NULL
-** having changed nothing.
+** having changed nothing; then, if the hint was good and the chain not
+** cached, miss (NULL or not, a constant) has its key (ud_acquire_fast_miss()),
+** the class, the instance and its life; else its key is left alone.
 */
 static inline __attribute__((always_inline)) ud_instance_t *
-ud_acquire_hinted_pairs(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
-			ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
+ud_acquire_hinted_miss(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
+		       ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs,
+		       ud_fast_miss_t *miss)
 {
 	uint32_t idx = (uint32_t)w0, meta = (uint32_t)w1;
 	uint32_t slot = (meta & UD_HINT_CLASS_MAX) - 1;	/* class id 0: none */
@@ -567,10 +632,25 @@ ud_acquire_hinted_pairs(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t 
 	ud_instance_t *inst = &ud_hot.inst_base[idx];
 	if (!inst)
 		__builtin_unreachable();	/* idx < inst_limit: the range exists */
-	if (ud_unlikely(!ud_acquire_fast_as(t, inst, (uint32_t)(w0 >> 32), (uintptr_t)addr,
-					    c, mode, trylock, pc, pairs)))
+	uint32_t gen = (uint32_t)(w0 >> 32);
+	if (ud_unlikely(!ud_acquire_fast_miss(t, inst, gen, (uintptr_t)addr, c, mode, trylock,
+					      pc, pairs, miss ? &miss->key : NULL))) {
+		if (miss) {
+			miss->cls = c;
+			miss->inst = inst;
+			miss->gen = gen;
+		}
 		return NULL;
+	}
 	return inst;
+}
+
+/* ud_acquire_hinted_miss() without the miss's key. */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_acquire_hinted_pairs(ud_thread_t *t, const void *addr, uint64_t w0, uint64_t w1,
+			ud_mode_t mode, bool trylock, uintptr_t pc, bool pairs)
+{
+	return ud_acquire_hinted_miss(t, addr, w0, w1, mode, trylock, pc, pairs, NULL);
 }
 
 /* The same without the pair cache. */
@@ -624,6 +704,58 @@ ud_release_under_top_fast(ud_thread_t *t, const void *addr)
 	t->depth = d - 1;
 	t->chain_key = key;
 	UD_CHECK_CHAIN_KEY(t);
+	return true;
+}
+
+/* Lazy releases (thread.c): at least this many entries above the lock
+** released, at most this many below. */
+#define UD_LAZY_ABOVE_MIN 4
+#define UD_LAZY_BELOW_MAX 8
+
+/* Drop entry i of a stale stack: the i entries below it move up one slot,
+** and the stack begins one slot further into its allocation. */
+static inline __attribute__((always_inline)) void ud_held_lazy_drop(ud_thread_t *t,
+								    unsigned i)
+{
+	for (unsigned k = i; k-- > 0;)	/* at most UD_LAZY_BELOW_MAX */
+		t->held[k + 1] = t->held[k];
+	t->held++;
+	t->shift++;
+	t->cap--;
+	t->depth--;
+	/* What the fast paths read of the entry below the first: never held. */
+	t->held[-1].addr = 0;
+	t->held[-1].cls = NULL;
+	t->held[-1].inst = NULL;
+}
+
+/*
+** The common case of a lazy release (thread.c), for the unlock's
+** out-of-line half: the keys are stale already, the lock released is the
+** lowest stale entry, taken once, and the entry above it, blocking and
+** validated, finds its new chain cached. lazy_ok() then holds but for the
+** class's instance order (asked here): stale keys mean lazy_release on,
+** `strict` off and the held addresses distinct, and at stale_from the entry
+** is the lowest of its address. lazy_remove() would validate nothing but
+** that entry above (its loop stops there), and leave stale_from and
+** stale_key as they are. False: nothing was done. Makes no call.
+*/
+static inline __attribute__((always_inline)) bool
+ud_release_stale_fast(ud_thread_t *t, const void *addr)
+{
+	unsigned i = t->stale_from;
+	if (!t->stale || i > UD_LAZY_BELOW_MAX || t->depth < i + 1 + UD_LAZY_ABOVE_MIN)
+		return false;
+	ud_held_t *h = &t->held[i], *e = h + 1;
+	if (h->addr != (uintptr_t)addr || h->refs != 1 ||
+	    atomic_load_explicit(&ud_class_hot_of(h->cls)->ordered, memory_order_relaxed) ||
+	    (i > 0 && !(ud_held_is(h, h->inst) && h->inst->kind != UD_KIND_SPIN)) ||
+	    e->trylock || (ud_class_hot_of(e->cls)->flags & UD_CLASS_NOVALIDATE))
+		return false;
+	uint64_t key = ud_chain_step(t, t->stale_key, e->cls, (ud_mode_t)e->mode, false);
+	if (!ud_chain_lookup(key) && atomic_load_explicit(&ud_active, memory_order_relaxed))
+		return false;
+	ud_held_lazy_drop(t, i);
 	return true;
 }
 

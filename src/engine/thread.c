@@ -164,9 +164,10 @@ void ud_held_freshen(ud_thread_t *t)
 		freshen(t);
 }
 
-/* Lazy releases: at least this many entries above, at most this many below. */
-#define LAZY_ABOVE_MIN 4
-#define LAZY_BELOW_MAX 8
+/* Lazy releases: at least this many entries above, at most this many below
+** (hot.h, which has the common case of one). */
+#define LAZY_ABOVE_MIN UD_LAZY_ABOVE_MIN
+#define LAZY_BELOW_MAX UD_LAZY_BELOW_MAX
 
 /* Are the addresses of t's held locks distinct? (A temporary hash set.) */
 static bool held_addrs_distinct(const ud_thread_t *t)
@@ -231,16 +232,7 @@ static void lazy_remove(ud_thread_t *t, ud_held_t *h, unsigned i)
 	t->push_limit = 0;
 	t->under_top_min = UINT_MAX;
 	uint64_t key = t->stale_key;
-	if (i)
-		memmove(t->held + 1, t->held, i * sizeof *h);
-	t->held++;
-	t->shift++;
-	t->cap--;
-	t->depth--;
-	/* What the fast paths read of the entry below the first: never held. */
-	t->held[-1].addr = 0;
-	t->held[-1].cls = NULL;
-	t->held[-1].inst = NULL;
+	ud_held_lazy_drop(t, i);
 	/* The entries whose dependencies came from h, or through it, as the
 	** eager release would validate them. */
 	for (unsigned j = i; j < t->depth; j++) {

@@ -567,6 +567,20 @@ ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 	return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
 }
 
+bool ud_hook_rwlock_lock_pair(ud_mode_t mode, uintptr_t pc, ud_class_t *c, uint64_t key,
+			      ud_instance_t *inst)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ts->fast;	/* unchanged inside the guard */
+	bool done = ud_acquire_pair_as(t, inst,
+				       atomic_load_explicit(&inst->gen, memory_order_relaxed),
+				       atomic_load_explicit(&inst->addr, memory_order_relaxed),
+				       c, mode, pc, key);
+	atomic_signal_fence(memory_order_seq_cst);
+	ts->in_runtime = 0;
+	return done;
+}
+
 void ud_hook_lock_failed(ud_instance_t *inst)
 {
 	/* Only called with the instance ud_hook_lock() returned: this thread

@@ -131,6 +131,59 @@ ud_hook_mutex_lock_plain(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 }
 
 /*
+** ud_hook_mutex_lock_plain() that tells a chain not cached from the other
+** misses: then it returns false with *miss filled (hot.h) and leaves the
+** in_runtime guard raised for ud_hook_mutex_lock_pair(), which the
+** interceptor calls next, out of line (the probe's call would cost a chain
+** hit its stack frame). Otherwise miss->key is 0 and, when it returns
+** false, nothing was done.
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_mutex_lock_plain_miss(const pthread_mutex_t *m, uintptr_t pc, int *tid,
+			      ud_fast_miss_t *miss)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ud_fast_thread(ts);
+	miss->key = 0;
+	if (ud_likely(t != NULL && ud_plain_mutex_kind(ud_mutex_raw_kind(m)))) {
+		ud_hint_t h = ud_mutex_hint(m);
+		ts->in_runtime = 1;
+		atomic_signal_fence(memory_order_seq_cst);
+		ud_instance_t *inst = ud_acquire_hinted_miss(t, m, h.w[0], h.w[1], UD_MODE_WRITE,
+							     false, pc, false, miss);
+		if (ud_unlikely(!inst) && miss->key)
+			return false;	/* still inside the guard */
+		atomic_signal_fence(memory_order_seq_cst);
+		ts->in_runtime = 0;
+		if (ud_likely(inst)) {
+			*tid = ud_thread_tid_fast(t);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+** After ud_hook_mutex_lock_plain_miss() gave a chain key not cached, inside
+** the guard it left raised: the pair of the lock on top and m's instance
+** inst (life gen, class c) cached on that chain, then the push. Lowers the
+** guard. True when done (*tid as for the plain lock); false: nothing was
+** done, and the full hook must run.
+*/
+static inline __attribute__((always_inline)) bool
+ud_hook_mutex_lock_pair(const pthread_mutex_t *m, uintptr_t pc, ud_class_t *c, uint64_t key,
+			ud_instance_t *inst, uint32_t gen, int *tid)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	ud_thread_t *t = ts->fast;	/* unchanged inside the guard */
+	bool done = ud_acquire_pair_as(t, inst, gen, (uintptr_t)m, c, UD_MODE_WRITE, pc, key);
+	atomic_signal_fence(memory_order_seq_cst);
+	ts->in_runtime = 0;
+	*tid = ud_thread_tid_fast(t);
+	return done;
+}
+
+/*
 ** ud_hook_mutex_lock_plain() where a cached pair of one class's instances
 ** counts too: for the interceptor's out-of-line half, once the inline half
 ** said no.
@@ -205,17 +258,35 @@ ud_fast_rwlock_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_rwlock_
 }
 
 /* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE: the
-** inline half, then ud_hook_rwlock_lock_slow() (hooks.c), where a cached
-** pair of one class's instances counts too. */
+** inline half; when only the chain cache missed, the pair cache out of line
+** with what the inline half worked out (ud_hook_rwlock_lock_pair(), inside
+** the in_runtime guard, which it lowers); else ud_hook_rwlock_lock_slow()
+** (hooks.c), where a cached pair of one class's instances counts too. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
-		ud_instance_t *inst = ud_fast_rwlock_acquire(ts, t, l, mode, pc, false);
-		if (ud_likely(inst))
-			return inst;
+		ud_lock_kind_t kind;
+		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
+		if (ud_likely(inst != NULL)) {
+			ud_fast_miss_t miss;
+			miss.key = 0;
+			ud_mode_t m = ud_lock_mode(kind, mode);
+			ts->in_runtime = 1;
+			atomic_signal_fence(memory_order_seq_cst);
+			bool done = ud_acquire_fast_pairs_miss(t, inst, m, false, pc, false, &miss);
+			if (ud_unlikely(!done) && miss.key) {
+				if (ud_hook_rwlock_lock_pair(m, pc, miss.cls, miss.key, inst))
+					return inst;
+				return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+			}
+			atomic_signal_fence(memory_order_seq_cst);
+			ts->in_runtime = 0;
+			if (ud_likely(done))
+				return inst;
+		}
 	}
 	return ud_hook_rwlock_lock_slow(l, mode, flags, pc);
 }
@@ -284,7 +355,8 @@ ud_hook_release_fast(const void *lock, ud_thread_t **tp)
 ** just under the top (hand-over-hand locking), out of the unlock's inline
 ** path so that the common case stays short, and without asking again what
 ** that call asked a moment ago. False: nothing was done, and
-** ud_hook_unlock() or ud_hook_mutex_unlock() must run.
+** ud_hook_release_stale() may be tried, then ud_hook_unlock() or
+** ud_hook_mutex_unlock() must run.
 */
 static inline __attribute__((always_inline)) bool
 ud_hook_release_under_top(ud_thread_t *t, const void *lock)
@@ -293,6 +365,25 @@ ud_hook_release_under_top(ud_thread_t *t, const void *lock)
 		return false;
 	ud_rt_thread_t *ts = &ud_tls;
 	return UD_GUARDED(ts, ud_release_under_top_fast(t, lock));
+}
+
+/* Is there a lazy release (engine/thread.c) for ud_hook_release_stale() to
+** try? t: as ud_hook_release_fast() gave it. */
+static inline __attribute__((always_inline)) bool
+ud_hook_release_stale_may(const ud_thread_t *t)
+{
+	return t && t->stale;
+}
+
+/* After ud_hook_release_under_top() said no, when ud_hook_release_stale_may():
+** the lowest stale entry released (locks released oldest first) in the
+** common case, ud_release_stale_fast(). The caller makes it a call apart,
+** so that the hand-over-hand path keeps no register across a call. */
+static inline __attribute__((always_inline)) bool
+ud_hook_release_stale(ud_thread_t *t, const void *lock)
+{
+	ud_rt_thread_t *ts = &ud_tls;
+	return UD_GUARDED(ts, ud_release_stale_fast(t, lock));
 }
 
 #endif

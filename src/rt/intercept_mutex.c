@@ -54,14 +54,48 @@ static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintp
 	return rc;
 }
 
+/* The full hook's shape, for a plain mutex the inline half and the pair
+** cache left. */
+static __attribute__((noinline)) int mutex_lock_full(pthread_mutex_t *m, uintptr_t pc)
+{
+	ud_instance_t *inst = ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, 0, pc);
+	int rc = UD_WAIT(m, REAL(pthread_mutex_lock)(m));
+	ud_hook_lock_done(inst, mutex_taken(rc));
+	return rc;
+}
+
+/* A plain mutex held by another thread, once validated: glibc waits. */
+static __attribute__((noinline)) int mutex_lock_wait(pthread_mutex_t *m)
+{
+	return UD_WAIT(m, REAL(pthread_mutex_lock)(m));
+}
+
+/* A plain mutex whose chain the inline half found not cached, inside the
+** guard it left raised: the pair cache, else the full hook. Only tail
+** calls, so that the pair's hit needs no stack frame. */
+static __attribute__((noinline)) int mutex_lock_pair(pthread_mutex_t *m, uintptr_t pc,
+						     ud_class_t *c, uint64_t key,
+						     ud_instance_t *inst, uint32_t gen)
+{
+	int tid;
+	if (ud_unlikely(!ud_hook_mutex_lock_pair(m, pc, c, key, inst, gen, &tid)))
+		return mutex_lock_full(m, pc);
+	if (ud_plain_mutex_trylock(m, tid))
+		return 0;
+	return mutex_lock_wait(m);
+}
+
 UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
 	int tid;
-	if (ud_hook_mutex_lock_plain(m, UD_CALLER_PC(), &tid)) {
+	ud_fast_miss_t miss;
+	if (ud_hook_mutex_lock_plain_miss(m, UD_CALLER_PC(), &tid, &miss)) {
 		if (ud_plain_mutex_trylock(m, tid))
 			return 0;
 		return UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 	}
+	if (miss.key)
+		return mutex_lock_pair(m, UD_CALLER_PC(), miss.cls, miss.key, miss.inst, miss.gen);
 	return mutex_lock_hooked(m, UD_CALLER_PC());
 }
 
@@ -109,12 +143,23 @@ static __attribute__((noinline)) int mutex_unlock_slow(pthread_mutex_t *m, uintp
 	return mutex_unlock_real(m);
 }
 
+/* A mutex released oldest first: the lazy release's common case. */
+static __attribute__((noinline)) int mutex_unlock_stale(pthread_mutex_t *m,
+							ud_thread_t *t, uintptr_t pc)
+{
+	if (ud_hook_release_stale(t, m))
+		return mutex_unlock_real(m);
+	return mutex_unlock_slow(m, pc);
+}
+
 /* Apart from the slow path, so that this one needs no stack frame. */
 static __attribute__((noinline)) int mutex_unlock_hooked(pthread_mutex_t *m,
 							 ud_thread_t *t, uintptr_t pc)
 {
 	if (ud_hook_release_under_top(t, m))
 		return mutex_unlock_real(m);
+	if (ud_hook_release_stale_may(t))
+		return mutex_unlock_stale(m, t, pc);
 	return mutex_unlock_slow(m, pc);
 }
 

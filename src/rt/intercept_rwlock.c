@@ -96,7 +96,8 @@ UD_INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *l,
 static __attribute__((noinline)) int rwlock_unlock_hooked(pthread_rwlock_t *l,
 							  ud_thread_t *t, uintptr_t pc)
 {
-	if (!ud_hook_release_under_top(t, l))
+	if (!ud_hook_release_under_top(t, l) &&
+	    !(ud_hook_release_stale_may(t) && ud_hook_release_stale(t, l)))
 		ud_hook_unlock(l, pc);
 	return REAL(pthread_rwlock_unlock)(l);
 }

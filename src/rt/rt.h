@@ -295,6 +295,12 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 ** one class's instances counts here first (hooks_fast.h). */
 ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 					unsigned flags, uintptr_t pc);
+/* After the inline half of an rwlock lock found the chain key `key` not
+** cached, inside the in_runtime guard it left raised: the pair of the lock
+** on top and the rwlock's instance inst (class c, engine mode) cached on
+** that chain, and the push. Lowers the guard. False: nothing was done, ud_hook_lock() must run. */
+bool ud_hook_rwlock_lock_pair(ud_mode_t mode, uintptr_t pc, ud_class_t *c, uint64_t key,
+			      ud_instance_t *inst);
 /* After it, when the real call did not take the lock: undo the push. */
 void ud_hook_lock_failed(ud_instance_t *inst);
 static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)
