@@ -10,6 +10,7 @@
 **   read        lock_rw taken 3 times for reading, once for writing
 */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,6 +25,7 @@ static pthread_mutex_t lock_h = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock_f = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t lock_rw = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int waiting;	/* the cond waiter holds lock_m, about to wait */
 static pthread_barrier_t start;
 static int ready;
 static _Atomic int held;	/* a plain flag: a modelled wait would add an order */
@@ -87,6 +89,7 @@ static void *cond_waiter(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&lock_m);
+	__atomic_store_n(&waiting, 1, __ATOMIC_RELEASE);
 	while (!ready)
 		pthread_cond_wait(&cond, &lock_m);
 	pthread_mutex_unlock(&lock_m);
@@ -124,6 +127,10 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "cond")) {
 		pthread_t t;
 		pthread_create(&t, NULL, cond_waiter, NULL);
+		/* From the waiter's wait on (it holds lock_m till then), however
+		** late it starts on a loaded machine. */
+		while (!__atomic_load_n(&waiting, __ATOMIC_ACQUIRE))
+			sched_yield();
 		ms(100);
 		pthread_mutex_lock(&lock_m);
 		ready = 1;
