@@ -196,6 +196,23 @@ static bool wrappable(int sig, const struct sigaction *act)
 	       act->sa_handler != SIG_IGN;
 }
 
+static void fatal_handler(int sig, siginfo_t *si, void *uc);
+
+/*
+** The handler of a process record (fatal_handler) stands where the program
+** has the default action: the program is shown that. CPython otherwise takes
+** SIGINT for a foreign C handler, installs no KeyboardInterrupt handler and
+** gets None from signal.signal(); its forkserver then fails to restore it in
+** every child it forks, and a multiprocessing pool re-forks them for ever.
+*/
+static void hide_fatal_handler(struct sigaction *old)
+{
+	if (!(old->sa_flags & SA_SIGINFO) || old->sa_sigaction != fatal_handler)
+		return;
+	memset(old, 0, sizeof *old);
+	old->sa_handler = SIG_DFL;
+}
+
 /* sigaction with the program's handler behind our wrapper. */
 static int install(int sig, const struct sigaction *act, struct sigaction *old)
 {
@@ -227,6 +244,8 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 		else
 			old->sa_handler = (void (*)(int))prev_fn;
 	}
+	if (rc == 0 && old)
+		hide_fatal_handler(old);
 	return rc;
 }
 
@@ -264,6 +283,8 @@ static sighandler_t install_through(const char *name, _Atomic(installer_t) *real
 	int saved = errno;
 	if (rc == (sighandler_t)(void *)wrapper && prev_fn)
 		rc = (sighandler_t)prev_fn;
+	else if (rc == (sighandler_t)(void *)fatal_handler)
+		rc = SIG_DFL;
 	struct sigaction cur;
 	if (rc != SIG_ERR && valid && is_handler(fn) &&
 	    real_sigaction(sig, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO) &&
