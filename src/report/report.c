@@ -23,6 +23,7 @@
 #include "../base/lock.h"
 #include "../base/own_stack.h"
 #include "../base/log.h"
+#include "../symbolize/symbolize.h"
 
 #define TITLE_MAX 240
 
@@ -483,6 +484,46 @@ void ud_report_set_format(ud_report_format_t f)
 	ud_lock_release(&report_lock);
 }
 
+/*
+** The wrapper: and constructor: lines, for class keys. The lock path reads
+** them under the symbolizer's lock, which report_lock may be held around,
+** so they are a copy of their own, published once and never freed.
+*/
+static _Atomic(ud_supp_list_t *) class_rules;
+
+static int class_rule(const char *function)
+{
+	const ud_supp_list_t *l = atomic_load(&class_rules);
+	return l ? ud_supp_wrapper_rule(l, function) : 0;
+}
+
+static void set_class_rules(const ud_supp_list_t *from)
+{
+	ud_supp_list_t *l = ud_alloc(sizeof *l);
+	*l = (ud_supp_list_t){ 0 };
+	for (unsigned i = 0; i < from->n; i++) {
+		const ud_supp_rule_t *r = &from->rules[i];
+		if (r->type != UD_SUPP_WRAPPER && r->type != UD_SUPP_CONSTRUCTOR)
+			continue;
+		if (l->n == l->cap) {
+			unsigned cap = l->cap ? l->cap * 2 : 8;
+			l->rules = ud_realloc(l->rules, l->cap * sizeof *l->rules,
+					      cap * sizeof *l->rules);
+			l->cap = cap;
+		}
+		ud_supp_rule_t *c = &l->rules[l->n++];
+		*c = *r;
+		c->pattern = ud_alloc(r->pattern_size);
+		memcpy(c->pattern, r->pattern, r->pattern_size);
+	}
+	if (!l->n && !atomic_load(&class_rules)) {
+		ud_free(l, sizeof *l);	/* nothing to say, nothing said before */
+		return;
+	}
+	atomic_store(&class_rules, l);	/* an older list is left as it was */
+	ud_symbolize_set_user_rule(class_rule);
+}
+
 int ud_report_load_suppressions(const char *path, char *err, size_t errlen)
 {
 	ud_supp_list_t l = { 0 };
@@ -490,6 +531,7 @@ int ud_report_load_suppressions(const char *path, char *err, size_t errlen)
 		ud_supp_free(&l);
 		return -1;
 	}
+	set_class_rules(&l);
 	ud_lock_acquire(&report_lock);
 	ud_supp_list_t old = supps;
 	supps = l;

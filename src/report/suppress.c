@@ -24,6 +24,8 @@ static const char *const type_names[UD_SUPP_TYPE_COUNT] = {
 	[UD_SUPP_UNLOCK] = "unlock",
 	[UD_SUPP_FREED] = "freed",
 	[UD_SUPP_EXIT] = "exit",
+	[UD_SUPP_WRAPPER] = "wrapper",
+	[UD_SUPP_CONSTRUCTOR] = "constructor",
 };
 
 const char *ud_supp_type_name(ud_supp_type_t t)
@@ -119,7 +121,7 @@ int ud_supp_parse(ud_supp_list_t *l, const char *file, const char *text,
 			show(shown, sizeof shown, line, tn);
 			snprintf(err, errlen, "%s:%u: unknown suppression type '%s' "
 				 "(expected deadlock, recursive, lock, unlock, "
-				 "freed or exit)", file, lineno, shown);
+				 "freed, exit, wrapper or constructor)", file, lineno, shown);
 			return -1;
 		}
 		const char *pat = colon + 1;
@@ -206,6 +208,17 @@ int ud_supp_load(ud_supp_list_t *l, const char *path, char *err, size_t errlen)
 	int rc = ud_supp_parse(l, path, buf, len, err, errlen);
 	ud_free(buf, cap);
 	return rc;
+}
+
+int ud_supp_wrapper_rule(const ud_supp_list_t *l, const char *function)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		const ud_supp_rule_t *r = &l->rules[i];
+		if ((r->type == UD_SUPP_WRAPPER || r->type == UD_SUPP_CONSTRUCTOR) &&
+		    ud_supp_match(r->pattern, function))
+			return r->type == UD_SUPP_WRAPPER ? 1 : -1;
+	}
+	return 0;
 }
 
 void ud_supp_free(ud_supp_list_t *l)

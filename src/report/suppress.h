@@ -21,6 +21,9 @@ typedef enum ud_supp_type {
 	UD_SUPP_UNLOCK,		/* bad unlock balance: any frame function or file */
 	UD_SUPP_FREED,		/* held lock freed: any frame function or file */
 	UD_SUPP_EXIT,		/* locks held at exit: any frame function or file */
+	UD_SUPP_WRAPPER,	/* no report: a function that is a lock wrapper, for
+				** class keys (symbolize.h) */
+	UD_SUPP_CONSTRUCTOR,	/* no report: a function that is none, whatever its name */
 	UD_SUPP_TYPE_COUNT
 } ud_supp_type_t;
 
@@ -57,6 +60,13 @@ const char *ud_supp_type_name(ud_supp_type_t t);
 */
 struct ud_report;
 int ud_report_suppression_match(const struct ud_report *r, const ud_supp_list_t *l);
+
+/*
+** What the wrapper: and constructor: rules of l say of a function's name: 1 a
+** lock wrapper, -1 not one, 0 nothing (the first rule in file order that
+** matches wins). Takes no lock and allocates nothing.
+*/
+int ud_supp_wrapper_rule(const ud_supp_list_t *l, const char *function);
 
 /*
 ** Does pattern match s? '*' matches any run of characters, '?' one

@@ -42,7 +42,7 @@ void ud_rt_front_init(uintptr_t rt_lo, uintptr_t rt_hi)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		void *p = dlsym(RTLD_DEFAULT, names[i]);
 		uintptr_t a = (uintptr_t)p;
-		if (!p || (a >= rt_lo && a < rt_hi) || p == ud_libc_sym(names[i], NULL) ||
+		if (!p || (a >= rt_lo && a < rt_hi) || ud_libc_owns(p) ||
 		    (free_lib && object_of(p) == free_lib))
 			continue;
 		Dl_info info;

@@ -337,20 +337,22 @@ static bool site_hit(const site_entry_t *e, const uintptr_t *pcs, unsigned n)
 	return true;
 }
 
-/* The automatic key of the n frames at pcs, none of them the library's, at
-** most max frames long. A chain of at most AUTO_MAX_FRAMES frames gets the
-** same key under either max, so the cache serves both. */
-static ud_stack_id_t auto_key(const uintptr_t *pcs, unsigned n, unsigned max)
+/* The key of the n frames at pcs whose frames from skip on are keyed by the
+** helpers learnt, with at most max frames from there. A chain of at most
+** AUTO_MAX_FRAMES frames gets the same key under either max, so the cache
+** serves both. */
+static ud_stack_id_t auto_key(const uintptr_t *pcs, unsigned skip, unsigned n,
+			      unsigned max)
 {
 	site_entry_t *e = site_slot(pcs, n);
 	bool cache = e && ud_rt_opts.site_cache && n <= AUTO_MAX_FRAMES;
 	if (cache && site_hit(e, pcs, n))
 		return e->key;
 	ud_lock_acquire(&create_lock);
-	unsigned own = auto_site(pcs, n, max);
+	unsigned own = auto_site(pcs + skip, n - skip, max);
 	uint32_t gen = atomic_load_explicit(&sharing_gen, memory_order_relaxed);
 	ud_lock_release(&create_lock);
-	ud_stack_id_t key = ud_stack_put(pcs, own);
+	ud_stack_id_t key = ud_stack_put(pcs, skip + own);
 	if (cache) {
 		e->n = 0;	/* a signal handler may look meanwhile */
 		atomic_signal_fence(memory_order_seq_cst);
@@ -365,21 +367,66 @@ static ud_stack_id_t auto_key(const uintptr_t *pcs, unsigned n, unsigned max)
 }
 
 /*
+** The automatic key (init_frames=0): the name rule.
+**
+** A function that makes only a lock (a lock wrapper: uv_mutex_init,
+** CRYPTO_THREAD_lock_new, a RecursiveMutex constructor) stands for every
+** lock made through it, so a key takes its frame and goes on to its caller;
+** the first frame whose function is not one is the class's site, as the
+** kernel keys by its init macro's site: a constructor obj_new() keys every
+** object it makes as one class, whoever calls it. Names decide
+** (ud_symbolize_pc_traits, cached per address). Two cases fall back on the
+** helpers learnt above, from the frame concerned on:
+**   - a function without a name (a stripped program's static function) could
+**     be either, and the helper rule merges nothing it cannot tell apart;
+**   - a GLib lock initialised by a function that GObject's type system calls
+**     (an instance_init: gst_object_init makes the lock of every GstObject,
+**     pads and elements and tasks alike) is keyed past libgobject's frames
+**     up to the code that made the object, as its type is decided there.
+** Past the C++ library's leading frames, the key is at most max frames; a
+** library frame met later is looked through like a wrapper.
+*/
+static ud_stack_id_t name_key(const uintptr_t *pcs, unsigned lib, unsigned n,
+			      unsigned max, bool glib)
+{
+	unsigned end = lib + max < n ? lib + max : n;
+	for (unsigned i = lib; i < end; i++) {
+		unsigned t = ud_symbolize_pc_traits(pcs[i]);
+		if (t & UD_SITE_UNNAMED)
+			return auto_key(pcs, i, n, max - (i - lib));
+		if (t & (UD_SITE_LOCK_WRAPPER | UD_SITE_LIBRARY))
+			continue;
+		if (glib && i + 1 < n && (ud_symbolize_pc_traits(pcs[i + 1]) & UD_SITE_GOBJECT))
+			return auto_key(pcs, i, n, max - (i - lib));
+		return ud_stack_put(pcs, i + 1);
+	}
+	return ud_stack_put(pcs, end);
+}
+
+/*
 ** The site key of a lock: its init call site, or for a lock never
 ** initialised, its first acquisition site; past the library's frames, and
 ** deepened as init_frames says.
 */
 static ud_stack_id_t site_key(uintptr_t pc, ud_lock_type_t type)
 {
+	bool glib = type >= UD_LT_GMUTEX;
 	unsigned max = auto_max_frames(type);
 	unsigned want = (unsigned)ud_rt_opts.init_frames;
-	bool wrapped = ud_symbolize_pc_is_wrapper(pc);
+	unsigned first = ud_symbolize_pc_traits(pc);
+	bool wrapped = first & UD_SITE_LIBRARY;
 	if (want == 1 && !wrapped)
+		return one_frame(pc);
+	/* The caller a constructor, or any function not a wrapper: its site is
+	** the key, and there is no stack to walk (site_shortcut=0 walks it and
+	** gets the same key). GLib's need the next frame (name_key). */
+	if (want == 0 && !glib && ud_rt_opts.site_shortcut &&
+	    !(first & (UD_SITE_LIBRARY | UD_SITE_LOCK_WRAPPER | UD_SITE_UNNAMED)))
 		return one_frame(pc);
 	/* Only the frames the key needs: a full capture costs more than the
 	** rest of an init (programs init locks by the million). The caller
 	** being the library's, the walk goes past its frames at once. */
-	unsigned depth = (want == 0 ? max : want) + (wrapped ? WRAPPER_MAX : 0);
+	unsigned depth = (want == 0 ? max + (glib ? 1 : 0) : want) + (wrapped ? WRAPPER_MAX : 0);
 	if (depth > UD_STACK_MAX_FRAMES)
 		depth = UD_STACK_MAX_FRAMES;
 	uintptr_t pcs[UD_STACK_MAX_FRAMES];
@@ -389,16 +436,9 @@ static ud_stack_id_t site_key(uintptr_t pc, ud_lock_type_t type)
 	unsigned lib = wrapped ? library_frames(pcs, n) : 0;
 	if (lib >= n)	/* no frame of the program's in reach */
 		return ud_stack_put(pcs, n);
-	if (want == 0 && lib == 0)
-		return auto_key(pcs, n, max);
-	unsigned own;
-	if (want == 0) {
-		ud_lock_acquire(&create_lock);
-		own = auto_site(pcs + lib, n - lib, max);
-		ud_lock_release(&create_lock);
-	} else {
-		own = n - lib < want ? n - lib : want;
-	}
+	if (want == 0)
+		return name_key(pcs, lib, n, max, glib);
+	unsigned own = n - lib < want ? n - lib : want;
 	return ud_stack_put(pcs, lib + own);
 }
 

@@ -121,6 +121,40 @@ bool ud_symbolize_is_wrapper_module(const char *module);
 */
 bool ud_symbolize_pc_is_wrapper(uintptr_t return_address);
 
+/*
+** Lock wrappers (lock_name.c): functions that make only a lock, so that the
+** class of a lock made through one is its caller's site. A function is one
+** when its own name (the last component of a C++ name) has the word lock,
+** mutex, mtx, rwlock, spinlock, spin, latch, futex or critsec, the words
+** split at '_', "::" and case changes: CRYPTO_THREAD_lock_new,
+** uv_mutex_init, RecursiveMutex; not obj_new, new_block, clock_init.
+*/
+bool ud_symbolize_is_lock_name(const char *function);
+
+/*
+** The user's word over that rule, from the suppressions file's wrapper: and
+** constructor: lines: given a function's demangled name, 1 if it is a lock
+** wrapper, -1 if it is not one whatever its name, 0 if the user said
+** nothing. It runs under the lock-path rule's lock: it must take no lock and
+** allocate nothing. Set before the first lock is seen (cached answers are
+** forgotten).
+*/
+typedef int (*ud_symbolize_user_rule_t)(const char *function);
+void ud_symbolize_set_user_rule(ud_symbolize_user_rule_t rule);
+
+/*
+** What the class key of a lock made at a return address needs to know of
+** the function around it, safe on the lock path as the rule above and
+** cached per address (bits of ud_site_trait_t).
+*/
+typedef enum ud_site_trait {
+	UD_SITE_LIBRARY = 1,	/* the C++ library's (ud_symbolize_pc_is_wrapper) */
+	UD_SITE_LOCK_WRAPPER = 2,	/* a lock wrapper, by name or the user's rule */
+	UD_SITE_UNNAMED = 4,	/* no function symbol covers it (stripped, JIT) */
+	UD_SITE_GOBJECT = 8,	/* in libgobject-2.0 (GObject's type system) */
+} ud_site_trait_t;
+unsigned ud_symbolize_pc_traits(uintptr_t return_address);
+
 /* Around fork(): the demangler's and the lock-path rule's locks are held
 ** across it, so that the child inherits whole tables. */
 void ud_symbolize_fork_prepare(void);

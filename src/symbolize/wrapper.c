@@ -24,6 +24,12 @@
 ** tables itself, with read(2) into runtime memory, and judges the function
 ** symbol around an address by its (demangled) name and module: the same rule
 ** without the file, which a symbol table does not have.
+**
+** The same tables answer what else class keys ask of a site's function
+** (ud_symbolize_pc_traits): whether it is a lock wrapper (lock_name.c and
+** the user's wrapper: and constructor: lines), has no name at all, or is
+** GObject's. One read and one demangling per function, one probe per
+** address after.
 */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1	/* dl_iterate_phdr */
@@ -35,6 +41,7 @@
 #include "../base/lock.h"
 
 #include <elf.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -107,20 +114,23 @@ typedef struct module {
 	size_t path_size;
 	uintptr_t bias;		/* run-time address less link-time address */
 	bool library;		/* libstdc++ itself: every address is the library's */
+	bool gobject;		/* libgobject-2.0 */
 	off_t strtab;		/* file offset of the symbols' string table */
 	size_t strtab_size;
 	fsym_t *syms;		/* sorted by lo */
 	size_t n;
-	uint8_t *verdict;	/* per symbol: 0 not judged yet, 1 library, 2 not */
+	uint8_t *verdict;	/* per symbol: its traits | JUDGED, 0 not judged yet */
 	const char **names;	/* per symbol, read when first asked (tables.c use) */
 	const char *shown;	/* the path reports show (never freed) */
 	bool all_read;		/* symbols read (the C++ library's only on demand) */
 } module_t;
 
-/* pc -> verdict, for every return address asked about. */
+#define JUDGED 0x80
+
+/* pc -> traits, for every return address asked about. */
 typedef struct pc_slot {
 	uintptr_t pc;		/* 0: empty */
-	bool wrapper;
+	uint8_t traits;
 } pc_slot_t;
 
 static ud_lock_t wrap_lock = UD_LOCK_INIT;
@@ -145,7 +155,7 @@ static pc_slot_t *pc_find(uintptr_t pc)
 {
 	if (!pcs_cap)
 		return NULL;
-	pc_slot_t key = { pc, false };
+	pc_slot_t key = { pc, 0 };
 	for (size_t i = pc_home(&key, pcs_cap);; i = (i + 1) & (pcs_cap - 1)) {
 		if (pcs[i].pc == pc)
 			return &pcs[i];
@@ -154,14 +164,14 @@ static pc_slot_t *pc_find(uintptr_t pc)
 	}
 }
 
-static void pc_put(uintptr_t pc, bool wrapper)
+static void pc_put(uintptr_t pc, unsigned traits)
 {
 	if ((pcs_used + 1) * 2 > pcs_cap) {
 		size_t cap = pcs_cap ? pcs_cap * 2 : 256;
 		pcs = ud_table_grow(&pc_table, pcs, pcs_cap, cap);
 		pcs_cap = cap;
 	}
-	pc_slot_t key = { pc, wrapper };
+	pc_slot_t key = { pc, (uint8_t)traits };
 	size_t i = ud_table_probe(&pc_table, pcs, pcs_cap, pc_home(&key, pcs_cap));
 	pcs[i] = key;
 	pcs_used++;
@@ -327,14 +337,31 @@ static void load_symbols(module_t *m, int fd)
 	m->n = 0;
 }
 
-/* The symbol's name judged by the rule, read from the file now. */
-static bool judge_symbol(const module_t *m, const fsym_t *s)
+static _Atomic(ud_symbolize_user_rule_t) user_rule;
+
+/* A function's traits by its name (demangled if it is C++'s). */
+static unsigned name_traits(char *name)
+{
+	char *at = strchr(name, '@');	/* "memcpy@GLIBC_2.14" */
+	if (at && at != name)
+		*at = 0;
+	if (ud_symbolize_is_wrapper_name(name))
+		return UD_SITE_LIBRARY;
+	ud_symbolize_user_rule_t rule = atomic_load(&user_rule);
+	int said = rule ? rule(name) : 0;
+	if (said > 0 || (said == 0 && ud_symbolize_is_lock_name(name)))
+		return UD_SITE_LOCK_WRAPPER;
+	return 0;
+}
+
+/* The symbol's traits by its name, read from the file now. */
+static unsigned judge_symbol(const module_t *m, const fsym_t *s)
 {
 	enum { MAX_NAME = 16384 };
-	bool wrapper = false;
+	unsigned traits = 0;
 	int fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return 0;
 	size_t room = m->strtab_size - s->name;
 	if (room > MAX_NAME)
 		room = MAX_NAME;
@@ -344,13 +371,13 @@ static bool judge_symbol(const module_t *m, const fsym_t *s)
 	if (got > 0 && memchr(name, 0, (size_t)got)) {
 		ud_buf_t d = { 0 };
 		if (ud_demangle(name, &d))
-			wrapper = ud_symbolize_is_wrapper_name(d.data);
+			traits = name_traits(d.data);
 		else
-			wrapper = ud_symbolize_is_wrapper_name(name);
+			traits = name_traits(name);
 		ud_buf_free(&d);
 	}
 	ud_free(name, room + 1);
-	return wrapper;
+	return traits;
 }
 
 /* The index of the symbol of m holding link-time address a (a variable's if
@@ -372,17 +399,18 @@ static ptrdiff_t symbol_at(const module_t *m, uintptr_t a, bool object)
 	return -1;
 }
 
-/* Is link-time address a inside a library function of m? */
-static bool module_verdict(module_t *m, uintptr_t a)
+/* The traits of the function of m at link-time address a. */
+static unsigned module_traits(module_t *m, uintptr_t a)
 {
 	if (m->library)
-		return true;
+		return UD_SITE_LIBRARY;
+	unsigned own = m->gobject ? UD_SITE_GOBJECT : 0;
 	ptrdiff_t i = symbol_at(m, a, false);
 	if (i < 0)
-		return false;
+		return own | UD_SITE_UNNAMED;
 	if (!m->verdict[i])
-		m->verdict[i] = judge_symbol(m, &m->syms[i]) ? 1 : 2;
-	return m->verdict[i] == 1;
+		m->verdict[i] = (uint8_t)(judge_symbol(m, &m->syms[i]) | JUDGED);
+	return own | (m->verdict[i] & ~JUDGED);
 }
 
 /* What dl_iterate_phdr says about an address. */
@@ -466,6 +494,8 @@ static module_t *module_for(const object_query_t *q, bool load_all)
 	memcpy(m->path, q->path, m->path_size);
 	m->bias = q->bias;
 	m->library = ud_symbolize_is_wrapper_module(q->path);
+	const char *slash = strrchr(q->path, '/');
+	m->gobject = strncmp(slash ? slash + 1 : q->path, "libgobject-2.0.so", 17) == 0;
 	m->shown = shown_path(q->path);
 	m->all_read = !m->library || load_all;
 	if (m->all_read) {
@@ -480,16 +510,16 @@ static module_t *module_for(const object_query_t *q, bool load_all)
 	return m;
 }
 
-bool ud_symbolize_pc_is_wrapper(uintptr_t pc)
+unsigned ud_symbolize_pc_traits(uintptr_t pc)
 {
 	if (!pc)
-		return false;
+		return UD_SITE_UNNAMED;
 	ud_lock_acquire(&wrap_lock);
 	pc_slot_t *hit = pc_find(pc);
-	bool wrapper = hit && hit->wrapper;
+	unsigned traits = hit ? hit->traits : 0;
 	ud_lock_release(&wrap_lock);
 	if (hit)
-		return wrapper;
+		return traits;
 
 	/* Outside our lock: the loader's lock is never waited for under ours. */
 	object_query_t q = { .addr = pc - 1 };	/* a return address follows its call */
@@ -501,13 +531,25 @@ bool ud_symbolize_pc_is_wrapper(uintptr_t pc)
 		forget_all();
 		seen_subs = q.subs;
 	}
-	wrapper = false;
-	if (q.found)
-		wrapper = module_verdict(module_for(&q, false), q.addr - q.bias);
+	traits = q.found ? module_traits(module_for(&q, false), q.addr - q.bias)
+			 : UD_SITE_UNNAMED;
 	if (!pc_find(pc))
-		pc_put(pc, wrapper);
+		pc_put(pc, traits);
 	ud_lock_release(&wrap_lock);
-	return wrapper;
+	return traits;
+}
+
+bool ud_symbolize_pc_is_wrapper(uintptr_t pc)
+{
+	return (ud_symbolize_pc_traits(pc) & UD_SITE_LIBRARY) != 0;
+}
+
+void ud_symbolize_set_user_rule(ud_symbolize_user_rule_t rule)
+{
+	ud_lock_acquire(&wrap_lock);
+	atomic_store(&user_rule, rule);
+	forget_all();	/* answers given without it */
+	ud_lock_release(&wrap_lock);
 }
 
 /* ---- names from the same tables, where libdw may not run --------------- */

@@ -34,7 +34,8 @@
 
 /* The types in the order of ud_supp_type_t, as docs/reports.md spells them. */
 static const char *const types[] = {
-	"deadlock", "recursive", "lock", "unlock", "freed", "exit",
+	"deadlock", "recursive", "lock", "unlock", "freed", "exit", "wrapper",
+	"constructor",
 };
 #define NTYPES (sizeof types / sizeof types[0])
 

@@ -2,13 +2,12 @@
 ** same_class_strict.c: two instances of one class nested once, with strict=1.
 **
 ** X and Y are initialised at one call site (node_init). Keyed by that site
-** (init_frames=1) they are one class; by default node_init, called from two
-** places, counts as a helper and each lock gets its caller's class. The
-** kernel's rule, which strict=1 selects, reports any nesting of two locks of
-** one class as possible recursive locking, since the class cannot tell which
-** instance comes first. Only one order is ever used here, so the default
-** rule would say nothing; with strict=1 the single nesting is reported:
-** recursive.
+** (init_frames=1, and by default too: node_init is no lock wrapper by its
+** name) they are one class. The kernel's rule, which strict=1 selects,
+** reports any nesting of two locks of one class as possible recursive
+** locking, since the class cannot tell which instance comes first. Only one
+** order is ever used here, so the instance order (strict=0) would say
+** nothing; with strict=1 the single nesting is reported: recursive.
 */
 // EXPECT: recursive
 // OPTIONS: strict=1:init_frames=1

@@ -6,9 +6,8 @@
 ** config path holds the config lock and calls pthread_once on the same
 ** control. Keyed by the init call site, the two locks would be one class
 ** and the once-control would close a cycle through it; but they are two
-** locks that no path takes in both orders. By default lock_new, reached from
-** two callers, is learnt as a helper and each lock gets its caller's class:
-** no report.
+** locks that no path takes in both orders. By default lock_new, named for a
+** lock, is a lock wrapper and each lock gets its caller's class: no report.
 */
 // EXPECT: none
 #include <pthread.h>

@@ -55,6 +55,29 @@ static void test_parse_ok(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* wrapper: and constructor: lines: the first that matches says. */
+static void test_wrapper_rule(void **state)
+{
+	(void)state;
+	ud_supp_list_t l = { 0 };
+	char err[256] = "";
+	const char *text = "deadlock:make_guard\nwrapper:^make_guard$\n"
+			   "constructor:Pool::*\nwrapper:*::Pool*\nwrapper:ns::*";
+	assert_int_equal(parse(&l, text, err, sizeof err), 0);
+	assert_int_equal(l.n, 5);
+	assert_int_equal(l.rules[1].type, UD_SUPP_WRAPPER);
+	assert_int_equal(l.rules[2].type, UD_SUPP_CONSTRUCTOR);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "make_guard"), 1);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "make_guard2"), 0);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "Pool::Pool"), -1);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "app::Pool::Pool"), -1);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "app::PoolLock"), 1);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "ns::f"), 1);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "obj_new"), 0);
+	ud_supp_free(&l);
+	assert_int_equal(ud_supp_wrapper_rule(&l, "make_guard"), 0);
+}
+
 static void parse_fails(const char *text, const char *want)
 {
 	ud_supp_list_t l = { 0 };
@@ -69,15 +92,17 @@ static void test_parse_errors(void **state)
 	(void)state;
 	parse_fails("deadlock:a\n# c\nrace:foo\n",
 		    "s.supp:3: unknown suppression type 'race' (expected deadlock, "
-		    "recursive, lock, unlock, freed or exit)");
+		    "recursive, lock, unlock, freed, exit, wrapper or constructor)");
 	parse_fails("deadlock foo", "s.supp:1: missing ':' in 'deadlock foo' "
 		    "(expected TYPE:PATTERN)");
 	parse_fails("\n\nlock:   \n", "s.supp:3: empty pattern after 'lock:'");
 	parse_fails("deadlock:^$", "s.supp:1: empty pattern after 'deadlock:'");
 	parse_fails(":foo", "s.supp:1: unknown suppression type '' (expected "
-		    "deadlock, recursive, lock, unlock, freed or exit)");
+		    "deadlock, recursive, lock, unlock, freed, exit, wrapper or "
+		    "constructor)");
 	parse_fails("Deadlock:foo", "s.supp:1: unknown suppression type 'Deadlock' "
-		    "(expected deadlock, recursive, lock, unlock, freed or exit)");
+		    "(expected deadlock, recursive, lock, unlock, freed, exit, wrapper "
+		    "or constructor)");
 	/* Control bytes are shown escaped, long text cut. */
 	parse_fails("dead\x01lock", "s.supp:1: missing ':' in 'dead\\x01lock' "
 		    "(expected TYPE:PATTERN)");
@@ -313,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_wrapper_rule),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_match),
