@@ -196,23 +196,6 @@ static bool wrappable(int sig, const struct sigaction *act)
 	       act->sa_handler != SIG_IGN;
 }
 
-static void fatal_handler(int sig, siginfo_t *si, void *uc);
-
-/*
-** The handler of a process record (fatal_handler) stands where the program
-** has the default action: the program is shown that. CPython otherwise takes
-** SIGINT for a foreign C handler, installs no KeyboardInterrupt handler and
-** gets None from signal.signal(); its forkserver then fails to restore it in
-** every child it forks, and a multiprocessing pool re-forks them for ever.
-*/
-static void hide_fatal_handler(struct sigaction *old)
-{
-	if (!(old->sa_flags & SA_SIGINFO) || old->sa_sigaction != fatal_handler)
-		return;
-	memset(old, 0, sizeof *old);
-	old->sa_handler = SIG_DFL;
-}
-
 /* sigaction with the program's handler behind our wrapper. */
 static void fatal_handler(int sig, siginfo_t *si, void *uc);
 
@@ -261,8 +244,6 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old)
 		else
 			old->sa_handler = (void (*)(int))prev_fn;
 	}
-	if (rc == 0 && old)
-		hide_fatal_handler(old);
 	return rc;
 }
 
