@@ -101,7 +101,10 @@ if c:
     seen = int(open(os.path.join(T, "out-sleep")).read().split()[1])
     check("lock_s waited %d, the waiter saw %d" % (c['wait_ns']['max'], seen),
           c['contended'] == 1 and 0 < c['wait_ns']['max'] <= seen and c['wait_ns']['max'] >= seen - 5 * MS)
-    check("the wait is most of the hold", c['wait_ns']['max'] <= c['hold_ns']['max'])
+    # The wait ends when the waiter runs again after the release: on a
+    # loaded machine it outlasts the hold by the scheduler's delay.
+    check("the wait is at most the hold and a wake-up: %d, %d" % (c['wait_ns']['max'], c['hold_ns']['max']),
+          c['wait_ns']['max'] <= c['hold_ns']['max'] + 100 * MS)
     check("contending point: sleeper", c['contending_points'][0]['stack'][0].get('func') == 'sleeper')
     check("contention point: waiter", c['contention_points'][0]['stack'][0].get('func') == 'waiter')
 
