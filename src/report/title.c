@@ -95,6 +95,11 @@ bool ud_report_is_lock_wrapper(const char *fn)
 	    ends_with(b, bn, "timedlock") || ends_with(b, bn, "try_lock") ||
 	    ends_with(b, bn, "lock_shared"))
 		return true;
+	/* C++ lock classes' own methods: Lock, TryLock, ReaderLock, Unlock,
+	** LockShared, UnlockShared (a capital L: not "Block"). */
+	if (ends_with(b, bn, "Lock") || ends_with(b, bn, "Unlock") ||
+	    ends_with(b, bn, "LockShared") || ends_with(b, bn, "UnlockShared"))
+		return true;
 	return false;
 }
 

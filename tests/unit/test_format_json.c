@@ -89,6 +89,12 @@ static void test_wrappers(void **state)
 	assert_false(ud_report_is_lock_wrapper("deadlock"));
 	assert_false(ud_report_is_lock_wrapper("clock"));
 	assert_false(ud_report_is_lock_wrapper("Cache::insert(int)"));
+	assert_true(ud_report_is_lock_wrapper("base::RecursiveMutex::Lock()"));
+	assert_true(ud_report_is_lock_wrapper("absl::Mutex::ReaderLock()"));
+	assert_true(ud_report_is_lock_wrapper("SharedMutex::TryLockShared()"));
+	assert_true(ud_report_is_lock_wrapper("Mutex::Unlock()"));
+	assert_false(ud_report_is_lock_wrapper("Disk::ReadBlock(int)"));
+	assert_false(ud_report_is_lock_wrapper("Deadlock::Check()"));
 	assert_true(ud_report_is_system_module("/usr/lib/x86_64-linux-gnu/libc.so.6"));
 	assert_true(ud_report_is_system_module("/lib64/ld-linux-x86-64.so.2"));
 	assert_false(ud_report_is_system_module("/home/u/libcache.so"));
