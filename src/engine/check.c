@@ -27,7 +27,9 @@
 **  4. The chain is cached.
 **
 ** Annotations shape the rules: a class with an instance order (cmp) accepts
-** nesting in that order; a no-validate class takes part in no dependency.
+** nesting in that order; an unordered class (a `ring:` line) records no
+** order between its instances; a no-validate class takes part in no
+** dependency.
 **
 ** Reports are built as data under the lock and submitted after it is dropped,
 ** because formatting symbolizes, which allocates and may lock.
@@ -337,7 +339,7 @@ static bool check_same_class(acq_t *a, int order)
 			report_recursive(a, h);
 			return false;
 		}
-		if (direct)
+		if (direct && !(c->hot.flags & UD_CLASS_UNORDERED))
 			add_dependency(a, h, ud_instance_node(h->inst),
 				       ud_instance_node(a->inst), true);
 		return true;

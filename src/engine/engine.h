@@ -167,6 +167,9 @@ enum {
 	UD_CLASS_IMPLICIT = 1u << 2,	/* held by the runtime's model of a wait
 					** (thread lifetime, barrier phase): not
 					** listed among held locks */
+	UD_CLASS_UNORDERED = 1u << 3,	/* its instances nest in an order the
+					** program keeps (a ring: line): no
+					** instance order between two of them */
 };
 void ud_class_add_flags(ud_class_t *c, unsigned flags);
 unsigned ud_class_flags(const ud_class_t *c);

@@ -249,6 +249,7 @@ static ud_own_stack_t report_stack = UD_OWN_STACK_INIT(8u << 20);
 typedef struct submit_job {
 	ud_report_t *r;
 	bool shown;
+	bool ring;		/* silenced by a ring: rule */
 } submit_job_t;
 
 /* report_lock held, on report_stack. */
@@ -265,6 +266,7 @@ static void submit_locked(void *arg)
 			s->suppressed = true;
 			s->rule = (unsigned)rule;
 			count_suppressed++;
+			job->ring = supps.rules[rule].type == UD_SUPP_RING;
 		}
 	}
 	if (s->suppressed) {
@@ -311,7 +313,7 @@ static void drain_locked(void *arg)
 	}
 	while (fifo) {
 		queued_t *next = fifo->next;
-		submit_job_t job = { &fifo->r, false };
+		submit_job_t job = { &fifo->r, false, false };
 		submit_locked(&job);
 		ud_free(fifo, fifo->size);
 		fifo = next;
@@ -325,9 +327,16 @@ static void drain(void)
 		ud_own_stack_run(&report_stack, drain_locked, NULL);
 }
 
+static void (*ring_hook)(const ud_report_class_t *cls);
+
+void ud_report_set_ring_hook(void (*fn)(const ud_report_class_t *cls))
+{
+	ring_hook = fn;
+}
+
 bool ud_report_submit(ud_report_t *r)
 {
-	submit_job_t job = { r, false };
+	submit_job_t job = { r, false, false };
 	if (section_enter)
 		section_enter();
 	ud_lock_acquire(&report_lock);
@@ -336,6 +345,9 @@ bool ud_report_submit(ud_report_t *r)
 	ud_lock_release(&report_lock);
 	if (section_leave)
 		section_leave();
+	/* After report_lock: the hook takes the engine's lock. */
+	if (job.ring && ring_hook)
+		ring_hook(&r->target.cls);
 	return job.shown;
 }
 

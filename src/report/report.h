@@ -32,6 +32,13 @@ bool ud_report_submit(ud_report_t *r);
 ** go, or at the latest by the counts and summary at exit.
 */
 void ud_report_submit_nowait(ud_report_t *r);
+/*
+** Called by ud_report_submit(), with no lock of the report layer held, when
+** the report was a cycle through one class's instances that a `ring:` line
+** silenced: the runtime then stops ordering that class's instances, so the
+** ring is not found again at each turn.
+*/
+void ud_report_set_ring_hook(void (*fn)(const ud_report_class_t *cls));
 
 /* Where reports go; the default writes kernel-format text to the log. */
 typedef void (*ud_report_sink_fn)(const ud_report_t *r, void *arg);

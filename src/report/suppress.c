@@ -24,6 +24,7 @@ static const char *const type_names[UD_SUPP_TYPE_COUNT] = {
 	[UD_SUPP_UNLOCK] = "unlock",
 	[UD_SUPP_FREED] = "freed",
 	[UD_SUPP_EXIT] = "exit",
+	[UD_SUPP_RING] = "ring",
 	[UD_SUPP_WRAPPER] = "wrapper",
 	[UD_SUPP_CONSTRUCTOR] = "constructor",
 };
@@ -119,9 +120,15 @@ int ud_supp_parse(ud_supp_list_t *l, const char *file, const char *text,
 				type = t;
 		if (type < 0) {
 			show(shown, sizeof shown, line, tn);
-			snprintf(err, errlen, "%s:%u: unknown suppression type '%s' "
-				 "(expected deadlock, recursive, lock, unlock, "
-				 "freed, exit, wrapper or constructor)", file, lineno, shown);
+			int k = snprintf(err, errlen, "%s:%u: unknown suppression "
+					 "type '%s' (expected ", file, lineno, shown);
+			for (int t = 0; t < UD_SUPP_TYPE_COUNT && k >= 0 &&
+					(size_t)k < errlen; t++)
+				k += snprintf(err + k, errlen - (size_t)k, "%s%s",
+					      t == 0 ? "" : t + 1 < UD_SUPP_TYPE_COUNT ?
+					      ", " : " or ", type_names[t]);
+			if (k >= 0 && (size_t)k < errlen)
+				snprintf(err + k, errlen - (size_t)k, ")");
 			return -1;
 		}
 		const char *pat = colon + 1;

@@ -21,6 +21,9 @@ typedef enum ud_supp_type {
 	UD_SUPP_UNLOCK,		/* bad unlock balance: any frame function or file */
 	UD_SUPP_FREED,		/* held lock freed: any frame function or file */
 	UD_SUPP_EXIT,		/* locks held at exit: any frame function or file */
+	UD_SUPP_RING,		/* a cycle through instances of one class, by that
+				** class's name: the program orders them itself,
+				** and the runtime stops ordering them */
 	UD_SUPP_WRAPPER,	/* no report: a function that is a lock wrapper, for
 				** class keys (symbolize.h) */
 	UD_SUPP_CONSTRUCTOR,	/* no report: a function that is none, whatever its name */

@@ -6,7 +6,8 @@
 ** source file and the module, and "module+0xoff" for a frame without a
 ** function (for locks held at exit, also where each held lock was taken).
 ** Lock rules look at the class names of the locks the problem is about (not
-** the other locks the thread happens to hold). The report is symbolized
+** the other locks the thread happens to hold); ring rules at the class of a
+** cycle made of one class's instances only. The report is symbolized
 ** once; the first rule in file order that matches wins.
 ** Runs under report_lock, once per distinct problem.
 */
@@ -66,6 +67,8 @@ static bool applies(ud_supp_type_t t, ud_report_kind_t k)
 		return k == UD_REPORT_HELD_AT_EXIT;
 	case UD_SUPP_LOCK:
 		return true;
+	case UD_SUPP_RING:
+		return k == UD_REPORT_CIRCULAR;
 	default:
 		return false;
 	}
@@ -106,6 +109,22 @@ static bool class_matches(const char *pat, const ud_report_t *r)
 	return false;
 }
 
+/*
+** A cycle through the instances of one class: the lock taken, the held lock
+** and every link are of that class. (A dependency between two classes never
+** joins a class to itself, so such a cycle is made of instance order alone.)
+*/
+static bool one_class_cycle(const ud_report_t *r)
+{
+	unsigned id = r->target.cls.id;
+	if (r->held.cls.id != id)
+		return false;
+	for (unsigned i = 0; i < r->nlinks; i++)
+		if (r->links[i].lock.cls.id != id)
+			return false;
+	return true;
+}
+
 int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l)
 {
 	frames_t fs = { 0 };
@@ -117,6 +136,13 @@ int ud_report_suppression_match(const ud_report_t *r, const ud_supp_list_t *l)
 			continue;
 		if (rule->type == UD_SUPP_LOCK) {
 			if (class_matches(rule->pattern, r))
+				found = (int)i;
+			continue;
+		}
+		if (rule->type == UD_SUPP_RING) {
+			if (one_class_cycle(r) &&
+			    ud_supp_match(rule->pattern,
+					  ud_report_class_name(&r->target.cls)))
 				found = (int)i;
 			continue;
 		}

@@ -274,6 +274,13 @@ static bool submit_report(ud_report_t *r, void *arg)
 	return shown;
 }
 
+/* A ring: line named the class of a one-class cycle: the program orders its
+** instances, so their order is no longer recorded. */
+static void ring_rule_hit(const ud_report_class_t *cls)
+{
+	ud_class_add_flags(ud_class_get(&cls->key), UD_CLASS_UNORDERED);
+}
+
 bool ud_rt_init_slow(void)
 {
 	int expect = UD_RT_UNINIT;
@@ -300,6 +307,7 @@ bool ud_rt_init_slow(void)
 	};
 	ud_engine_init(&cfg);
 	ud_report_set_section_hooks(report_enter, report_leave);
+	ud_report_set_ring_hook(ring_rule_hit);
 	ud_report_set_stack_frames((unsigned)ud_rt_opts.stack_frames);
 	if (ud_rt_opts.strip_path_prefix[0]) {
 		ud_symbolize_set_strip_prefix(ud_rt_opts.strip_path_prefix);

@@ -34,7 +34,7 @@
 
 /* The types in the order of ud_supp_type_t, as docs/reports.md spells them. */
 static const char *const types[] = {
-	"deadlock", "recursive", "lock", "unlock", "freed", "exit", "wrapper",
+	"deadlock", "recursive", "lock", "unlock", "freed", "exit", "ring", "wrapper",
 	"constructor",
 };
 #define NTYPES (sizeof types / sizeof types[0])

@@ -92,17 +92,17 @@ static void test_parse_errors(void **state)
 	(void)state;
 	parse_fails("deadlock:a\n# c\nrace:foo\n",
 		    "s.supp:3: unknown suppression type 'race' (expected deadlock, "
-		    "recursive, lock, unlock, freed, exit, wrapper or constructor)");
+		    "recursive, lock, unlock, freed, exit, ring, wrapper or constructor)");
 	parse_fails("deadlock foo", "s.supp:1: missing ':' in 'deadlock foo' "
 		    "(expected TYPE:PATTERN)");
 	parse_fails("\n\nlock:   \n", "s.supp:3: empty pattern after 'lock:'");
 	parse_fails("deadlock:^$", "s.supp:1: empty pattern after 'deadlock:'");
 	parse_fails(":foo", "s.supp:1: unknown suppression type '' (expected "
-		    "deadlock, recursive, lock, unlock, freed, exit, wrapper or "
-		    "constructor)");
-	parse_fails("Deadlock:foo", "s.supp:1: unknown suppression type 'Deadlock' "
-		    "(expected deadlock, recursive, lock, unlock, freed, exit, wrapper "
+		    "deadlock, recursive, lock, unlock, freed, exit, ring, wrapper "
 		    "or constructor)");
+	parse_fails("Deadlock:foo", "s.supp:1: unknown suppression type 'Deadlock' "
+		    "(expected deadlock, recursive, lock, unlock, freed, exit, ring, "
+		    "wrapper or constructor)");
 	/* Control bytes are shown escaped, long text cut. */
 	parse_fails("dead\x01lock", "s.supp:1: missing ':' in 'dead\\x01lock' "
 		    "(expected TYPE:PATTERN)");
