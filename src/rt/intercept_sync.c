@@ -94,7 +94,12 @@ static tentry_t *tab_slot(pthread_t th)
 	return &tab[i];
 }
 
-static void tab_put(pthread_t th, ud_class_t *life)
+/*
+** List th as a thread of class life. With `if_new`, only if it is not listed
+** yet: the creator lists the new thread too, after the thread may have
+** listed itself, ended and left what it was done with.
+*/
+static void tab_put(pthread_t th, ud_class_t *life, bool if_new)
 {
 	ud_lock_acquire(&tab_lock);
 	if ((tab_used + 1) * 2 > tab_cap) {
@@ -108,12 +113,14 @@ static void tab_put(pthread_t th, ud_class_t *life)
 		ud_free(old, ocap * sizeof *old);
 	}
 	tentry_t *e = tab_slot(th);
-	if (!e->used)
-		tab_used++;
-	e->used = true;
-	e->th = th;
-	e->life = life;
-	e->done = NULL;
+	if (!(if_new && e->used && e->life)) {
+		if (!e->used)
+			tab_used++;
+		e->used = true;
+		e->th = th;
+		e->life = life;
+		e->done = NULL;
+	}
 	ud_lock_release(&tab_lock);
 }
 
@@ -211,6 +218,20 @@ static uintptr_t start_pc(void *(*start)(void *))
 	return (uintptr_t)start + 1;
 }
 
+ud_class_t *ud_sync_life_class(void *(*start)(void *), ud_stack_id_t created)
+{
+	ud_class_key_t k = life_key(start, created);
+	ud_class_t *c = ud_class_get(&k);
+	if (!(ud_class_flags(c) & UD_CLASS_IMPLICIT))
+		ud_class_add_flags(c, UD_CLASS_IMPLICIT);
+	return c;
+}
+
+void ud_sync_thread_created(pthread_t th, ud_class_t *life)
+{
+	tab_put(th, life, true);
+}
+
 void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 			  ud_stack_id_t created)
 {
@@ -225,7 +246,7 @@ void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 		ud_class_add_flags(c, UD_CLASS_IMPLICIT);
 	ts->start = start;
 	ts->life_cls = c;
-	tab_put(pthread_self(), c);
+	tab_put(pthread_self(), c, false);
 	ud_acquire(t, inst, UD_MODE_WRITE, 0, start_pc(start));
 }
 

@@ -14,7 +14,7 @@ UD_INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *a,
 	ud_call_t c = UD_CALL_INIT;
 	ud_hook_thread_create(&c, &start, &arg);
 	int rc = REAL(pthread_create)(th, a, start, arg);
-	ud_hook_thread_create_done(&c, arg, rc == 0);
+	ud_hook_thread_create_done(&c, arg, rc == 0 ? th : NULL);
 	return rc;
 }
 

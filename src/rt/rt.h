@@ -336,8 +336,10 @@ void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 		       const char *name, unsigned subclass);
 /* pthread_create: the start routine and argument to pass to the real call. */
 void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg);
-/* After the real pthread_create: frees what ud_hook_thread_create made if it failed. */
-void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created);
+/* After the real pthread_create, with the new thread's handle (NULL if it
+** failed): lists the thread for its joiners before it runs, since it may be
+** joined before its first instruction. */
+void ud_hook_thread_create_done(ud_call_t *c, void *arg, const pthread_t *created);
 /* After a successful pthread_setname_np. */
 void ud_hook_thread_setname(pthread_t th, const char *name);
 /* Joiners' and barriers' table (intercept_sync.c) around fork. */
@@ -382,6 +384,11 @@ ud_instance_t *ud_rt_instance(const void *addr, ud_lock_kind_t kind,
 ** created it (0: by the routine). */
 void ud_sync_thread_begin(ud_rt_thread_t *ts, void *(*start)(void *),
 			  ud_stack_id_t created);
+/* The lifetime class of threads started by `start` from stack `created`
+** (what ud_sync_thread_begin() holds), and th listed as one of them unless
+** it listed itself already. Called by the creator. */
+ud_class_t *ud_sync_life_class(void *(*start)(void *), ud_stack_id_t created);
+void ud_sync_thread_created(pthread_t th, ud_class_t *life);
 /* The calling thread ends done with inst (gen), or NULL: kept for its joiner. */
 void ud_sync_thread_end(ud_instance_t *inst, uint32_t gen);
 /* The lock live thread th (lifetime class life) is done with and the joiner

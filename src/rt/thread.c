@@ -154,7 +154,16 @@ typedef struct start_info {
 	void *arg;
 	int parent_tid;
 	ud_stack_id_t stack;
+	ud_class_t *life;	/* its lifetime class */
+	int refs;		/* the creator's and the new thread's (atomic) */
 } start_info_t;
+
+/* Both the creator and the new thread read the start info; the last frees it. */
+static void start_info_put(start_info_t *si)
+{
+	if (__atomic_sub_fetch(&si->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		ud_free(si, sizeof *si);
+}
 
 static void *trampoline(void *p)
 {
@@ -162,7 +171,7 @@ static void *trampoline(void *p)
 	ud_rt_thread_t *ts = &ud_tls;
 
 	ts->in_runtime++;
-	ud_free(p, sizeof(start_info_t));
+	start_info_put(p);
 	/* A signal handler may have run on the new thread already, and made
 	** its engine thread: a second one would list this thread twice. */
 	ud_thread_t *t = ts->t ? ts->t : thread_create(ts);
@@ -197,18 +206,26 @@ void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg)
 	si->arg = *arg;
 	si->parent_tid = ud_gettid();
 	si->stack = ud_stack_capture();
+	si->life = ud_sync_life_class(si->named, si->stack);
+	si->refs = 2;
 	*start = trampoline;
 	*arg = si;
 	c->ts = ts;
 	ts->in_runtime--;
 }
 
-void ud_hook_thread_create_done(ud_call_t *c, void *arg, bool created)
+void ud_hook_thread_create_done(ud_call_t *c, void *arg, const pthread_t *created)
 {
-	if (!c->ts || created)
+	if (!c->ts)
 		return;
 	c->ts->in_runtime++;
-	ud_free(arg, sizeof(start_info_t));
+	start_info_t *si = arg;
+	if (created) {
+		ud_sync_thread_created(*created, si->life);
+		start_info_put(si);
+	} else {
+		ud_free(si, sizeof *si);
+	}
 	c->ts->in_runtime--;
 }
 
