@@ -37,7 +37,7 @@ int ud_alias_pthread_once(pthread_once_t *ctl, void (*init)(void));
 /* ---- real functions ------------------------------------------------------- */
 
 static struct {
-	void *join, *barrier_init, *barrier_destroy, *barrier_wait;
+	void *join, *barrier_init, *barrier_destroy, *barrier_wait, *thrd_join;
 } real;
 
 static void *resolve(void **slot, const char *name)
@@ -277,10 +277,13 @@ static void join_thread(ud_thread_t *t, pthread_t th, ud_class_t *c, uintptr_t p
 	(void)ud_release(t, c, pc);
 }
 
-UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
+/*
+** A join of th, by `join` (pthread_join's or thrd_join's, which glibc does
+** not route through pthread_join): a wait on the thread's lifetime class.
+*/
+static int join_thread_by(pthread_t th, int (*join)(pthread_t, void *), void *out,
+			  int success, uintptr_t pc)
 {
-	/* Inside g_thread_join, the program's call site is GLib's caller. */
-	uintptr_t pc = ud_tls.outer_pc ? ud_tls.outer_pc : UD_CALLER_PC();
 	ud_rt_thread_t *ts;
 	bool waited = false;
 	ud_thread_t *t = ud_rt_enter(&ts);
@@ -291,8 +294,8 @@ UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 		waited = life != NULL;
 		ud_rt_leave(ts);
 	}
-	int rc = REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
-	if (rc == 0 && (t = ud_rt_enter(&ts)) != NULL) {
+	int rc = join(th, out);
+	if (rc == success && (t = ud_rt_enter(&ts)) != NULL) {
 		/* A thread joined before it got to register is judged now. */
 		ud_class_t *life = tab_get(th, true, NULL, NULL);
 		if (life && !waited)
@@ -300,6 +303,31 @@ UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 		ud_rt_leave(ts);
 	}
 	return rc;
+}
+
+static int real_pthread_join(pthread_t th, void *rv)
+{
+	return REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
+}
+
+UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
+{
+	/* Inside g_thread_join, the program's call site is GLib's caller. */
+	uintptr_t pc = ud_tls.outer_pc ? ud_tls.outer_pc : UD_CALLER_PC();
+	return join_thread_by(th, real_pthread_join, rv, 0, pc);
+}
+
+static int real_thrd_join(pthread_t th, void *res)
+{
+	int (*f)(thrd_t, int *) = (int (*)(thrd_t, int *))resolve(&real.thrd_join,
+								  "thrd_join");
+	return f((thrd_t)th, res);
+}
+
+UD_INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
+{
+	return join_thread_by((pthread_t)th, real_thrd_join, res, thrd_success,
+			      UD_CALLER_PC());
 }
 
 /* ---- pthread_once --------------------------------------------------------------- */

@@ -4,7 +4,9 @@
 ** with its creator and creation stack. pthread_exit is not intercepted: it
 ** unwinds the thread, running its cleanup handlers and (C++) destructors,
 ** which may release locks, and the thread ends for the engine after them,
-** in thread.c's key destructor, as a cancelled thread does.
+** in thread.c's key destructor, as a cancelled thread does (thrd_exit
+** too). glibc's thrd_create does not go through pthread_create: it has its
+** own interceptor.
 */
 #include "rt.h"
 
@@ -15,6 +17,15 @@ UD_INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *a,
 	ud_hook_thread_create(&c, &start, &arg);
 	int rc = REAL(pthread_create)(th, a, start, arg);
 	ud_hook_thread_create_done(&c, arg, rc == 0 ? th : NULL);
+	return rc;
+}
+
+UD_INTERCEPTOR(int, thrd_create, thrd_t *th, thrd_start_t func, void *arg)
+{
+	ud_call_t c = UD_CALL_INIT;
+	ud_hook_thrd_create(&c, &func, &arg);
+	int rc = REAL(thrd_create)(th, func, arg);
+	ud_hook_thread_create_done(&c, arg, rc == thrd_success ? (pthread_t *)th : NULL);
 	return rc;
 }
 

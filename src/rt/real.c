@@ -6,7 +6,7 @@
 ** order: a sanitizer's runtime loaded before ours (linked into the program
 ** by clang, or preloaded first) intercepts some of them, and the runtime
 ** must reach glibc whatever the order. Calls a sanitizer must see to work
-** (pthread_create, pthread_setname_np) are the next definition
+** (pthread_create, thrd_create, pthread_setname_np) are the next definition
 ** (dlsym(RTLD_NEXT)), as are the other interceptors' real calls.
 **
 ** Until the lookup is done, the most used lock calls go to glibc's internal
@@ -109,6 +109,7 @@ static struct {
 	int (*cnd_timedwait)(cnd_t *, mtx_t *, const struct timespec *);
 	int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 	int (*setname)(pthread_t, const char *);
+	int (*thrd_create)(thrd_t *, thrd_start_t, void *);
 } real;
 
 /* 0: not looked up, 1: lookup running, 2: done. */
@@ -198,6 +199,7 @@ void ud_real_init(void)
 	SET(cnd_timedwait, lock_sym("cnd_timedwait"));
 	SET(create, sym("pthread_create"));
 	SET(setname, sym("pthread_setname_np"));
+	SET(thrd_create, sym("thrd_create"));
 	atomic_store_explicit(&resolve_state, 2, memory_order_release);
 }
 
@@ -480,6 +482,13 @@ int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
 	wait_resolved();
 	__typeof__(real.create) f = GET(create);
 	return f ? f(th, a, start, arg) : EAGAIN;
+}
+
+int ud_real_thrd_create(thrd_t *th, thrd_start_t func, void *arg)
+{
+	wait_resolved();
+	__typeof__(real.thrd_create) f = GET(thrd_create);
+	return f ? f(th, func, arg) : thrd_error;
 }
 
 int ud_real_pthread_setname_np(pthread_t th, const char *name)

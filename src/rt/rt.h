@@ -149,6 +149,7 @@ int ud_real_cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *ts);
 int ud_real_pthread_create(pthread_t *th, const pthread_attr_t *a,
 			   void *(*start)(void *), void *arg);
 int ud_real_pthread_setname_np(pthread_t th, const char *name);
+int ud_real_thrd_create(thrd_t *th, thrd_start_t func, void *arg);
 
 /* Resolve every real function not bound at link time (once; cheap after). */
 void ud_real_init(void);
@@ -336,6 +337,9 @@ void ud_hook_set_class(ud_call_t *c, const void *lock, const void *key,
 		       const char *name, unsigned subclass);
 /* pthread_create: the start routine and argument to pass to the real call. */
 void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg);
+/* thrd_create: the same for a C11 thread (glibc starts it through its own
+** pthread_create, not the interposed one). Then ud_hook_thread_create_done(). */
+void ud_hook_thrd_create(ud_call_t *c, thrd_start_t *func, void **arg);
 /* After the real pthread_create, with the new thread's handle (NULL if it
 ** failed): lists the thread for its joiners before it runs, since it may be
 ** joined before its first instruction. */

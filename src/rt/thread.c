@@ -152,6 +152,7 @@ typedef struct start_info {
 	void *(*start)(void *);
 	void *(*named)(void *);	/* the routine that names the thread (GLib's: its GThreadFunc) */
 	void *arg;
+	thrd_start_t c11;	/* a C11 thread's function (start is c11_run, arg its argument) */
 	int parent_tid;
 	ud_stack_id_t stack;
 	ud_class_t *life;	/* its lifetime class */
@@ -184,7 +185,7 @@ static void *trampoline(void *p)
 	}
 	ts->in_runtime--;
 
-	void *rv = si.start(si.arg);
+	void *rv = si.c11 ? (void *)(intptr_t)si.c11(si.arg) : si.start(si.arg);
 
 	ts->in_runtime++;
 	ud_rt_thread_end(ts);
@@ -192,26 +193,53 @@ static void *trampoline(void *p)
 	return rv;
 }
 
-void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg)
+/* A C11 thread starts here: its result is an int, carried in the pointer. */
+static int trampoline_c11(void *p)
+{
+	return (int)(intptr_t)trampoline(p);
+}
+
+/* The start info of a thread about to be made, or NULL if it is not tracked. */
+static start_info_t *start_info_new(ud_call_t *c, void *(*start)(void *),
+				    thrd_start_t c11, void *arg)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	if (!ud_rt_ready() || ts->in_runtime || ts->dead)
-		return;
+		return NULL;
 	ts->in_runtime++;
 	start_info_t *si = ud_alloc(sizeof *si);
-	si->start = *start;
-	si->named = ud_glib_thread_func(*start, *arg);
+	si->start = start;
+	si->c11 = c11;
+	/* Only its address is used (class key and name). */
+	si->named = c11 ? (void *(*)(void *))(void (*)(void))c11 : ud_glib_thread_func(start, arg);
 	if (!si->named)
-		si->named = *start;
-	si->arg = *arg;
+		si->named = start;
+	si->arg = arg;
 	si->parent_tid = ud_gettid();
 	si->stack = ud_stack_capture();
 	si->life = ud_sync_life_class(si->named, si->stack);
 	si->refs = 2;
-	*start = trampoline;
-	*arg = si;
 	c->ts = ts;
 	ts->in_runtime--;
+	return si;
+}
+
+void ud_hook_thread_create(ud_call_t *c, void *(**start)(void *), void **arg)
+{
+	start_info_t *si = start_info_new(c, *start, NULL, *arg);
+	if (si) {
+		*start = trampoline;
+		*arg = si;
+	}
+}
+
+void ud_hook_thrd_create(ud_call_t *c, thrd_start_t *func, void **arg)
+{
+	start_info_t *si = start_info_new(c, NULL, *func, *arg);
+	if (si) {
+		*func = trampoline_c11;
+		*arg = si;
+	}
 }
 
 void ud_hook_thread_create_done(ud_call_t *c, void *arg, const pthread_t *created)
