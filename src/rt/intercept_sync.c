@@ -38,6 +38,7 @@ int ud_alias_pthread_once(pthread_once_t *ctl, void (*init)(void));
 
 static struct {
 	void *join, *barrier_init, *barrier_destroy, *barrier_wait, *thrd_join;
+	void *timedjoin_np, *clockjoin_np, *tryjoin_np;
 } real;
 
 static void *resolve(void **slot, const char *name)
@@ -278,15 +279,23 @@ static void join_thread(ud_thread_t *t, pthread_t th, ud_class_t *c, uintptr_t p
 }
 
 /*
-** A join of th, by `join` (pthread_join's or thrd_join's, which glibc does
-** not route through pthread_join): a wait on the thread's lifetime class.
+** A join of th by `join`, whose arguments past the thread are in `args`: a
+** wait on the thread's lifetime class (none for a try, which never waits).
+** glibc's other joins (thrd_join, the _np ones) do not go through
+** pthread_join, so each is intercepted.
 */
-static int join_thread_by(pthread_t th, int (*join)(pthread_t, void *), void *out,
-			  int success, uintptr_t pc)
+typedef struct join_args {
+	void *out;
+	const struct timespec *abstime;
+	clockid_t clock;
+} join_args_t;
+
+static int join_thread_by(pthread_t th, int (*join)(pthread_t, const join_args_t *),
+			  const join_args_t *args, int success, bool waits, uintptr_t pc)
 {
 	ud_rt_thread_t *ts;
-	bool waited = false;
-	ud_thread_t *t = ud_rt_enter(&ts);
+	bool waited = !waits;
+	ud_thread_t *t = waits ? ud_rt_enter(&ts) : NULL;
 	if (t) {
 		ud_class_t *life = tab_get(th, false, NULL, NULL);
 		if (life)
@@ -294,7 +303,7 @@ static int join_thread_by(pthread_t th, int (*join)(pthread_t, void *), void *ou
 		waited = life != NULL;
 		ud_rt_leave(ts);
 	}
-	int rc = join(th, out);
+	int rc = join(th, args);
 	if (rc == success && (t = ud_rt_enter(&ts)) != NULL) {
 		/* A thread joined before it got to register is judged now. */
 		ud_class_t *life = tab_get(th, true, NULL, NULL);
@@ -305,28 +314,68 @@ static int join_thread_by(pthread_t th, int (*join)(pthread_t, void *), void *ou
 	return rc;
 }
 
-static int real_pthread_join(pthread_t th, void *rv)
+static int real_pthread_join(pthread_t th, const join_args_t *a)
 {
-	return REAL_SYNC(join, int (*)(pthread_t, void **))(th, rv);
+	return REAL_SYNC(join, int (*)(pthread_t, void **))(th, a->out);
 }
 
 UD_INTERCEPTOR(int, pthread_join, pthread_t th, void **rv)
 {
 	/* Inside g_thread_join, the program's call site is GLib's caller. */
 	uintptr_t pc = ud_tls.outer_pc ? ud_tls.outer_pc : UD_CALLER_PC();
-	return join_thread_by(th, real_pthread_join, rv, 0, pc);
+	join_args_t a = { .out = rv };
+	return join_thread_by(th, real_pthread_join, &a, 0, true, pc);
 }
 
-static int real_thrd_join(pthread_t th, void *res)
+static int real_timedjoin(pthread_t th, const join_args_t *a)
+{
+	return REAL_SYNC(timedjoin_np, int (*)(pthread_t, void **, const struct timespec *))(
+		th, a->out, a->abstime);
+}
+
+UD_INTERCEPTOR(int, pthread_timedjoin_np, pthread_t th, void **rv,
+	       const struct timespec *abstime)
+{
+	join_args_t a = { .out = rv, .abstime = abstime };
+	return join_thread_by(th, real_timedjoin, &a, 0, true, UD_CALLER_PC());
+}
+
+static int real_clockjoin(pthread_t th, const join_args_t *a)
+{
+	return REAL_SYNC(clockjoin_np, int (*)(pthread_t, void **, clockid_t,
+					       const struct timespec *))(
+		th, a->out, a->clock, a->abstime);
+}
+
+UD_INTERCEPTOR(int, pthread_clockjoin_np, pthread_t th, void **rv, clockid_t clock,
+	       const struct timespec *abstime)
+{
+	join_args_t a = { .out = rv, .abstime = abstime, .clock = clock };
+	return join_thread_by(th, real_clockjoin, &a, 0, true, UD_CALLER_PC());
+}
+
+static int real_tryjoin(pthread_t th, const join_args_t *a)
+{
+	return REAL_SYNC(tryjoin_np, int (*)(pthread_t, void **))(th, a->out);
+}
+
+UD_INTERCEPTOR(int, pthread_tryjoin_np, pthread_t th, void **rv)
+{
+	join_args_t a = { .out = rv };
+	return join_thread_by(th, real_tryjoin, &a, 0, false, UD_CALLER_PC());
+}
+
+static int real_thrd_join(pthread_t th, const join_args_t *a)
 {
 	int (*f)(thrd_t, int *) = (int (*)(thrd_t, int *))resolve(&real.thrd_join,
 								  "thrd_join");
-	return f((thrd_t)th, res);
+	return f((thrd_t)th, a->out);
 }
 
 UD_INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
-	return join_thread_by((pthread_t)th, real_thrd_join, res, thrd_success,
+	join_args_t a = { .out = res };
+	return join_thread_by((pthread_t)th, real_thrd_join, &a, thrd_success, true,
 			      UD_CALLER_PC());
 }
 
