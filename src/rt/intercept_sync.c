@@ -7,8 +7,9 @@
 ** "thread:<start routine>". Joining a thread is a wait on its class, so
 ** joining while holding a lock the thread takes is a circular dependency.
 **
-** pthread_once: the once-control is a pseudo-lock ("once:<init routine>")
-** held around the init routine, and every call waits on it.
+** pthread_once (and C11's call_once): the once-control is a pseudo-lock
+** ("once:<init routine>") held around the init routine, and every call
+** waits on it.
 **
 ** pthread_barrier_wait: the barrier ("barrier:<variable>") is waited on, and
 ** the barrier in turn waits for the parties' progress: the waiter's thread
@@ -407,9 +408,8 @@ static void once_trampoline(void)
 	}
 }
 
-UD_INTERCEPTOR(int, pthread_once, pthread_once_t *ctl, void (*init)(void))
+static int once_at(pthread_once_t *ctl, void (*init)(void), uintptr_t pc)
 {
-	uintptr_t pc = UD_CALLER_PC();
 	ud_rt_thread_t *ts;
 	ud_thread_t *t = ud_rt_enter(&ts);
 	if (!t)
@@ -429,6 +429,19 @@ UD_INTERCEPTOR(int, pthread_once, pthread_once_t *ctl, void (*init)(void))
 	int rc = REAL(pthread_once)(ctl, once_trampoline);
 	ts->once = f.prev;
 	return rc;
+}
+
+UD_INTERCEPTOR(int, pthread_once, pthread_once_t *ctl, void (*init)(void))
+{
+	return once_at(ctl, init, UD_CALLER_PC());
+}
+
+/* C11's call_once is glibc's pthread_once on the same word, called inside
+** libc where no interposer sees it. */
+_Static_assert(sizeof(once_flag) == sizeof(pthread_once_t), "once_flag is a pthread_once_t");
+UD_INTERCEPTOR(void, call_once, once_flag *flag, void (*init)(void))
+{
+	(void)once_at((pthread_once_t *)flag, init, UD_CALLER_PC());
 }
 
 /* ---- barriers ----------------------------------------------------------------------- */
