@@ -61,7 +61,7 @@ real_reports pigz-small
 # The lock classes of one compression, by name (module+0xOFF in a stripped
 # pigz) and key (init: the return addresses that key it).
 classes() {
-	rm -f "$1.db"
+	rm -f "$1.db" "logs/$1".*
 	# shellcheck disable=SC2086 # UL_OPTS is a list of options
 	"$U" run --log-path="$W/logs/$1" --graph="$1.db" $UL_OPTS -- \
 		"$2" -p 4 -c big 2>"$1.ud.err" >/dev/null
