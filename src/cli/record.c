@@ -303,7 +303,12 @@ static int cmp_cond(const void *a, const void *b)
 		      ((const ud_condstat_t *)b)->id);
 }
 
-/* One stat line per class and one cond_stat line per identity. */
+/*
+** One stat line per class. cond_stat lines of one identity are added up:
+** the runtime counts waits per call site, and two sites can share a
+** function and line (two waits written on one line, a loop the compiler
+** duplicated).
+*/
 static int check_stats_unique(ud_record_t *r, char *err, size_t es)
 {
 	if (r->nstats > 1)
@@ -314,10 +319,25 @@ static int check_stats_unique(ud_record_t *r, char *err, size_t es)
 				    r->classes[r->stats[i].cls].n);
 	if (r->nconds > 1)
 		qsort(r->conds, r->nconds, sizeof *r->conds, cmp_cond);
-	for (size_t i = 1; i < r->nconds; i++)
-		if (!strcmp(r->conds[i].id, r->conds[i - 1].id))
-			return errf(err, es, "two cond_stat lines for '%s'",
-				    r->conds[i].id);
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nconds; i++) {
+		ud_condstat_t *c = &r->conds[i];
+		ud_condstat_t *k = kept ? &r->conds[kept - 1] : NULL;
+		if (k && !strcmp(c->id, k->id)) {
+			k->waits += c->waits;
+			k->timed_out += c->timed_out;
+			k->signals += c->signals;
+			k->broadcasts += c->broadcasts;
+			k->wait_total += c->wait_total;
+			if (c->wait_max > k->wait_max)
+				k->wait_max = c->wait_max;
+			free(c->id);
+			free(c->name);
+			continue;
+		}
+		r->conds[kept++] = *c;
+	}
+	r->nconds = kept;
 	return 0;
 }
 
