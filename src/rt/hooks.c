@@ -642,8 +642,10 @@ ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 			return inst;
 	}
 	ud_instance_t *inst = ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
-	/* Taken (takers noted): the hint vouches for them as they are now. */
-	if (inst)
+	/* Taken (takers noted): the hint vouches for them as they are now. An
+	** instance of another kind (the annotation API's) gets none: the inline
+	** half takes the reader rule from the object (hooks_fast.h). */
+	if (inst && ud_instance_kind(inst) == ud_rwlock_kind(l))
 		ud_rwlock_hint_store(l, inst);
 	return inst;
 }
