@@ -663,17 +663,6 @@ void ud_hook_rwlock_trylock_slow(const pthread_rwlock_t *l, int mode, uintptr_t 
 	ts->in_runtime--;
 }
 
-bool ud_hook_rwlock_lock_pair(const pthread_rwlock_t *l, ud_mode_t mode, uintptr_t pc,
-			      ud_class_t *c, uint64_t key, ud_instance_t *inst, uint32_t gen)
-{
-	ud_rt_thread_t *ts = &ud_tls;
-	ud_thread_t *t = ts->fast;	/* unchanged inside the guard */
-	bool done = ud_acquire_pair_as(t, inst, gen, (uintptr_t)l, c, mode, pc, key);
-	atomic_signal_fence(memory_order_seq_cst);
-	ts->in_runtime = 0;
-	return done;
-}
-
 void ud_hook_lock_failed(ud_instance_t *inst)
 {
 	/* Only called with the instance ud_hook_lock() returned: this thread

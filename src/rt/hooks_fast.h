@@ -266,11 +266,12 @@ ud_rwlock_mode(const pthread_rwlock_t *l, int mode)
 }
 
 /* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE: the
-** inline half, from the hint kept in the rwlock (glibc.h); when only the
-** chain cache missed, the pair cache out of line with what the inline half
-** worked out (ud_hook_rwlock_lock_pair(), inside the in_runtime guard,
-** which it lowers); else ud_hook_rwlock_lock_slow() (hooks.c), where the
-** thread's cache and a cached pair of one class's instances count too. */
+** inline half, from the hint kept in the rwlock (glibc.h), where a cached
+** pair of one class's instances counts too (the rwlock interceptor keeps a
+** stack frame anyway, so the probe costs its chain hits nothing). When the
+** hint was good but neither the chain nor the pair was cached, the full
+** hook; else ud_hook_rwlock_lock_slow() (hooks.c), which tries the thread's
+** cache first. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
 {
@@ -280,21 +281,13 @@ ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr
 		ud_hint_t h = ud_rwlock_hint(l);
 		ud_fast_miss_t miss;
 		miss.key = 0;
-		ud_mode_t m = ud_rwlock_mode(l, mode);
-		ts->in_runtime = 1;
-		atomic_signal_fence(memory_order_seq_cst);
-		ud_instance_t *inst = ud_acquire_hinted_miss(t, l, h.w[0], h.w[1], m, false, pc,
-							     false, &miss);
-		if (ud_unlikely(!inst) && miss.key) {
-			if (ud_hook_rwlock_lock_pair(l, m, pc, miss.cls, miss.key, miss.inst,
-						     miss.gen))
-				return miss.inst;
-			return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
-		}
-		atomic_signal_fence(memory_order_seq_cst);
-		ts->in_runtime = 0;
+		ud_instance_t *inst = UD_GUARDED(ts, ud_acquire_hinted_miss(t, l, h.w[0], h.w[1],
+									    ud_rwlock_mode(l, mode),
+									    false, pc, true, &miss));
 		if (ud_likely(inst))
 			return inst;
+		if (miss.key)
+			return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
 	}
 	return ud_hook_rwlock_lock_slow(l, mode, flags, pc);
 }

@@ -299,13 +299,6 @@ ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 /* ud_hook_trylock() of an rwlock whose inline half said no; then the
 ** rwlock's hint (glibc.h). */
 void ud_hook_rwlock_trylock_slow(const pthread_rwlock_t *l, int mode, uintptr_t pc);
-/* After the inline half of an rwlock lock found the chain key `key` not
-** cached, inside the in_runtime guard it left raised: the pair of the lock
-** on top and rwlock l's instance inst (life gen, class c, engine mode)
-** cached on that chain, and the push. Lowers the guard. False: nothing was
-** done, ud_hook_lock() must run. */
-bool ud_hook_rwlock_lock_pair(const pthread_rwlock_t *l, ud_mode_t mode, uintptr_t pc,
-			      ud_class_t *c, uint64_t key, ud_instance_t *inst, uint32_t gen);
 /* After it, when the real call did not take the lock: undo the push. */
 void ud_hook_lock_failed(ud_instance_t *inst);
 static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)
