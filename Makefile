@@ -20,7 +20,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBUG_BUILD ?= $(BUILD)-debug
 # Every shortcut switched off (docs/design.md, "Checking the shortcuts").
-SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0:instance_cache=0:site_cache=0:site_shortcut=0:free_key_cache=0:lazy_release=0
+SHORTCUTS_OFF = chain_cache=0:order_shortcut=0:mutex_hint=0:rwlock_hint=0:instance_cache=0:site_cache=0:site_shortcut=0:free_key_cache=0:lazy_release=0
 
 .PHONY: all build test test-debug demo install bench bench-memcached torture deps build-deps clean
 

@@ -3,8 +3,8 @@
 **
 ** The runtime reads and, for a few cases, writes glibc's pthread_mutex_t and
 ** pthread_rwlock_t directly: a mutex's type and owner, a rwlock's reader
-** rule, the two words of a mutex that keep the runtime's hint, and the
-** uncontended lock and unlock of a plain mutex. Every such use of glibc's
+** rule, the two words of a mutex and of a rwlock that keep the runtime's
+** hint, and the uncontended lock and unlock of a plain mutex. Every such use of glibc's
 ** layout (glibc 2.36 on x86-64 and aarch64, as measured) is in this file;
 ** elsewhere the runtime calls these functions.
 */
@@ -99,6 +99,9 @@ static inline ud_lock_kind_t ud_rwlock_kind(const pthread_rwlock_t *l)
 
 /* ---- the hint in a mutex -------------------------------------------------- */
 
+/* A may_alias word: a hint is read and written over glibc's fields. */
+typedef uint64_t __attribute__((may_alias)) ud_hint_word_t;
+
 /*
 ** Where the hint (engine.h) of a mutex is kept, and why it is safe. This is
 ** the one statement of the argument; other places refer to it.
@@ -129,9 +132,6 @@ static inline ud_lock_kind_t ud_rwlock_kind(const pthread_rwlock_t *l)
 #if defined(__GLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
 #define UD_MUTEX_HINTS 1
 #define UD_MUTEX_NO_HINT (UD_MUTEX_ROBUST | UD_MUTEX_PI | UD_MUTEX_PP | UD_MUTEX_PSHARED)
-
-/* A may_alias word: the hint is read and written over pointer fields. */
-typedef uint64_t __attribute__((may_alias)) ud_hint_word_t;
 
 _Static_assert(sizeof(((pthread_mutex_t *)0)->__data.__list) == 2 * sizeof(uint64_t),
 	       "__list is two 64-bit pointers");
@@ -167,6 +167,72 @@ static inline ud_hint_t ud_mutex_hint(const pthread_mutex_t *m)
 
 /* Remember inst in mutex m, which has this __kind (out of line: rare). */
 void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst);
+
+/* ---- the hint in a rwlock -------------------------------------------------- */
+
+/*
+** Where the hint of a rwlock is kept, and why it is safe (the mutex's
+** argument above, for glibc's rwlock since 2.25). Its pthread_rwlock_t
+** keeps two words that no rwlock function reads or writes: __pad3 with
+** __pad4 (8 bytes at offset 16, left from the old implementation's queue
+** counts) and __pad2 (8 bytes at offset 40). pthread_rwlock_init() and the
+** initializers write them to zero. tests/scenarios/rwlock_hint_words.c
+** checks that glibc's own calls leave them alone, contended or not.
+**
+** Only process-private rwlocks are hinted (__shared 0). The ends of an
+** identity: pthread_rwlock_init() and the assignment of an initializer
+** write the words to zero, and with them __flags, so a rwlock's reader rule
+** cannot change under an old hint either; glibc's pthread_rwlock_destroy()
+** changes nothing, so its interceptor clears the words
+** (ud_rwlock_hint_clear()); memory freed and reused for a new rwlock gets an
+** init or an initializer first. rwlock_hint=0 turns the hint off: the words
+** are then never written.
+*/
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25)) && \
+	(defined(__x86_64__) || defined(__aarch64__))
+#define UD_RWLOCK_HINTS 1
+
+_Static_assert(__builtin_offsetof(pthread_rwlock_t, __data.__pad3) == 16 &&
+		       __builtin_offsetof(pthread_rwlock_t, __data.__pad4) == 20 &&
+		       __builtin_offsetof(pthread_rwlock_t, __data.__pad2) == 40 &&
+		       sizeof(((pthread_rwlock_t *)0)->__data.__pad2) == 8,
+	       "the rwlock's unused words");
+
+static inline ud_hint_word_t *ud_rwlock_hint_w0(const pthread_rwlock_t *l)
+{
+	return (ud_hint_word_t *)&((pthread_rwlock_t *)l)->__data.__pad3;
+}
+
+static inline ud_hint_word_t *ud_rwlock_hint_w1(const pthread_rwlock_t *l)
+{
+	return (ud_hint_word_t *)&((pthread_rwlock_t *)l)->__data.__pad2;
+}
+
+static inline bool ud_rwlock_hintable(const pthread_rwlock_t *l)
+{
+	return __atomic_load_n(&l->__data.__shared, __ATOMIC_RELAXED) == 0;
+}
+
+static inline ud_hint_t ud_rwlock_hint(const pthread_rwlock_t *l)
+{
+	ud_hint_t h = { { __atomic_load_n(ud_rwlock_hint_w0(l), __ATOMIC_RELAXED),
+			  __atomic_load_n(ud_rwlock_hint_w1(l), __ATOMIC_RELAXED) } };
+	return h;
+}
+#else
+#define UD_RWLOCK_HINTS 0
+static inline bool ud_rwlock_hintable(const pthread_rwlock_t *l) { (void)l; return false; }
+static inline ud_hint_t ud_rwlock_hint(const pthread_rwlock_t *l)
+{
+	(void)l;
+	ud_hint_t h = { { 0, 0 } };
+	return h;
+}
+#endif
+
+/* Remember inst in rwlock l; forget it (out of line: rare). */
+void ud_rwlock_hint_store(const pthread_rwlock_t *l, const ud_instance_t *inst);
+void ud_rwlock_hint_clear(const pthread_rwlock_t *l);
 
 /* ---- the uncontended lock and unlock of a plain mutex ------------------------ */
 

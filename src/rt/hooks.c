@@ -78,22 +78,56 @@ static ud_lock_kind_t object_kind(const void *lock, ud_lock_type_t type)
 	return UD_KIND_SPIN;
 }
 
+/* Store inst's hint in the two words of a lock object (glibc.h). One
+** caller of ud_instance_hint(), so that it stays inline. */
+static void hint_store(ud_hint_word_t *w0, ud_hint_word_t *w1,
+		       const ud_instance_t *inst)
+{
+	ud_hint_t h = ud_instance_hint(inst);
+	/* Written only when it changes: the lock's line is the program's. */
+	if (h.w[0] && (__atomic_load_n(w0, __ATOMIC_RELAXED) != h.w[0] ||
+		       __atomic_load_n(w1, __ATOMIC_RELAXED) != h.w[1])) {
+		__atomic_store_n(w0, h.w[0], __ATOMIC_RELAXED);
+		__atomic_store_n(w1, h.w[1], __ATOMIC_RELAXED);
+	}
+}
+
 void ud_mutex_hint_store(const pthread_mutex_t *m, int kind, const ud_instance_t *inst)
 {
 #if UD_MUTEX_HINTS
 	if (!ud_mutex_hintable(kind) || !ud_rt_opts.mutex_hint)
 		return;
-	ud_hint_t h = ud_instance_hint(inst), was = ud_mutex_hint(m);
-	/* Written only when it changes: the mutex's line is the program's. */
-	if (h.w[0] && (was.w[0] != h.w[0] || was.w[1] != h.w[1])) {
-		ud_hint_word_t *w = ud_mutex_hint_words(m);
-		__atomic_store_n(&w[0], h.w[0], __ATOMIC_RELAXED);
-		__atomic_store_n(&w[1], h.w[1], __ATOMIC_RELAXED);
-	}
+	ud_hint_word_t *w = ud_mutex_hint_words(m);
+	hint_store(&w[0], &w[1], inst);
 #else
 	(void)m;
 	(void)kind;
 	(void)inst;
+#endif
+}
+
+void ud_rwlock_hint_store(const pthread_rwlock_t *l, const ud_instance_t *inst)
+{
+#if UD_RWLOCK_HINTS
+	if (!ud_rwlock_hintable(l) || !ud_rt_opts.rwlock_hint)
+		return;
+	hint_store(ud_rwlock_hint_w0(l), ud_rwlock_hint_w1(l), inst);
+#else
+	(void)l;
+	(void)inst;
+#endif
+}
+
+void ud_rwlock_hint_clear(const pthread_rwlock_t *l)
+{
+#if UD_RWLOCK_HINTS
+	/* With the option off nothing was written: nothing to clear. */
+	if (!ud_rt_opts.rwlock_hint || !ud_rwlock_hintable(l))
+		return;
+	__atomic_store_n(ud_rwlock_hint_w0(l), 0, __ATOMIC_RELAXED);
+	__atomic_store_n(ud_rwlock_hint_w1(l), 0, __ATOMIC_RELAXED);
+#else
+	(void)l;
 #endif
 }
 
@@ -509,10 +543,13 @@ static ud_instance_t *instance_for(const void *lock, ud_lock_type_t type,
 
 /*
 ** The instance of a lock that thread t is taking, with t noted as a taker; a
-** mutex then gets its hint, which vouches for the takers as they are now.
+** mutex then gets its hint, which vouches for the takers as they are now
+** (a rwlock gets its own from ud_hook_rwlock_lock_slow() and
+** ud_hook_rwlock_trylock_slow()). Inline: a first sight of each pair makes
+** it common in lock-heavy programs (table_object).
 */
-static ud_instance_t *instance_taken(ud_thread_t *t, const void *lock,
-				     ud_lock_type_t type, uintptr_t pc)
+static inline __attribute__((always_inline)) ud_instance_t *
+instance_taken(ud_thread_t *t, const void *lock, ud_lock_type_t type, uintptr_t pc)
 {
 	ud_instance_t *inst = instance_for(lock, type, pc);
 	if (inst) {
@@ -604,21 +641,26 @@ ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 		if (inst)
 			return inst;
 	}
-	return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+	ud_instance_t *inst = ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
+	/* Taken (takers noted): the hint vouches for them as they are now. An
+	** instance of another kind (the annotation API's) gets none: the inline
+	** half takes the reader rule from the object (hooks_fast.h). */
+	if (inst && ud_instance_kind(inst) == ud_rwlock_kind(l))
+		ud_rwlock_hint_store(l, inst);
+	return inst;
 }
 
-bool ud_hook_rwlock_lock_pair(ud_mode_t mode, uintptr_t pc, ud_class_t *c, uint64_t key,
-			      ud_instance_t *inst)
+void ud_hook_rwlock_trylock_slow(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 {
+	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
 	ud_rt_thread_t *ts = &ud_tls;
-	ud_thread_t *t = ts->fast;	/* unchanged inside the guard */
-	bool done = ud_acquire_pair_as(t, inst,
-				       atomic_load_explicit(&inst->gen, memory_order_relaxed),
-				       atomic_load_explicit(&inst->addr, memory_order_relaxed),
-				       c, mode, pc, key);
-	atomic_signal_fence(memory_order_seq_cst);
-	ts->in_runtime = 0;
-	return done;
+	if (!ud_fast_thread(ts) || !ud_rt_opts.rwlock_hint)
+		return;
+	ts->in_runtime++;
+	ud_instance_t *inst = ud_instance_lookup(l);
+	if (inst && ud_instance_kind(inst) == ud_rwlock_kind(l))
+		ud_rwlock_hint_store(l, inst);
+	ts->in_runtime--;
 }
 
 void ud_hook_lock_failed(ud_instance_t *inst)
@@ -729,6 +771,8 @@ void ud_hook_init(ud_call_t *c, const void *lock, ud_lock_type_t type)
 	ud_lock_release(&create_lock);
 	if (type == UD_LT_MUTEX)
 		ud_mutex_hint_store(lock, ud_mutex_raw_kind(lock), inst);
+	else if (type == UD_LT_RWLOCK)
+		ud_rwlock_hint_store(lock, inst);
 	ud_lock_unhold_signals();
 	leave(c);
 }

@@ -257,54 +257,62 @@ ud_fast_rwlock_acquire(ud_rt_thread_t *ts, ud_thread_t *t, const pthread_rwlock_
 	return NULL;
 }
 
+/* The mode of an acquisition of rwlock l, mode UD_HOOK_READ or _WRITE. Its
+** kind is the object's: no change of __flags outlives a hint (glibc.h). */
+static inline __attribute__((always_inline)) ud_mode_t
+ud_rwlock_mode(const pthread_rwlock_t *l, int mode)
+{
+	return ud_lock_mode(ud_rwlock_kind(l), mode);
+}
+
 /* Before a blocking or timed rwlock lock, mode UD_HOOK_READ or _WRITE: the
-** inline half; when only the chain cache missed, the pair cache out of line
-** with what the inline half worked out (ud_hook_rwlock_lock_pair(), inside
-** the in_runtime guard, which it lowers); else ud_hook_rwlock_lock_slow()
-** (hooks.c), where a cached pair of one class's instances counts too. */
+** inline half, from the hint kept in the rwlock (glibc.h), where a cached
+** pair of one class's instances counts too (the rwlock interceptor keeps a
+** stack frame anyway, so the probe costs its chain hits nothing). When the
+** hint was good but neither the chain nor the pair was cached, the full
+** hook; else ud_hook_rwlock_lock_slow() (hooks.c), which tries the thread's
+** cache first. */
 static inline __attribute__((always_inline)) ud_instance_t *
 ud_hook_rwlock_lock(const pthread_rwlock_t *l, int mode, unsigned flags, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
-	if (ud_likely(t != NULL)) {
-		ud_lock_kind_t kind;
-		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
-		if (ud_likely(inst != NULL)) {
-			ud_fast_miss_t miss;
-			miss.key = 0;
-			ud_mode_t m = ud_lock_mode(kind, mode);
-			ts->in_runtime = 1;
-			atomic_signal_fence(memory_order_seq_cst);
-			bool done = ud_acquire_fast_pairs_miss(t, inst, m, false, pc, false, &miss);
-			if (ud_unlikely(!done) && miss.key) {
-				if (ud_hook_rwlock_lock_pair(m, pc, miss.cls, miss.key, inst))
-					return inst;
-				return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
-			}
-			atomic_signal_fence(memory_order_seq_cst);
-			ts->in_runtime = 0;
-			if (ud_likely(done))
-				return inst;
-		}
+	if (ud_likely(t != NULL && ud_rwlock_hintable(l))) {
+		ud_hint_t h = ud_rwlock_hint(l);
+		ud_fast_miss_t miss;
+		miss.key = 0;
+		ud_instance_t *inst = UD_GUARDED(ts, ud_acquire_hinted_miss(t, l, h.w[0], h.w[1],
+									    ud_rwlock_mode(l, mode),
+									    false, pc, true, &miss));
+		if (ud_likely(inst))
+			return inst;
+		if (miss.key)
+			return ud_hook_lock(l, UD_LT_RWLOCK, mode, flags, pc);
 	}
 	return ud_hook_rwlock_lock_slow(l, mode, flags, pc);
 }
 
-/* After a successful rwlock trylock. */
+/* After a successful rwlock trylock: the hint, else the thread's cache,
+** else ud_hook_rwlock_trylock_slow(). */
 static inline __attribute__((always_inline)) void
 ud_hook_rwlock_trylock(const pthread_rwlock_t *l, int mode, uintptr_t pc)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
 	if (ud_likely(t != NULL)) {
+		ud_mode_t m = ud_rwlock_mode(l, mode);
+		if (ud_likely(ud_rwlock_hintable(l))) {
+			ud_hint_t h = ud_rwlock_hint(l);
+			if (ud_likely(UD_GUARDED(ts, ud_acquire_hinted(t, l, h.w[0], h.w[1], m,
+								       true, pc)) != NULL))
+				return;
+		}
 		ud_lock_kind_t kind;
 		ud_instance_t *inst = ud_fast_rwlock_instance(l, &kind);
-		if (ud_likely(inst && ud_fast_acquire(ts, t, inst, ud_lock_mode(kind, mode),
-						      true, pc, false)))
+		if (inst && ud_fast_acquire(ts, t, inst, m, true, pc, false))
 			return;
 	}
-	ud_hook_trylock(l, UD_LT_RWLOCK, mode, pc);
+	ud_hook_rwlock_trylock_slow(l, mode, pc);
 }
 
 /*

@@ -18,6 +18,7 @@ UD_INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *l)
 {
 	ud_call_t c = UD_CALL_INIT;
 	ud_hook_destroy(&c, l);
+	ud_rwlock_hint_clear(l);	/* glibc's destroy changes nothing (glibc.h) */
 	return REAL(pthread_rwlock_destroy)(l);
 }
 

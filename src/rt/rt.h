@@ -292,16 +292,14 @@ enum { UD_HOOK_WRITE, UD_HOOK_READ };
 */
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc);
-/* ud_hook_lock() of an rwlock whose inline half said no: a cached pair of
-** one class's instances counts here first (hooks_fast.h). */
+/* ud_hook_lock() of an rwlock whose inline half said no: the thread's cache
+** and a cached pair of one class's instances count here first
+** (hooks_fast.h). */
 ud_instance_t *ud_hook_rwlock_lock_slow(const pthread_rwlock_t *l, int mode,
 					unsigned flags, uintptr_t pc);
-/* After the inline half of an rwlock lock found the chain key `key` not
-** cached, inside the in_runtime guard it left raised: the pair of the lock
-** on top and the rwlock's instance inst (class c, engine mode) cached on
-** that chain, and the push. Lowers the guard. False: nothing was done, ud_hook_lock() must run. */
-bool ud_hook_rwlock_lock_pair(ud_mode_t mode, uintptr_t pc, ud_class_t *c, uint64_t key,
-			      ud_instance_t *inst);
+/* ud_hook_trylock() of an rwlock whose inline half said no; then the
+** rwlock's hint (glibc.h). */
+void ud_hook_rwlock_trylock_slow(const pthread_rwlock_t *l, int mode, uintptr_t pc);
 /* After it, when the real call did not take the lock: undo the push. */
 void ud_hook_lock_failed(ud_instance_t *inst);
 static inline void ud_hook_lock_done(ud_instance_t *inst, bool acquired)
