@@ -1,6 +1,7 @@
 /*
 ** annotate.c: class settings that come from annotations: flags (no-validate,
-** no-track, implicit), an instance order, and subclasses. All are set under
+** no-track, implicit; slow path, which the runtime sets), an instance order,
+** and subclasses. All are set under
 ** the graph lock and read without it: a flag or order set while another
 ** thread acquires a lock of the class applies from its next acquisition.
 */
@@ -11,9 +12,9 @@ void ud_class_add_flags(ud_class_t *c, unsigned flags)
 	ud_lock_acquire(&ud_graph_lock);
 	uint8_t old = __atomic_fetch_or(&c->hot.flags, (uint8_t)flags, __ATOMIC_RELAXED);
 	/* A mutex's fast path takes its hint's word for the class being
-	** tracked: the class's hints go stale, and no new one is written
+	** tracked and fast: the class's hints go stale, and no new one is written
 	** (ud_instance_hint() reads the flags after the epoch). */
-	if ((flags & UD_CLASS_NOTRACK) && !(old & UD_CLASS_NOTRACK))
+	if (flags & ~old & UD_CLASS_NOFAST)
 		atomic_fetch_add_explicit(&c->hot.hint_epoch, UD_HINT_EPOCH_STEP,
 					  memory_order_release);
 	ud_lock_release(&ud_graph_lock);

@@ -160,17 +160,23 @@ unsigned ud_class_id(const ud_class_t *c);
 const ud_class_key_t *ud_class_key(const ud_class_t *c);
 size_t ud_class_count(void);
 
-/* Class flags, set by annotations (never cleared). */
+/* Class flags, set by annotations or the runtime (never cleared). */
 enum {
 	UD_CLASS_NOVALIDATE = 1u << 0,	/* held, but no dependency to or from it */
 	UD_CLASS_NOTRACK = 1u << 1,	/* not tracked at all */
 	UD_CLASS_IMPLICIT = 1u << 2,	/* held by the runtime's model of a wait
 					** (thread lifetime, barrier phase): not
 					** listed among held locks */
-	UD_CLASS_UNORDERED = 1u << 3,	/* its instances nest in an order the
+	UD_CLASS_SLOWPATH = 1u << 3,	/* taken through the C++ library's
+					** out-of-line wrappers: off the fast
+					** paths, so that the runtime finds each
+					** acquisition's call site in the program */
+	UD_CLASS_UNORDERED = 1u << 4,	/* its instances nest in an order the
 					** program keeps (a ring: line): no
 					** instance order between two of them */
 };
+/* The flags that keep a class off the fast paths (and its mutexes' hints). */
+#define UD_CLASS_NOFAST (UD_CLASS_NOTRACK | UD_CLASS_SLOWPATH)
 void ud_class_add_flags(ud_class_t *c, unsigned flags);
 unsigned ud_class_flags(const ud_class_t *c);
 /*

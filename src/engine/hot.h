@@ -34,7 +34,7 @@ typedef struct ud_node ud_node_t;
 ** mutex's fast path reads) share one cache line.
 */
 typedef struct ud_class_hot {
-	uint8_t flags;		/* UD_CLASS_* (annotations) */
+	uint8_t flags;		/* UD_CLASS_* (annotations, runtime) */
 	/* The class has an instance order of the program's (annotate.c), which
 	** is asked at every nesting: none of its pairs is taken as cached. */
 	_Atomic uint8_t ordered;
@@ -564,7 +564,7 @@ ud_acquire_fast_pairs_miss(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode,
 {
 	ud_class_t *c = atomic_load_explicit(&inst->cls, memory_order_relaxed);
 	if (ud_unlikely(inst->kind == UD_KIND_MUTEX_RECURSIVE ||
-			(ud_class_hot_of(c)->flags & UD_CLASS_NOTRACK)))
+			(ud_class_hot_of(c)->flags & UD_CLASS_NOFAST)))
 		return false;
 	/* Taken first by this thread, or by two already: takers.c has
 	** nothing to note. */
@@ -605,10 +605,10 @@ ud_acquire_fast(ud_thread_t *t, ud_instance_t *inst, ud_mode_t mode, bool tryloc
 ** ud_acquire_fast() of the lock at addr from its hint {w0, w1} (engine.h),
 ** without reading the instance's record: the hint gives the record, the life
 ** and the class, and its check vouches for the class, the taker and the
-** class being tracked (a class loses its hints when it stops being). The
-** caller has ruled out a recursive mutex. Returns the instance, or NULL
-** having changed nothing; then, if the hint was good and the chain not
-** cached, miss (NULL or not, a constant) has its key (ud_acquire_fast_miss()),
+** class being tracked and fast (a class loses its hints when it stops
+** being: UD_CLASS_NOFAST). The caller has ruled out a recursive mutex.
+** Returns the instance, or NULL having changed nothing; then, if the hint
+** was good and the chain not cached, miss (NULL or not, a constant) has its key (ud_acquire_fast_miss()),
 ** the class, the instance and its life; else its key is left alone.
 */
 static inline __attribute__((always_inline)) ud_instance_t *

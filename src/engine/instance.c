@@ -193,7 +193,7 @@ ud_hint_t ud_instance_hint(const ud_instance_t *inst)
 		epoch = atomic_load_explicit(&c->hot.hint_epoch, memory_order_acquire);
 	} while (atomic_load_explicit(&in->cls, memory_order_relaxed) != c);
 	if (c->id > UD_HINT_CLASS_MAX ||
-	    (__atomic_load_n(&c->hot.flags, __ATOMIC_RELAXED) & UD_CLASS_NOTRACK))
+	    (__atomic_load_n(&c->hot.flags, __ATOMIC_RELAXED) & UD_CLASS_NOFAST))
 		return h;
 	bool shared = atomic_load_explicit(&in->shared, memory_order_relaxed);
 	uint32_t tag = shared ? 0 : atomic_load_explicit(&in->taker, memory_order_relaxed);

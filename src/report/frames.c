@@ -10,8 +10,9 @@
 ** inline chain; at -O0 they are frames of their own, and a lock line whose
 ** address lies in one takes its place from the stack, when the report has the
 ** stack of that acquisition. When nothing but library frames is known (the
-** lock line of a held lock taken through an out-of-line std::mutex::lock,
-** whose return address is all that is kept), they are shown as they are.
+** lock line of a held lock taken through an out-of-line std::mutex::lock
+** that the runtime could not walk past: src/rt/call_site.c), they are shown
+** as they are.
 */
 #include "format.h"
 

@@ -518,6 +518,7 @@ instance_create(const void *lock, ud_lock_type_t type, ud_lock_kind_t kind, uint
 		inst = ud_instance_create(lock, kind, &k);
 	}
 	ud_lock_release(&create_lock);
+	ud_call_site_learn(inst, pc);
 	return inst;
 }
 
@@ -606,6 +607,12 @@ static ud_instance_t *stat_fast_acquire(const void *lock, ud_lock_type_t type, i
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc)
 {
+	return ud_hook_lock_at(lock, type, mode, flags, pc, 0, 0);
+}
+
+ud_instance_t *ud_hook_lock_at(const void *lock, ud_lock_type_t type, int mode,
+			       unsigned flags, uintptr_t pc, uintptr_t fp, uintptr_t sp)
+{
 	ud_call_t c = { pc, NULL };
 	if (ud_unlikely(ud_lockstat_on)) {
 		ud_instance_t *inst = stat_fast_acquire(lock, type, mode, false, pc);
@@ -622,6 +629,8 @@ ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 		ud_instance_reset_held(c.ts->t, lock);
 	ud_instance_t *inst = instance_taken(c.ts->t, lock, type, pc);
 	if (inst) {
+		if (ud_unlikely(ud_class_flags(ud_instance_class(inst)) & UD_CLASS_SLOWPATH))
+			pc = ud_call_site(c.ts->t, pc, fp, sp);
 		ud_acquire(c.ts->t, inst, ud_lock_mode(ud_instance_kind(inst), mode),
 			   flags, pc);
 		if (ud_unlikely(ud_lockstat_on))

@@ -205,7 +205,8 @@ ud_hook_mutex_lock_plain_pairs(const pthread_mutex_t *m, uintptr_t pc, int *tid)
 ** the interceptor's inline path (ud_hook_mutex_lock_plain() comes first), so
 ** a cached pair of one class's instances counts here. */
 static inline __attribute__((always_inline)) ud_instance_t *
-ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
+ud_hook_mutex_lock_at(const pthread_mutex_t *m, unsigned flags, uintptr_t pc, uintptr_t fp,
+		      uintptr_t sp)
 {
 	ud_rt_thread_t *ts = &ud_tls;
 	ud_thread_t *t = ud_fast_thread(ts);
@@ -215,7 +216,14 @@ ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
 		if (ud_likely(inst))
 			return inst;
 	}
-	return ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, flags, pc);
+	return ud_hook_lock_at(m, UD_LT_MUTEX, UD_HOOK_WRITE, flags, pc, fp, sp);
+}
+
+/* The same with the frame not known (ud_hook_lock_at()). */
+static inline __attribute__((always_inline)) ud_instance_t *
+ud_hook_mutex_lock(const pthread_mutex_t *m, unsigned flags, uintptr_t pc)
+{
+	return ud_hook_mutex_lock_at(m, flags, pc, 0, 0);
 }
 
 /* After a successful mutex trylock: ud_hook_trylock() for a mutex. */

@@ -34,8 +34,10 @@ UD_INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 /* A plain mutex nested under one of its class (a cached pair) is still
 ** taken here; anything else goes the general way (for a plain mutex, the
 ** inline half and the pair's attempt having said no, straight to the full
-** hook). */
-static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc)
+** hook). fp and sp: what mutex_lock_framed() was entered with. */
+int ud_mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc, uintptr_t fp, uintptr_t sp);
+__attribute__((noinline, used, visibility("hidden"))) int
+ud_mutex_lock_hooked(pthread_mutex_t *m, uintptr_t pc, uintptr_t fp, uintptr_t sp)
 {
 	int tid;
 	ud_instance_t *inst;
@@ -45,14 +47,41 @@ static __attribute__((noinline)) int mutex_lock_hooked(pthread_mutex_t *m, uintp
 				return 0;
 			return UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 		}
-		inst = ud_hook_lock(m, UD_LT_MUTEX, UD_HOOK_WRITE, 0, pc);
+		inst = ud_hook_lock_at(m, UD_LT_MUTEX, UD_HOOK_WRITE, 0, pc, fp, sp);
 	} else {
-		inst = ud_hook_mutex_lock(m, 0, pc);
+		inst = ud_hook_mutex_lock_at(m, 0, pc, fp, sp);
 	}
 	int rc = UD_WAIT(m, REAL(pthread_mutex_lock)(m));
 	ud_hook_lock_done(inst, mutex_taken(rc));
 	return rc;
 }
+
+/*
+** ud_mutex_lock_hooked() with the frame pointer and stack pointer this is
+** entered with, for the call site past the C++ library's frames
+** (call_site.c). The interceptor enters it by a tail call: then the word at
+** the stack pointer is the lock call's return address and the frame pointer
+** the caller's, which the C code of the out-of-line half, built without frame
+** pointers, could not read any more.
+*/
+int mutex_lock_framed(pthread_mutex_t *m, uintptr_t pc) __attribute__((visibility("hidden")));
+#if defined(__x86_64__)
+__asm__(".text\n"
+	".p2align 4\n"
+	".hidden mutex_lock_framed\n"
+	".globl mutex_lock_framed\n"
+	".type mutex_lock_framed, @function\n"
+	"mutex_lock_framed:\n"
+	"\tmov %rbp, %rdx\n"
+	"\tmov %rsp, %rcx\n"
+	"\tjmp ud_mutex_lock_hooked\n"
+	".size mutex_lock_framed, .-mutex_lock_framed\n");
+#else
+int mutex_lock_framed(pthread_mutex_t *m, uintptr_t pc)
+{
+	return ud_mutex_lock_hooked(m, pc, 0, 0);
+}
+#endif
 
 /* The full hook's shape, for a plain mutex the inline half and the pair
 ** cache left. */
@@ -96,7 +125,7 @@ UD_INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 	}
 	if (miss.key)
 		return mutex_lock_pair(m, UD_CALLER_PC(), miss.cls, miss.key, miss.inst, miss.gen);
-	return mutex_lock_hooked(m, UD_CALLER_PC());
+	return mutex_lock_framed(m, UD_CALLER_PC());
 }
 
 UD_INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)

@@ -278,6 +278,18 @@ typedef struct ud_call {
 
 #define UD_CALL_INIT { UD_CALLER_PC(), NULL }
 
+/* ---- call sites past the C++ library (call_site.c) ------------------------ */
+
+/* The program's call site of a lock taken at return address pc through the
+** C++ library's out-of-line wrappers, found by the frame-pointer chain from
+** fp, the frame pointer of a half of the interceptor entered by a tail call
+** with stack pointer sp; pc itself when it is not the library's or the chain
+** cannot be trusted. In the runtime. */
+uintptr_t ud_call_site(const ud_thread_t *t, uintptr_t pc, uintptr_t fp, uintptr_t sp);
+/* First sight of inst, taken (or released) at pc: a class taken through the
+** library is kept off the fast paths (UD_CLASS_SLOWPATH). In the runtime. */
+void ud_call_site_learn(ud_instance_t *inst, uintptr_t pc);
+
 /* Modes for the rwlock hooks; mutex and spin calls always use UD_HOOK_WRITE. */
 enum { UD_HOOK_WRITE, UD_HOOK_READ };
 
@@ -292,6 +304,11 @@ enum { UD_HOOK_WRITE, UD_HOOK_READ };
 */
 ud_instance_t *ud_hook_lock(const void *lock, ud_lock_type_t type, int mode,
 			    unsigned flags, uintptr_t pc);
+/* The same from an interceptor's half entered by a tail call, with the frame
+** pointer and stack pointer it was entered with (0: unknown), for
+** ud_call_site(). */
+ud_instance_t *ud_hook_lock_at(const void *lock, ud_lock_type_t type, int mode,
+			       unsigned flags, uintptr_t pc, uintptr_t fp, uintptr_t sp);
 /* ud_hook_lock() of an rwlock whose inline half said no: the thread's cache
 ** and a cached pair of one class's instances count here first
 ** (hooks_fast.h). */

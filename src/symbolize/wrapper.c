@@ -39,6 +39,7 @@
 #include "../base/alloc.h"
 #include "../base/hash.h"
 #include "../base/lock.h"
+#include "../base/own_stack.h"
 
 #include <elf.h>
 #include <stdatomic.h>
@@ -510,6 +511,38 @@ static module_t *module_for(const object_query_t *q, bool load_all)
 	return m;
 }
 
+/* An address not seen before: its module's tables and its symbol's name. */
+typedef struct traits_job {
+	uintptr_t pc;
+	unsigned traits;
+} traits_job_t;
+
+static void traits_miss(void *arg)
+{
+	traits_job_t *j = arg;
+	/* Outside our lock: the loader's lock is never waited for under ours. */
+	object_query_t q = { .addr = j->pc - 1 };	/* a return address follows its call */
+	dl_iterate_phdr(find_object, &q);
+
+	ud_lock_acquire(&wrap_lock);
+	if (q.counted && q.subs != seen_subs) {
+		/* An object was unloaded: its addresses may hold other code now. */
+		forget_all();
+		seen_subs = q.subs;
+	}
+	j->traits = q.found ? module_traits(module_for(&q, false), q.addr - q.bias)
+			    : UD_SITE_UNNAMED;
+	if (!pc_find(j->pc))
+		pc_put(j->pc, j->traits);
+	ud_lock_release(&wrap_lock);
+}
+
+/* Reading a module's tables takes paths and a symbol's name on the stack
+** (some 12 KiB), more than a small thread stack may have left: a miss runs
+** on a stack of the runtime's (base/own_stack.h), one at a time. */
+static ud_own_stack_t miss_stack = UD_OWN_STACK_INIT(256u << 10);
+static ud_lock_t miss_lock = UD_LOCK_INIT;
+
 unsigned ud_symbolize_pc_traits(uintptr_t pc)
 {
 	if (!pc)
@@ -521,22 +554,11 @@ unsigned ud_symbolize_pc_traits(uintptr_t pc)
 	if (hit)
 		return traits;
 
-	/* Outside our lock: the loader's lock is never waited for under ours. */
-	object_query_t q = { .addr = pc - 1 };	/* a return address follows its call */
-	dl_iterate_phdr(find_object, &q);
-
-	ud_lock_acquire(&wrap_lock);
-	if (q.counted && q.subs != seen_subs) {
-		/* An object was unloaded: its addresses may hold other code now. */
-		forget_all();
-		seen_subs = q.subs;
-	}
-	traits = q.found ? module_traits(module_for(&q, false), q.addr - q.bias)
-			 : UD_SITE_UNNAMED;
-	if (!pc_find(pc))
-		pc_put(pc, traits);
-	ud_lock_release(&wrap_lock);
-	return traits;
+	traits_job_t job = { pc, 0 };
+	ud_lock_acquire(&miss_lock);
+	ud_own_stack_run(&miss_stack, traits_miss, &job);
+	ud_lock_release(&miss_lock);
+	return job.traits;
 }
 
 bool ud_symbolize_pc_is_wrapper(uintptr_t pc)
