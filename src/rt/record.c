@@ -393,9 +393,13 @@ static void sleep_ns(uint64_t ns)
 		;
 }
 
+static _Atomic int refresher_up;	/* futex word: 1 once the thread runs */
+
 static void *refresher(void *arg)
 {
 	(void)arg;
+	atomic_store(&refresher_up, 1);
+	futex_wake(&refresher_up);
 	syscall(SYS_prctl, PR_SET_NAME, "ulockdep-record", 0, 0, 0);
 	for (;;) {
 		while (atomic_load(&unwritten) == 0)
@@ -436,6 +440,18 @@ static void start_refresher(void)
 	if (rc != 0)
 		ud_log_message("cannot start the record refresher (error %d): the record "
 			       "is rewritten only when something new is learnt", rc);
+	/*
+	** Wait until the thread runs its first instruction of ours (for at most
+	** a second). A thread's start may allocate with the program's allocator
+	** (a sanitizer's pthread_create does); were the program to fork
+	** meanwhile, its child would inherit that allocator's lock held, by a
+	** thread the single-threaded program never made. From then on the
+	** thread allocates only under the runtime's locks, which fork takes.
+	*/
+	for (int i = 0; rc == 0 && i < 100 && !atomic_load(&refresher_up); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		syscall(SYS_futex, &refresher_up, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+	}
 	atomic_store(&refresher_state, rc == 0 ? 2 : 3);
 }
 
@@ -525,5 +541,6 @@ void ud_rt_record_fork_child(void)
 	rec.fork_gen = ud_engine_generation();
 	/* The refresher was not copied. */
 	atomic_store(&unwritten, 0);
+	atomic_store(&refresher_up, 0);
 	atomic_store(&refresher_state, 0);
 }
